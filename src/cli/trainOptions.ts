@@ -1,0 +1,176 @@
+/**
+ * The train command's flags and how they map onto a GanConfig (shared by `train` and
+ * `experiments`, so both accept the same settings).
+ */
+import { readFileSync } from 'node:fs';
+import { ZodError } from 'zod';
+import { DEFAULT_CONFIG, ganConfigSchema, type GanConfig } from '../engine/config';
+import { TOY_DATASET_NAMES, type ToyDatasetName } from '../engine/datasets';
+import { LOSS_NAMES } from '../engine/losses';
+import { NODE_BACKENDS } from '../engine/backend';
+import { UsageError, type FlagSpec, type ParsedFlags } from './args';
+
+/**
+ * The iteration budget of each dataset's default run: the budget the README's tables use.
+ * Mixtures get the budget the science bar needs; continuous shapes a shorter one.
+ */
+export const DEFAULT_STEPS: Record<ToyDatasetName, number> = {
+  grid25: 8000,
+  ring8: 4000,
+  spiral: 4000,
+  moons: 4000,
+  circles: 4000,
+  gaussian: 2000,
+  custom: 3000,
+};
+
+export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+  dataset: { type: 'string', choices: TOY_DATASET_NAMES, help: 'toy distribution (default grid25)' },
+  points: { type: 'string', placeholder: 'file.json', help: 'custom points: JSON [[x, y], …] (with --dataset custom)' },
+  loss: { type: 'string', choices: LOSS_NAMES, help: `adversarial loss (default ${DEFAULT_CONFIG.loss})` },
+  gamma: { type: 'number', help: 'sets both R1 and R2 γ' },
+  r1: { type: 'number', help: `R1 γ on real data, γ/2·E‖∇D‖² (default ${DEFAULT_CONFIG.r1Gamma}; 0 = off)` },
+  r2: { type: 'number', help: `R2 γ on fake data (default ${DEFAULT_CONFIG.r2Gamma}; 0 = off)` },
+  lazy: { type: 'integer', help: 'apply R1/R2 every k-th D step, scaled by k (default 1)' },
+  'gp-weight': { type: 'number', help: `WGAN-GP λ (default ${DEFAULT_CONFIG.gpWeight})` },
+  steps: { type: 'integer', help: 'iterations (D steps + 1 G step each); default per dataset, see below' },
+  seed: { type: 'integer', help: 'random seed for data, latents and init (default 1)' },
+  batch: { type: 'integer', help: `batch size (default ${DEFAULT_CONFIG.batchSize})` },
+  'd-steps': { type: 'integer', help: 'D updates per G update (default 1)' },
+  width: { type: 'integer', help: `hidden width of G and D (default ${DEFAULT_CONFIG.gWidth})` },
+  depth: { type: 'integer', help: `hidden layers of G and D (default ${DEFAULT_CONFIG.gDepth})` },
+  'g-width': { type: 'integer', help: 'hidden width of G' },
+  'g-depth': { type: 'integer', help: 'hidden layers of G' },
+  'd-width': { type: 'integer', help: 'hidden width of D' },
+  'd-depth': { type: 'integer', help: 'hidden layers of D' },
+  latent: { type: 'integer', help: `latent size (default ${DEFAULT_CONFIG.latentDim})` },
+  optimizer: { type: 'string', choices: ['adam', 'sgd'], help: 'optimiser for G and D (default adam)' },
+  lr: { type: 'number', help: `learning rate of G and D (default ${DEFAULT_CONFIG.gOptimizer.lr})` },
+  'g-lr': { type: 'number', help: 'learning rate of G' },
+  'd-lr': { type: 'number', help: 'learning rate of D' },
+  beta1: { type: 'number', help: `Adam β1 (default ${DEFAULT_CONFIG.gOptimizer.beta1})` },
+  beta2: { type: 'number', help: `Adam β2 (default ${DEFAULT_CONFIG.gOptimizer.beta2})` },
+  'burn-in': { type: 'integer', help: `cosine burn-in iterations (default ${DEFAULT_CONFIG.burnInSteps}; 0 = off)` },
+  'gamma-burn-in-factor': { type: 'number', help: `γ starts at γ × this (default ${DEFAULT_CONFIG.gammaBurnInFactor})` },
+  'beta2-burn-in': { type: 'number', help: 'Adam β2 at the start of burn-in (default: no β2 schedule)' },
+  'lr-end-factor': { type: 'number', help: `lr at the end of burn-in as a fraction (default ${DEFAULT_CONFIG.lrEndFactor})` },
+  ema: { type: 'number', help: `EMA half-life of G in iterations (default ${DEFAULT_CONFIG.emaHalfLife}; 0 = off)` },
+  'eval-every': { type: 'integer', help: 'evaluate every N iterations (default 500)' },
+  'eval-samples': { type: 'integer', help: 'generated points per evaluation (default 2500, as VEEGAN/PacGAN)' },
+  'log-every': { type: 'integer', help: 'record losses every N iterations (default 10)' },
+  backend: { type: 'string', choices: NODE_BACKENDS, help: 'tfjs backend (default wasm, the fastest correct one in Node)' },
+};
+
+/** Config field → the flag that sets it, to name the flag in validation errors. */
+const FLAG_FOR_FIELD: Record<string, string> = {
+  seed: 'seed', dataset: 'dataset', customPoints: 'points', latentDim: 'latent', gWidth: 'g-width',
+  gDepth: 'g-depth', dWidth: 'd-width', dDepth: 'd-depth', loss: 'loss', r1Gamma: 'r1', r2Gamma: 'r2',
+  lazyInterval: 'lazy', gpWeight: 'gp-weight', batchSize: 'batch', dSteps: 'd-steps',
+  gOptimizer: 'g-lr', dOptimizer: 'd-lr', burnInSteps: 'burn-in', gammaBurnInFactor: 'gamma-burn-in-factor',
+  beta2BurnIn: 'beta2-burn-in', lrEndFactor: 'lr-end-factor', emaHalfLife: 'ema',
+};
+
+export interface RunSettings {
+  config: GanConfig;
+  steps: number;
+  evalEvery: number;
+  evalSamples: number;
+  logEvery: number;
+  backend: 'wasm' | 'cpu';
+}
+
+export function settingsFromFlags(flags: ParsedFlags, base: GanConfig = DEFAULT_CONFIG): RunSettings {
+  const f = flags as Record<string, never>;
+  const num = (name: string) => f[name] as number | undefined;
+  const str = (name: string) => f[name] as string | undefined;
+  const optimizer = (which: 'g' | 'd') => {
+    const o = which === 'g' ? base.gOptimizer : base.dOptimizer;
+    return {
+      kind: (str('optimizer') as 'adam' | 'sgd' | undefined) ?? o.kind,
+      lr: num(`${which}-lr`) ?? num('lr') ?? o.lr,
+      beta1: num('beta1') ?? o.beta1,
+      beta2: num('beta2') ?? o.beta2,
+    };
+  };
+  const dataset = (str('dataset') as ToyDatasetName | undefined) ?? base.dataset;
+  let customPoints = base.customPoints;
+  if (str('points') !== undefined) customPoints = readPoints(str('points')!);
+  if (dataset === 'custom' && !customPoints)
+    throw new UsageError('Flag --points is needed with --dataset custom.');
+  const candidate = {
+    ...base,
+    seed: num('seed') ?? base.seed,
+    dataset,
+    customPoints,
+    latentDim: num('latent') ?? base.latentDim,
+    gWidth: num('g-width') ?? num('width') ?? base.gWidth,
+    gDepth: num('g-depth') ?? num('depth') ?? base.gDepth,
+    dWidth: num('d-width') ?? num('width') ?? base.dWidth,
+    dDepth: num('d-depth') ?? num('depth') ?? base.dDepth,
+    loss: str('loss') ?? base.loss,
+    r1Gamma: num('r1') ?? num('gamma') ?? base.r1Gamma,
+    r2Gamma: num('r2') ?? num('gamma') ?? base.r2Gamma,
+    lazyInterval: num('lazy') ?? base.lazyInterval,
+    gpWeight: num('gp-weight') ?? base.gpWeight,
+    batchSize: num('batch') ?? base.batchSize,
+    dSteps: num('d-steps') ?? base.dSteps,
+    gOptimizer: optimizer('g'),
+    dOptimizer: optimizer('d'),
+    burnInSteps: num('burn-in') ?? base.burnInSteps,
+    gammaBurnInFactor: num('gamma-burn-in-factor') ?? base.gammaBurnInFactor,
+    beta2BurnIn: num('beta2-burn-in') ?? base.beta2BurnIn,
+    lrEndFactor: num('lr-end-factor') ?? base.lrEndFactor,
+    emaHalfLife: num('ema') ?? base.emaHalfLife,
+  };
+  if (candidate.customPoints === undefined) delete candidate.customPoints;
+  let config: GanConfig;
+  try {
+    config = ganConfigSchema.parse(candidate) as GanConfig;
+  } catch (error) {
+    if (!(error instanceof ZodError)) throw error;
+    const issue = error.issues[0];
+    const field = String(issue.path[0] ?? '');
+    const sub = issue.path[1];
+    let flag = FLAG_FOR_FIELD[field] ?? field;
+    if ((field === 'gOptimizer' || field === 'dOptimizer') && typeof sub === 'string')
+      flag = sub === 'lr' ? FLAG_FOR_FIELD[field] : sub;
+    throw new UsageError(`Bad value for --${flag}: ${issue.message}.`);
+  }
+  const steps = num('steps') ?? DEFAULT_STEPS[config.dataset];
+  const settings = {
+    config,
+    steps,
+    evalEvery: num('eval-every') ?? 500,
+    evalSamples: num('eval-samples') ?? 2500,
+    logEvery: num('log-every') ?? 10,
+    backend: (str('backend') as 'wasm' | 'cpu' | undefined) ?? 'wasm',
+  };
+  const positive: [string, number, number][] = [
+    ['steps', steps, 10_000_000],
+    ['eval-every', settings.evalEvery, 10_000_000],
+    ['eval-samples', settings.evalSamples, 100_000],
+    ['log-every', settings.logEvery, 100_000],
+  ];
+  for (const [flag, value, max] of positive)
+    if (!(value >= 1 && value <= max)) throw new UsageError(`Bad value for --${flag}: must be between 1 and ${max}.`);
+  return settings;
+}
+
+function readPoints(path: string): [number, number][] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`Flag --points: cannot read '${path}'.`);
+  }
+  if (text.length > 1_000_000) throw new UsageError('Flag --points: the file is larger than 1 MB.');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`Flag --points: '${path}' is not valid JSON.`);
+  }
+  if (!Array.isArray(data) || !data.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number')))
+    throw new UsageError('Flag --points: expected a JSON array of [x, y] number pairs.');
+  return data as [number, number][];
+}

@@ -1,0 +1,77 @@
+/**
+ * A complete headless toy run: train for `steps` iterations, log diagnostics, evaluate every
+ * `evalEvery` iterations, and stop cleanly (with a reason) on divergence. Used by the CLI, the
+ * experiment runner and the tests; the browser worker drives the trainer step by step instead.
+ */
+import type { GanConfig } from './config';
+import { evaluate, generateEvalSamples, scoreSamples, type ToyEvaluation } from './evaluate';
+import { DivergenceError, ToyGanTrainer, type LogRow } from './trainer';
+
+export interface RunOptions {
+  steps: number;
+  evalEvery: number;
+  evalSamples: number;
+  logEvery: number;
+  /** Called after each evaluation and every `logEvery` steps. */
+  onProgress?: (p: { step: number; stepsPerSecond: number; log?: LogRow; eval?: ToyEvaluation }) => void;
+}
+
+export interface RunResult {
+  history: LogRow[];
+  evals: ToyEvaluation[];
+  final: ToyEvaluation & { stepsPerSecond: number; wallSeconds: number; diverged: string | null };
+  /** The final evaluation's generated points, as [x, y] pairs. */
+  samples: [number, number][];
+  parameterCounts: { generator: number; discriminator: number };
+}
+
+export async function runToyTraining(config: GanConfig, options: RunOptions): Promise<RunResult> {
+  const trainer = new ToyGanTrainer(config, options.logEvery);
+  const history: LogRow[] = [];
+  const evals: ToyEvaluation[] = [];
+  let diverged: string | null = null;
+  const start = performance.now();
+  // Evaluation time is excluded from the training speed.
+  let evalMs = 0;
+  const stepsPerSecond = () => trainer.iteration / Math.max(1e-9, (performance.now() - start - evalMs) / 1000);
+  try {
+    while (trainer.iteration < options.steps) {
+      trainer.step();
+      const step = trainer.iteration;
+      if (step % options.logEvery === 0 || step === options.steps) {
+        const rows = await trainer.flushLogs();
+        history.push(...rows);
+        options.onProgress?.({ step, stepsPerSecond: stepsPerSecond(), log: rows.at(-1) });
+      }
+      if (step % options.evalEvery === 0 && step !== options.steps) {
+        const t = performance.now();
+        const ev = await evaluate(trainer, options.evalSamples);
+        evals.push(ev);
+        evalMs += performance.now() - t;
+        options.onProgress?.({ step, stepsPerSecond: stepsPerSecond(), eval: ev });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof DivergenceError)) throw error;
+    diverged = error.message;
+  }
+  const wallSeconds = (performance.now() - start) / 1000;
+  const speed = stepsPerSecond();
+  const samples = await generateEvalSamples(trainer, options.evalSamples);
+  const finalEval = scoreSamples(trainer, samples, trainer.iteration);
+  evals.push(finalEval);
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < samples.length; i += 2) pairs.push([samples[i], samples[i + 1]]);
+  const parameterCounts = {
+    generator: trainer.generator.parameterCount,
+    discriminator: trainer.discriminator.parameterCount,
+  };
+  trainer.dispose();
+  return {
+    history,
+    evals,
+    final: { ...finalEval, stepsPerSecond: speed, wallSeconds, diverged },
+    samples: pairs,
+    parameterCounts,
+  };
+}
