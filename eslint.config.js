@@ -1,0 +1,69 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Synchronous GPU readbacks stall the WebGPU queue (and can lose the device), so they are banned
+ * in src/ outside tests: use `await t.data()` / `await t.array()` and `tf.browser.toPixels`.
+ * Note: a later config object that sets `no-restricted-syntax` replaces this list — extend it here.
+ */
+const syncReadbackMessage =
+  'Synchronous tensor readback blocks the GPU and can lose the WebGPU device; use `await t.data()` / `await t.array()` instead.';
+const noSyncReadback = [
+  'error',
+  {
+    selector: 'MemberExpression[property.name=/^(dataSync|arraySync|bufferSync)$/]',
+    message: syncReadbackMessage,
+  },
+  {
+    selector: 'MemberExpression[object.property.name="browser"][property.name="draw"]',
+    message: 'tf.browser.draw reads back synchronously; use `await tf.browser.toPixels()` instead.',
+  },
+  {
+    selector: 'MemberExpression[object.name="browser"][property.name="draw"]',
+    message: 'tf.browser.draw reads back synchronously; use `await tf.browser.toPixels()` instead.',
+  },
+];
+
+export default defineConfig([
+  globalIgnores([
+    'dist/',
+    'node_modules/',
+    'test-results/',
+    'playwright-report/',
+    'runs/',
+    'bench-results/',
+    '.ci/logs/',
+  ]),
+  {
+    files: ['**/*.{js,mjs,cjs,ts,tsx}'],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    languageOptions: {
+      ecmaVersion: 'latest',
+      sourceType: 'module',
+      globals: { ...globals.browser, ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    // React code only: src/engine and src/cli are plain TS (run in Node via tsx), where a
+    // function named `useSomething` is not a hook.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/engine/**', 'src/cli/**'],
+    extends: [reactHooks.configs.flat.recommended],
+  },
+  {
+    files: ['src/**/*.{js,ts,tsx}'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': noSyncReadback,
+    },
+  },
+]);

@@ -1,0 +1,51 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * E2E tests run against the production build (vite build + vite preview) in Debian's Chromium
+ * (`apt-get install chromium`; see scripts/ensure-chromium.mjs), not a Playwright-downloaded
+ * browser. Override the binary with CHROMIUM_PATH.
+ *
+ * The server is on http://localhost so the page is a secure context and navigator.gpu exists.
+ * Without a GPU, Chromium falls back to SwiftShader, which is slow: keep the timeouts generous.
+ */
+const PORT = 4173;
+const BASE_URL = `http://localhost:${PORT}`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  timeout: 180_000,
+  expect: { timeout: 120_000 },
+  use: {
+    baseURL: BASE_URL,
+    browserName: 'chromium',
+    headless: true,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--enable-unsafe-webgpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: `npx vite build && npx vite preview --port ${PORT} --strictPort`,
+    url: BASE_URL,
+    // Never reuse: a server left running on :4173 would serve a stale build.
+    reuseExistingServer: false,
+    timeout: 240_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

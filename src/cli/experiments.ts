@@ -1,0 +1,137 @@
+/**
+ * The science table: {nsgan, rpgan} × {no penalty, R1, R1+R2} × seeds on ring8 and grid25,
+ * each run through the train CLI (one process per run, `--jobs` at a time), summarised as
+ * mean ± sd in a markdown table. Everything else stays at the documented defaults.
+ *
+ *   npm run experiments -- [--seeds 3] [--jobs 2] [--steps N] [--datasets ring8,grid25]
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args';
+import { DEFAULT_CONFIG } from '../engine/config';
+import { DEFAULT_STEPS } from './trainOptions';
+
+const FLAGS: Record<string, FlagSpec> = {
+  seeds: { type: 'integer', help: 'seeds per setting (default 3: seeds 1, 2, 3)' },
+  jobs: { type: 'integer', help: 'runs in parallel (default: number of CPU cores)' },
+  steps: { type: 'integer', help: "iterations per run (default: each dataset's default budget)" },
+  datasets: { type: 'string', placeholder: 'ring8,grid25', help: 'comma-separated datasets' },
+  'out-dir': { type: 'string', placeholder: 'dir', help: 'where run JSONs and table.md go (default runs/experiments)' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+interface Variant {
+  loss: 'nsgan' | 'rpgan';
+  penalty: 'none' | 'R1' | 'R1+R2';
+}
+
+const VARIANTS: Variant[] = (['nsgan', 'rpgan'] as const).flatMap((loss) =>
+  (['none', 'R1', 'R1+R2'] as const).map((penalty) => ({ loss, penalty })),
+);
+
+function penaltyFlags(p: Variant['penalty']): string[] {
+  const gamma = String(DEFAULT_CONFIG.r1Gamma);
+  if (p === 'none') return ['--r1', '0', '--r2', '0'];
+  if (p === 'R1') return ['--r1', gamma, '--r2', '0'];
+  return ['--r1', gamma, '--r2', gamma];
+}
+
+function runOne(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...args, '--quiet'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`train ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+const stats = (xs: number[]) => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, sd };
+};
+const fmt = (xs: number[], digits: number, scale = 1) => {
+  const finite = xs.filter((x) => Number.isFinite(x));
+  if (finite.length === 0) return '–';
+  const { mean, sd } = stats(finite.map((x) => x * scale));
+  const missing = xs.length - finite.length;
+  return `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}${missing ? ` (${missing} n/a)` : ''}`;
+};
+
+async function main(argv: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(argv, FLAGS);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`experiments: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (flags.help) {
+    process.stdout.write(formatHelp('Usage: npm run experiments -- [flags]', FLAGS));
+    return 0;
+  }
+  const seeds = (flags.seeds as number | undefined) ?? 3;
+  const jobs = (flags.jobs as number | undefined) ?? cpus().length;
+  const datasets = ((flags.datasets as string | undefined) ?? 'ring8,grid25').split(',');
+  for (const d of datasets)
+    if (!(d in DEFAULT_STEPS)) {
+      process.stderr.write(`experiments: Bad value for --datasets: unknown dataset '${d}'.\n`);
+      return 2;
+    }
+  if (seeds < 1 || jobs < 1) {
+    process.stderr.write('experiments: --seeds and --jobs must be at least 1.\n');
+    return 2;
+  }
+  const outDir = (flags['out-dir'] as string | undefined) ?? 'runs/experiments';
+  mkdirSync(outDir, { recursive: true });
+
+  const tasks: { file: string; args: string[]; dataset: string; variant: Variant }[] = [];
+  for (const dataset of datasets)
+    for (const variant of VARIANTS)
+      for (let seed = 1; seed <= seeds; seed++) {
+        const file = join(outDir, `${dataset}-${variant.loss}-${variant.penalty}-s${seed}.json`);
+        const args = ['--dataset', dataset, '--loss', variant.loss, ...penaltyFlags(variant.penalty), '--seed', String(seed), '--out', file];
+        if (flags.steps !== undefined) args.push('--steps', String(flags.steps));
+        tasks.push({ file, args, dataset, variant });
+      }
+
+  const started = Date.now();
+  let next = 0;
+  let finished = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++];
+      await runOne(task.args);
+      finished++;
+      process.stderr.write(`[${finished}/${tasks.length}] ${task.file} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
+
+  const lines = [
+    `| dataset | loss | penalty | modes | % high quality | reverse KL | steps | wall time (s) | diverged |`,
+    `|---|---|---|---|---|---|---|---|---|`,
+  ];
+  for (const dataset of datasets)
+    for (const variant of VARIANTS) {
+      const runs = tasks
+        .filter((t) => t.dataset === dataset && t.variant === variant)
+        .map((t) => JSON.parse(readFileSync(t.file, 'utf8')));
+      const final = runs.map((r) => r.final);
+      lines.push(
+        `| ${dataset} | ${variant.loss} | ${variant.penalty} | ${fmt(final.map((f) => f.modesCovered), 1)} / ${final[0].totalModes} | ${fmt(final.map((f) => f.highQuality), 1, 100)} | ${fmt(final.map((f) => f.reverseKL ?? NaN), 3)} | ${runs[0].config.steps} | ${fmt(final.map((f) => f.wallSeconds), 0)} | ${final.filter((f) => f.diverged).length}/${runs.length} |`,
+      );
+    }
+  const table = lines.join('\n') + '\n';
+  writeFileSync(join(outDir, 'table.md'), table);
+  process.stdout.write(table);
+  process.stderr.write(`total ${((Date.now() - started) / 1000).toFixed(0)} s with ${jobs} parallel jobs\n`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

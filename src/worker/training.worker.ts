@@ -1,0 +1,184 @@
+/**
+ * Training worker (module worker). Owns tfjs so that the UI thread never blocks on GPU work.
+ *
+ * Rule for everything in here: read tensors back with `await tensor.data()` (or `.array()`),
+ * never `dataSync()` / `arraySync()` — a synchronous readback stalls, and on WebGPU can lose,
+ * the device. ESLint enforces this for src/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+import {
+  describeInvalidMessage,
+  isWorkerCommand,
+  type BackendName,
+  type WorkerCommand,
+  type WorkerEvent,
+} from '../protocol';
+import {
+  backendOrder,
+  errorMessage,
+  selectBackend,
+  withTimeout,
+  type BackendSelection,
+} from './backendSelection';
+
+/**
+ * The parts of DedicatedWorkerGlobalScope we use. (The project type-checks against the DOM lib,
+ * which cannot be combined with the WebWorker lib in one program.)
+ */
+interface WorkerScope {
+  postMessage(message: WorkerEvent): void;
+  addEventListener(type: 'message' | 'messageerror', listener: (e: MessageEvent) => void): void;
+  addEventListener(type: 'unhandledrejection', listener: (e: PromiseRejectionEvent) => void): void;
+}
+
+const scope = self as unknown as WorkerScope;
+
+// Vite emits the .wasm binaries as hashed assets; tell tfjs where each one ended up.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+});
+
+/** Per-backend limit; SwiftShader (software WebGPU/WebGL) compiles shaders slowly. */
+const BACKEND_TIMEOUT_MS = 45_000;
+
+function post(event: WorkerEvent): void {
+  scope.postMessage(event);
+}
+
+/** Cheap preconditions, checked before tfjs gets involved, so the reason is specific. */
+async function checkPreconditions(name: BackendName): Promise<void> {
+  switch (name) {
+    case 'webgpu': {
+      const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+      if (!gpu) throw new Error('navigator.gpu is missing');
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) throw new Error('navigator.gpu.requestAdapter() returned null');
+      return;
+    }
+    case 'webgl':
+      if (typeof OffscreenCanvas === 'undefined') {
+        throw new Error('OffscreenCanvas is not available in this worker');
+      }
+      return;
+    case 'wasm':
+      if (typeof WebAssembly === 'undefined') throw new Error('WebAssembly is not available');
+      return;
+    case 'cpu':
+      return;
+  }
+}
+
+/**
+ * tf.setBackend() swallows initialisation errors, logs them with console.warn and returns false.
+ * Capture those warnings so the UI can say *why*.
+ */
+async function setBackendCapturingWarnings(name: BackendName): Promise<void> {
+  const warnings: string[] = [];
+  const originalWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map(errorMessage).join(' '));
+    originalWarn.apply(console, args);
+  };
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+  } finally {
+    console.warn = originalWarn;
+  }
+  if (!ok) {
+    // The second warning is the error's stack/message; keep its first line.
+    const detail = warnings
+      .filter((w) => !w.startsWith('Initialization of backend'))
+      .map((w) => w.split('\n')[0])
+      .join(' ');
+    throw new Error(`tf.setBackend('${name}') returned false${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+/** Runs a tiny op on the active backend and reads it back asynchronously. */
+async function verifyBackend(name: BackendName): Promise<void> {
+  if (tf.getBackend() !== name) {
+    throw new Error(`tf.getBackend() is '${tf.getBackend()}' after selecting '${name}'`);
+  }
+  const sum = tf.tidy(() => tf.add(tf.ones([2, 2]), tf.ones([2, 2])).sum());
+  try {
+    const values = await sum.data();
+    if (values[0] !== 8) throw new Error(`sanity check computed ${values[0]} instead of 8`);
+  } finally {
+    sum.dispose();
+  }
+}
+
+async function attemptBackend(name: BackendName): Promise<void> {
+  try {
+    await withTimeout(
+      (async () => {
+        await checkPreconditions(name);
+        await setBackendCapturingWarnings(name);
+        await verifyBackend(name);
+      })(),
+      BACKEND_TIMEOUT_MS,
+      `timed out after ${BACKEND_TIMEOUT_MS / 1000} s`,
+    );
+  } catch (err) {
+    // If tfjs created an instance for this backend (e.g. the sanity check failed), drop it so it
+    // holds no device or memory while we fall back.
+    if (tf.engine().registry[name] !== undefined) {
+      try {
+        tf.removeBackend(name);
+      } catch {
+        // best effort
+      }
+    }
+    throw err;
+  }
+}
+
+let selection: Promise<BackendSelection> | null = null;
+
+/** Backend selection runs once per worker; later 'init' commands get the same answer. */
+function init(preferredBackend?: BackendName): Promise<BackendSelection> {
+  selection ??= selectBackend(backendOrder(preferredBackend), attemptBackend);
+  return selection;
+}
+
+async function handleCommand(command: WorkerCommand): Promise<void> {
+  switch (command.type) {
+    case 'init': {
+      const { backend, fallbackReasons } = await init(command.preferredBackend);
+      post({ type: 'ready', backend, fallbackReasons });
+      return;
+    }
+    default: {
+      const unhandled: never = command.type;
+      throw new Error(`unhandled command ${String(unhandled)}`);
+    }
+  }
+}
+
+scope.addEventListener('message', (e) => {
+  const data: unknown = e.data;
+  if (!isWorkerCommand(data)) {
+    post({ type: 'error', message: describeInvalidMessage(data) });
+    return;
+  }
+  handleCommand(data).catch((err: unknown) => {
+    post({ type: 'error', message: errorMessage(err) });
+  });
+});
+
+scope.addEventListener('messageerror', () => {
+  post({ type: 'error', message: 'received a message that could not be deserialised' });
+});
+
+scope.addEventListener('unhandledrejection', (e) => {
+  post({ type: 'error', message: `unhandled rejection in worker: ${errorMessage(e.reason)}` });
+});
