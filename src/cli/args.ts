@@ -21,7 +21,8 @@ export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): Par
   const out: ParsedFlags = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument '${arg}' (flags start with --).`);
+    if (!arg.startsWith('--'))
+      throw new UsageError(`Unexpected argument '${arg}' (flags start with --).`);
     let name = arg.slice(2);
     let value: string | undefined;
     const eq = name.indexOf('=');
@@ -51,11 +52,14 @@ export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): Par
 function convert(name: string, spec: FlagSpec, raw: string): string | number {
   if (spec.type === 'string') {
     if (spec.choices && !spec.choices.includes(raw))
-      throw new UsageError(`Flag --${name} must be one of ${spec.choices.join(', ')} (got '${raw}').`);
+      throw new UsageError(
+        `Flag --${name} must be one of ${spec.choices.join(', ')} (got '${raw}').`,
+      );
     return raw;
   }
   const n = raw.trim() === '' ? NaN : Number(raw);
-  if (!Number.isFinite(n)) throw new UsageError(`Flag --${name} needs a finite number (got '${raw}').`);
+  if (!Number.isFinite(n))
+    throw new UsageError(`Flag --${name} needs a finite number (got '${raw}').`);
   if (spec.type === 'integer' && !Number.isInteger(n))
     throw new UsageError(`Flag --${name} needs a whole number (got '${raw}').`);
   return n;
@@ -63,7 +67,10 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number {
 
 export function formatHelp(usage: string, specs: Record<string, FlagSpec>): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
-    const arg = spec.type === 'boolean' ? '' : ` <${spec.placeholder ?? (spec.choices ? spec.choices.join('|') : spec.type)}>`;
+    const arg =
+      spec.type === 'boolean'
+        ? ''
+        : ` <${spec.placeholder ?? (spec.choices ? spec.choices.join('|') : spec.type)}>`;
     return [`  --${name}${arg}`, spec.help];
   });
   const width = Math.max(...rows.map((r) => r[0].length)) + 2;

@@ -31,9 +31,27 @@ interface Workload {
 
 const base: GanConfig = { ...DEFAULT_CONFIG, dataset: 'grid25', batchSize: 256, emaHalfLife: 0 };
 const WORKLOADS: Workload[] = [
-  { name: '4×128 MLPs, RpGAN + R1 + R2', config: { ...base, gWidth: 128, dWidth: 128, gDepth: 4, dDepth: 4, r1Gamma: 1, r2Gamma: 1 } },
-  { name: '4×128 MLPs, NSGAN, no penalty', config: { ...base, gWidth: 128, dWidth: 128, gDepth: 4, dDepth: 4, loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 } },
-  { name: '3×64 MLPs, RpGAN + R1 + R2', config: { ...base, gWidth: 64, dWidth: 64, gDepth: 3, dDepth: 3, r1Gamma: 1, r2Gamma: 1 } },
+  {
+    name: '4×128 MLPs, RpGAN + R1 + R2',
+    config: { ...base, gWidth: 128, dWidth: 128, gDepth: 4, dDepth: 4, r1Gamma: 1, r2Gamma: 1 },
+  },
+  {
+    name: '4×128 MLPs, NSGAN, no penalty',
+    config: {
+      ...base,
+      gWidth: 128,
+      dWidth: 128,
+      gDepth: 4,
+      dDepth: 4,
+      loss: 'nsgan',
+      r1Gamma: 0,
+      r2Gamma: 0,
+    },
+  },
+  {
+    name: '3×64 MLPs, RpGAN + R1 + R2',
+    config: { ...base, gWidth: 64, dWidth: 64, gDepth: 3, dDepth: 3, r1Gamma: 1, r2Gamma: 1 },
+  },
 ];
 
 interface Measurement {
@@ -89,25 +107,42 @@ function naiveStep(config: GanConfig): { step: () => void; dispose: () => void }
   const B = config.batchSize;
   const batch = () => tf.tensor2d(data.sample(rng, B), [B, 2]);
   const latents = () => tf.tensor2d(rng.normals(B * config.latentDim), [B, config.latentDim]);
-  const gradSq = (x: tf.Tensor) => tf.mean(tf.sum(tf.square(tf.grad((xx: tf.Tensor) => tf.sum(apply(D, xx)))(x)), 1));
+  const gradSq = (x: tf.Tensor) =>
+    tf.mean(tf.sum(tf.square(tf.grad((xx: tf.Tensor) => tf.sum(apply(D, xx)))(x)), 1));
   const penalised = config.r1Gamma > 0;
   const step = () =>
     tf.tidy(() => {
       const real = batch();
       const fake = apply(G, latents());
-      dOpt.minimize(() => {
-        const r = apply(D, real);
-        const f = apply(D, fake);
-        let loss = config.loss === 'rpgan' ? tf.mean(tf.softplus(tf.sub(f, r))) : tf.mean(tf.add(tf.softplus(tf.neg(r)), tf.softplus(f)));
-        if (penalised) loss = tf.add(loss, tf.mul(tf.add(gradSq(real), gradSq(fake)), config.r1Gamma / 2));
-        return loss as tf.Scalar;
-      }, false, vars(D));
+      dOpt.minimize(
+        () => {
+          const r = apply(D, real);
+          const f = apply(D, fake);
+          let loss =
+            config.loss === 'rpgan'
+              ? tf.mean(tf.softplus(tf.sub(f, r)))
+              : tf.mean(tf.add(tf.softplus(tf.neg(r)), tf.softplus(f)));
+          if (penalised)
+            loss = tf.add(loss, tf.mul(tf.add(gradSq(real), gradSq(fake)), config.r1Gamma / 2));
+          return loss as tf.Scalar;
+        },
+        false,
+        vars(D),
+      );
       const real2 = batch();
       const z = latents();
-      gOpt.minimize(() => {
-        const f = apply(D, apply(G, z));
-        return (config.loss === 'rpgan' ? tf.mean(tf.softplus(tf.sub(apply(D, real2), f))) : tf.mean(tf.softplus(tf.neg(f)))) as tf.Scalar;
-      }, false, vars(G));
+      gOpt.minimize(
+        () => {
+          const f = apply(D, apply(G, z));
+          return (
+            config.loss === 'rpgan'
+              ? tf.mean(tf.softplus(tf.sub(apply(D, real2), f)))
+              : tf.mean(tf.softplus(tf.neg(f)))
+          ) as tf.Scalar;
+        },
+        false,
+        vars(G),
+      );
     });
   return { step, dispose: () => tf.dispose([...vars(G), ...vars(D)]) };
 }
@@ -153,7 +188,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
   process.stdout.write(`${lines.join('\n')}\n\nMachine: ${machine}\n`);
-  if (typeof flags.json === 'string') writeFileSync(flags.json, JSON.stringify({ machine, rows }, null, 2));
+  if (typeof flags.json === 'string')
+    writeFileSync(flags.json, JSON.stringify({ machine, rows }, null, 2));
   return 0;
 }
 

@@ -18,7 +18,11 @@ const FLAGS: Record<string, FlagSpec> = {
   jobs: { type: 'integer', help: 'runs in parallel (default: number of CPU cores)' },
   steps: { type: 'integer', help: "iterations per run (default: each dataset's default budget)" },
   datasets: { type: 'string', placeholder: 'ring8,grid25', help: 'comma-separated datasets' },
-  'out-dir': { type: 'string', placeholder: 'dir', help: 'where run JSONs and table.md go (default runs/experiments)' },
+  'out-dir': {
+    type: 'string',
+    placeholder: 'dir',
+    help: 'where run JSONs and table.md go (default runs/experiments)',
+  },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -40,16 +44,23 @@ function penaltyFlags(p: Variant['penalty']): string[] {
 
 function runOne(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...args, '--quiet'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`train ${args.join(' ')} exited with ${code}`))));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/train.ts', ...args, '--quiet'],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`train ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
 const stats = (xs: number[]) => {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  const sd =
+    xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
   return { mean, sd };
 };
 const fmt = (xs: number[], digits: number, scale = 1) => {
@@ -95,7 +106,17 @@ async function main(argv: string[]): Promise<number> {
     for (const variant of VARIANTS)
       for (let seed = 1; seed <= seeds; seed++) {
         const file = join(outDir, `${dataset}-${variant.loss}-${variant.penalty}-s${seed}.json`);
-        const args = ['--dataset', dataset, '--loss', variant.loss, ...penaltyFlags(variant.penalty), '--seed', String(seed), '--out', file];
+        const args = [
+          '--dataset',
+          dataset,
+          '--loss',
+          variant.loss,
+          ...penaltyFlags(variant.penalty),
+          '--seed',
+          String(seed),
+          '--out',
+          file,
+        ];
         if (flags.steps !== undefined) args.push('--steps', String(flags.steps));
         tasks.push({ file, args, dataset, variant });
       }
@@ -108,7 +129,9 @@ async function main(argv: string[]): Promise<number> {
       const task = tasks[next++];
       await runOne(task.args);
       finished++;
-      process.stderr.write(`[${finished}/${tasks.length}] ${task.file} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+      process.stderr.write(
+        `[${finished}/${tasks.length}] ${task.file} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
@@ -124,13 +147,28 @@ async function main(argv: string[]): Promise<number> {
         .map((t) => JSON.parse(readFileSync(t.file, 'utf8')));
       const final = runs.map((r) => r.final);
       lines.push(
-        `| ${dataset} | ${variant.loss} | ${variant.penalty} | ${fmt(final.map((f) => f.modesCovered), 1)} / ${final[0].totalModes} | ${fmt(final.map((f) => f.highQuality), 1, 100)} | ${fmt(final.map((f) => f.reverseKL ?? NaN), 3)} | ${runs[0].config.steps} | ${fmt(final.map((f) => f.wallSeconds), 0)} | ${final.filter((f) => f.diverged).length}/${runs.length} |`,
+        `| ${dataset} | ${variant.loss} | ${variant.penalty} | ${fmt(
+          final.map((f) => f.modesCovered),
+          1,
+        )} / ${final[0].totalModes} | ${fmt(
+          final.map((f) => f.highQuality),
+          1,
+          100,
+        )} | ${fmt(
+          final.map((f) => f.reverseKL ?? NaN),
+          3,
+        )} | ${runs[0].config.steps} | ${fmt(
+          final.map((f) => f.wallSeconds),
+          0,
+        )} | ${final.filter((f) => f.diverged).length}/${runs.length} |`,
       );
     }
   const table = lines.join('\n') + '\n';
   writeFileSync(join(outDir, 'table.md'), table);
   process.stdout.write(table);
-  process.stderr.write(`total ${((Date.now() - started) / 1000).toFixed(0)} s with ${jobs} parallel jobs\n`);
+  process.stderr.write(
+    `total ${((Date.now() - started) / 1000).toFixed(0)} s with ${jobs} parallel jobs\n`,
+  );
   return 0;
 }
 

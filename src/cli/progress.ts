@@ -21,10 +21,13 @@ export class ProgressBar {
     const filled = Math.round((width * p.step) / this.total);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     const parts = [`${bar} ${p.step}/${this.total}`, `${p.stepsPerSecond.toFixed(1)} it/s`];
-    if (this.lastLog) parts.push(`D ${this.lastLog.dLoss.toFixed(3)} G ${this.lastLog.gLoss.toFixed(3)}`);
+    if (this.lastLog)
+      parts.push(`D ${this.lastLog.dLoss.toFixed(3)} G ${this.lastLog.gLoss.toFixed(3)}`);
     const e = this.lastEval;
     if (e?.totalModes != null)
-      parts.push(`modes ${e.modesCovered}/${e.totalModes} HQ ${(100 * (e.highQuality ?? 0)).toFixed(1)}% KL ${e.reverseKL?.toFixed(2) ?? '–'}`);
+      parts.push(
+        `modes ${e.modesCovered}/${e.totalModes} HQ ${(100 * (e.highQuality ?? 0)).toFixed(1)}% KL ${e.reverseKL?.toFixed(2) ?? '–'}`,
+      );
     else if (e) parts.push(`SW ${e.slicedWasserstein.toFixed(3)}`);
     process.stderr.write(this.tty ? `\r${parts.join('  ')}\x1b[K` : `${parts.join('  ')}\n`);
   }

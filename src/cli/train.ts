@@ -13,7 +13,11 @@ import { ProgressBar } from './progress';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...TRAIN_FLAGS,
-  out: { type: 'string', placeholder: 'file.json', help: 'write the run (config, history, evals, final, samples) here' },
+  out: {
+    type: 'string',
+    placeholder: 'file.json',
+    help: 'write the run (config, history, evals, final, samples) here',
+  },
   quiet: { type: 'boolean', help: 'no progress bar' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -43,7 +47,11 @@ export function runJson(settings: RunSettings, backend: string, result: RunResul
       dataset: {
         name: dataset.name,
         ...(dataset.mixture
-          ? { centers: dataset.mixture.centers, sigma: dataset.mixture.sigma, weights: dataset.mixture.weights }
+          ? {
+              centers: dataset.mixture.centers,
+              sigma: dataset.mixture.sigma,
+              weights: dataset.mixture.weights,
+            }
           : {}),
       },
     },

@@ -25,15 +25,33 @@ export const DEFAULT_STEPS: Record<ToyDatasetName, number> = {
 };
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  dataset: { type: 'string', choices: TOY_DATASET_NAMES, help: 'toy distribution (default grid25)' },
-  points: { type: 'string', placeholder: 'file.json', help: 'custom points: JSON [[x, y], …] (with --dataset custom)' },
-  loss: { type: 'string', choices: LOSS_NAMES, help: `adversarial loss (default ${DEFAULT_CONFIG.loss})` },
+  dataset: {
+    type: 'string',
+    choices: TOY_DATASET_NAMES,
+    help: 'toy distribution (default grid25)',
+  },
+  points: {
+    type: 'string',
+    placeholder: 'file.json',
+    help: 'custom points: JSON [[x, y], …] (with --dataset custom)',
+  },
+  loss: {
+    type: 'string',
+    choices: LOSS_NAMES,
+    help: `adversarial loss (default ${DEFAULT_CONFIG.loss})`,
+  },
   gamma: { type: 'number', help: 'sets both R1 and R2 γ' },
-  r1: { type: 'number', help: `R1 γ on real data, γ/2·E‖∇D‖² (default ${DEFAULT_CONFIG.r1Gamma}; 0 = off)` },
+  r1: {
+    type: 'number',
+    help: `R1 γ on real data, γ/2·E‖∇D‖² (default ${DEFAULT_CONFIG.r1Gamma}; 0 = off)`,
+  },
   r2: { type: 'number', help: `R2 γ on fake data (default ${DEFAULT_CONFIG.r2Gamma}; 0 = off)` },
   lazy: { type: 'integer', help: 'apply R1/R2 every k-th D step, scaled by k (default 1)' },
   'gp-weight': { type: 'number', help: `WGAN-GP λ (default ${DEFAULT_CONFIG.gpWeight})` },
-  steps: { type: 'integer', help: 'iterations (D steps + 1 G step each); default per dataset, see below' },
+  steps: {
+    type: 'integer',
+    help: 'iterations (D steps + 1 G step each); default per dataset, see below',
+  },
   seed: { type: 'integer', help: 'random seed for data, latents and init (default 1)' },
   batch: { type: 'integer', help: `batch size (default ${DEFAULT_CONFIG.batchSize})` },
   'd-steps': { type: 'integer', help: 'D updates per G update (default 1)' },
@@ -44,30 +62,76 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'd-width': { type: 'integer', help: 'hidden width of D' },
   'd-depth': { type: 'integer', help: 'hidden layers of D' },
   latent: { type: 'integer', help: `latent size (default ${DEFAULT_CONFIG.latentDim})` },
-  optimizer: { type: 'string', choices: ['adam', 'sgd'], help: 'optimiser for G and D (default adam)' },
-  lr: { type: 'number', help: `learning rate of G and D (default ${DEFAULT_CONFIG.gOptimizer.lr})` },
+  optimizer: {
+    type: 'string',
+    choices: ['adam', 'sgd'],
+    help: 'optimiser for G and D (default adam)',
+  },
+  lr: {
+    type: 'number',
+    help: `learning rate of G and D (default ${DEFAULT_CONFIG.gOptimizer.lr})`,
+  },
   'g-lr': { type: 'number', help: 'learning rate of G' },
   'd-lr': { type: 'number', help: 'learning rate of D' },
   beta1: { type: 'number', help: `Adam β1 (default ${DEFAULT_CONFIG.gOptimizer.beta1})` },
   beta2: { type: 'number', help: `Adam β2 (default ${DEFAULT_CONFIG.gOptimizer.beta2})` },
-  'burn-in': { type: 'integer', help: `cosine burn-in iterations (default ${DEFAULT_CONFIG.burnInSteps}; 0 = off)` },
-  'gamma-burn-in-factor': { type: 'number', help: `γ starts at γ × this (default ${DEFAULT_CONFIG.gammaBurnInFactor})` },
-  'beta2-burn-in': { type: 'number', help: 'Adam β2 at the start of burn-in (default: no β2 schedule)' },
-  'lr-end-factor': { type: 'number', help: `lr at the end of burn-in as a fraction (default ${DEFAULT_CONFIG.lrEndFactor})` },
-  ema: { type: 'number', help: `EMA half-life of G in iterations (default ${DEFAULT_CONFIG.emaHalfLife}; 0 = off)` },
+  'burn-in': {
+    type: 'integer',
+    help: `cosine burn-in iterations (default ${DEFAULT_CONFIG.burnInSteps}; 0 = off)`,
+  },
+  'gamma-burn-in-factor': {
+    type: 'number',
+    help: `γ starts at γ × this (default ${DEFAULT_CONFIG.gammaBurnInFactor})`,
+  },
+  'beta2-burn-in': {
+    type: 'number',
+    help: 'Adam β2 at the start of burn-in (default: no β2 schedule)',
+  },
+  'lr-end-factor': {
+    type: 'number',
+    help: `lr at the end of burn-in as a fraction (default ${DEFAULT_CONFIG.lrEndFactor})`,
+  },
+  ema: {
+    type: 'number',
+    help: `EMA half-life of G in iterations (default ${DEFAULT_CONFIG.emaHalfLife}; 0 = off)`,
+  },
   'eval-every': { type: 'integer', help: 'evaluate every N iterations (default 500)' },
-  'eval-samples': { type: 'integer', help: 'generated points per evaluation (default 2500, as VEEGAN/PacGAN)' },
+  'eval-samples': {
+    type: 'integer',
+    help: 'generated points per evaluation (default 2500, as VEEGAN/PacGAN)',
+  },
   'log-every': { type: 'integer', help: 'record losses every N iterations (default 10)' },
-  backend: { type: 'string', choices: NODE_BACKENDS, help: 'tfjs backend (default wasm, the fastest correct one in Node)' },
+  backend: {
+    type: 'string',
+    choices: NODE_BACKENDS,
+    help: 'tfjs backend (default wasm, the fastest correct one in Node)',
+  },
 };
 
 /** Config field → the flag that sets it, to name the flag in validation errors. */
 const FLAG_FOR_FIELD: Record<string, string> = {
-  seed: 'seed', dataset: 'dataset', customPoints: 'points', latentDim: 'latent', gWidth: 'g-width',
-  gDepth: 'g-depth', dWidth: 'd-width', dDepth: 'd-depth', loss: 'loss', r1Gamma: 'r1', r2Gamma: 'r2',
-  lazyInterval: 'lazy', gpWeight: 'gp-weight', batchSize: 'batch', dSteps: 'd-steps',
-  gOptimizer: 'g-lr', dOptimizer: 'd-lr', burnInSteps: 'burn-in', gammaBurnInFactor: 'gamma-burn-in-factor',
-  beta2BurnIn: 'beta2-burn-in', lrEndFactor: 'lr-end-factor', emaHalfLife: 'ema',
+  seed: 'seed',
+  dataset: 'dataset',
+  customPoints: 'points',
+  latentDim: 'latent',
+  gWidth: 'g-width',
+  gDepth: 'g-depth',
+  dWidth: 'd-width',
+  dDepth: 'd-depth',
+  loss: 'loss',
+  r1Gamma: 'r1',
+  r2Gamma: 'r2',
+  lazyInterval: 'lazy',
+  gpWeight: 'gp-weight',
+  batchSize: 'batch',
+  dSteps: 'd-steps',
+  gOptimizer: 'g-lr',
+  dOptimizer: 'd-lr',
+  burnInSteps: 'burn-in',
+  gammaBurnInFactor: 'gamma-burn-in-factor',
+  beta2BurnIn: 'beta2-burn-in',
+  lrEndFactor: 'lr-end-factor',
+  emaHalfLife: 'ema',
 };
 
 export interface RunSettings {
@@ -79,7 +143,10 @@ export interface RunSettings {
   backend: 'wasm' | 'cpu';
 }
 
-export function settingsFromFlags(flags: ParsedFlags, base: GanConfig = DEFAULT_CONFIG): RunSettings {
+export function settingsFromFlags(
+  flags: ParsedFlags,
+  base: GanConfig = DEFAULT_CONFIG,
+): RunSettings {
   const f = flags as Record<string, never>;
   const num = (name: string) => f[name] as number | undefined;
   const str = (name: string) => f[name] as string | undefined;
@@ -152,7 +219,8 @@ export function settingsFromFlags(flags: ParsedFlags, base: GanConfig = DEFAULT_
     ['log-every', settings.logEvery, 100_000],
   ];
   for (const [flag, value, max] of positive)
-    if (!(value >= 1 && value <= max)) throw new UsageError(`Bad value for --${flag}: must be between 1 and ${max}.`);
+    if (!(value >= 1 && value <= max))
+      throw new UsageError(`Bad value for --${flag}: must be between 1 and ${max}.`);
   return settings;
 }
 
@@ -170,7 +238,10 @@ function readPoints(path: string): [number, number][] {
   } catch {
     throw new UsageError(`Flag --points: '${path}' is not valid JSON.`);
   }
-  if (!Array.isArray(data) || !data.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number')))
+  if (
+    !Array.isArray(data) ||
+    !data.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number'))
+  )
     throw new UsageError('Flag --points: expected a JSON array of [x, y] number pairs.');
   return data as [number, number][];
 }

@@ -12,13 +12,7 @@
 import { Rng } from './rng';
 
 export type ToyDatasetName =
-  | 'ring8'
-  | 'grid25'
-  | 'spiral'
-  | 'moons'
-  | 'circles'
-  | 'gaussian'
-  | 'custom';
+  'ring8' | 'grid25' | 'spiral' | 'moons' | 'circles' | 'gaussian' | 'custom';
 
 export const TOY_DATASET_NAMES: readonly ToyDatasetName[] = [
   'ring8',
@@ -109,7 +103,11 @@ export function makeToyDataset(name: ToyDatasetName, options: ToyDatasetOptions 
     case 'ring8':
       return mixture(name, { centers: ring8Centers(), weights: Array(8).fill(1 / 8), sigma: 0.02 });
     case 'grid25':
-      return mixture(name, { centers: grid25Centers(), weights: Array(25).fill(1 / 25), sigma: 0.05 });
+      return mixture(name, {
+        centers: grid25Centers(),
+        weights: Array(25).fill(1 / 25),
+        sigma: 0.05,
+      });
     case 'spiral':
       // One arm of an Archimedean spiral, r ∝ angle, with small radial noise.
       return continuous(name, (rng) => {

@@ -23,14 +23,21 @@ export const EVAL_LATENT_STREAM = 9;
 export const EVAL_REAL_STREAM = 10;
 
 /** Generates the evaluation samples (async readback: never blocks a GPU backend). */
-export async function generateEvalSamples(trainer: ToyGanTrainer, n: number): Promise<Float32Array> {
+export async function generateEvalSamples(
+  trainer: ToyGanTrainer,
+  n: number,
+): Promise<Float32Array> {
   const points = trainer.sample(n, new Rng(trainer.config.seed).fork(EVAL_LATENT_STREAM));
   const data = (await points.data()) as Float32Array;
   points.dispose();
   return data;
 }
 
-export function scoreSamples(trainer: ToyGanTrainer, samples: Float32Array, step: number): ToyEvaluation {
+export function scoreSamples(
+  trainer: ToyGanTrainer,
+  samples: Float32Array,
+  step: number,
+): ToyEvaluation {
   const n = samples.length / 2;
   const real = trainer.dataset.sample(new Rng(trainer.config.seed).fork(EVAL_REAL_STREAM), n);
   const mixture = trainer.dataset.mixture;
@@ -49,4 +56,3 @@ export function scoreSamples(trainer: ToyGanTrainer, samples: Float32Array, step
 export async function evaluate(trainer: ToyGanTrainer, n: number): Promise<ToyEvaluation> {
   return scoreSamples(trainer, await generateEvalSamples(trainer, n), trainer.iteration);
 }
-

@@ -10,7 +10,14 @@ import * as tf from '@tensorflow/tfjs';
 
 export type LossName = 'minimax' | 'nsgan' | 'rpgan' | 'hinge' | 'lsgan' | 'wgan-gp';
 
-export const LOSS_NAMES: readonly LossName[] = ['minimax', 'nsgan', 'rpgan', 'hinge', 'lsgan', 'wgan-gp'];
+export const LOSS_NAMES: readonly LossName[] = [
+  'minimax',
+  'nsgan',
+  'rpgan',
+  'hinge',
+  'lsgan',
+  'wgan-gp',
+];
 
 export interface AdversarialLoss {
   name: LossName;
@@ -50,16 +57,14 @@ export const LOSSES: Record<LossName, AdversarialLoss> = {
   // Hinge (Lim & Ye 2017; SAGAN/BigGAN).
   hinge: {
     name: 'hinge',
-    discriminator: (r, f) =>
-      mean(tf.add(tf.relu(tf.sub(1, r)), tf.relu(tf.add(1, f)))),
+    discriminator: (r, f) => mean(tf.add(tf.relu(tf.sub(1, r)), tf.relu(tf.add(1, f)))),
     generator: (_r, f) => mean(tf.neg(f)),
     generatorNeedsReal: false,
   },
   // Least squares (Mao et al. 2017, targets a = 0, b = c = 1).
   lsgan: {
     name: 'lsgan',
-    discriminator: (r, f) =>
-      mean(tf.mul(0.5, tf.add(tf.square(tf.sub(r, 1)), tf.square(f)))),
+    discriminator: (r, f) => mean(tf.mul(0.5, tf.add(tf.square(tf.sub(r, 1)), tf.square(f)))),
     generator: (_r, f) => mean(tf.mul(0.5, tf.square(tf.sub(f, 1)))),
     generatorNeedsReal: false,
   },

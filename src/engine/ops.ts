@@ -13,15 +13,13 @@ import * as tf from '@tensorflow/tfjs';
 
 export const LEAKY_SLOPE = 0.2;
 
-export const leakyRelu = customGrad(
-  (x: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([x]);
-    return {
-      value: tf.leakyRelu(x, LEAKY_SLOPE),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.step(saved[0], LEAKY_SLOPE)),
-    };
-  },
-) as (x: tf.Tensor) => tf.Tensor;
+export const leakyRelu = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x]);
+  return {
+    value: tf.leakyRelu(x, LEAKY_SLOPE),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.step(saved[0], LEAKY_SLOPE)),
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 /** tf.customGrad with loose typing: its declared type cannot express fixed-arity functions. */
 function customGrad(f: unknown): unknown {
@@ -39,20 +37,21 @@ export const softplus = tf.softplus;
  * transposed products ~80 % of a double-backprop step. An explicit transpose plus a plain product
  * costs ~1.4 ms. GPU backends transpose for free inside the kernel, so they keep the flags.
  */
-export const matMul = customGrad(
-  (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([a, b]);
-    return {
-      value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-      gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => matMulGrads(dy, sa, sb),
-    };
-  },
-) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+export const matMul = customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => matMulGrads(dy, sa, sb),
+  };
+}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
 function matMulGrads(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor[] {
   if (tf.getBackend() === 'wasm') return [matMul(dy, tf.transpose(b)), matMul(tf.transpose(a), dy)];
   const dy2 = dy as tf.Tensor2D;
-  return [tf.matMul(dy2, b as tf.Tensor2D, false, true), tf.matMul(a as tf.Tensor2D, dy2, true, false)];
+  return [
+    tf.matMul(dy2, b as tf.Tensor2D, false, true),
+    tf.matMul(a as tf.Tensor2D, dy2, true, false),
+  ];
 }
 
 /**
@@ -64,7 +63,10 @@ export const dense = customGrad(
     save([x, w]);
     return {
       value: tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }),
-      gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => [...matMulGrads(dy, sx, sw), tf.sum(dy, 0)],
+      gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => [
+        ...matMulGrads(dy, sx, sw),
+        tf.sum(dy, 0),
+      ],
     };
   },
 ) as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;

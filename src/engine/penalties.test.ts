@@ -40,10 +40,18 @@ function setup(seed: number) {
 }
 
 /** Runs `body` with D's objective; the kept logits are disposed only after `body` is done. */
-function withObjective<T>(d: Mlp, c: Case, inputs: tf.Tensor2D, body: (f: () => tf.Scalar) => T): T {
+function withObjective<T>(
+  d: Mlp,
+  c: Case,
+  inputs: tf.Tensor2D,
+  body: (f: () => tf.Scalar) => T,
+): T {
   const kept: tf.Tensor[] = [];
   const f = () => {
-    const parts = discriminatorObjective(d, LOSSES[c.loss], inputs, B, { ...c, inputGradient: true });
+    const parts = discriminatorObjective(d, LOSSES[c.loss], inputs, B, {
+      ...c,
+      inputGradient: true,
+    });
     if (parts.logits) kept.push(parts.logits);
     return parts.total;
   };
@@ -78,7 +86,9 @@ async function relativeError(
   // One random direction V over all weights: compare <∇L, V> with central differences.
   // Unit-length overall, so eps is the real step length in weight space.
   const total = d.variables.reduce((n, v) => n + v.size, 0);
-  const directions = d.variables.map((v) => tf.tensor(rng.normals(v.size, 1 / Math.sqrt(total)), v.shape));
+  const directions = d.variables.map((v) =>
+    tf.tensor(rng.normals(v.size, 1 / Math.sqrt(total)), v.shape),
+  );
   const analytic = tf.tidy(() =>
     tf.addN(d.variables.map((v, i) => tf.sum(tf.mul(grads[v.name], directions[i])))).arraySync(),
   ) as number;
@@ -122,8 +132,13 @@ describe.each(NODE_BACKENDS)('R1/R2 weight gradients match finite differences on
     const analytic = g.arraySync() as number[][];
     const eps = 1e-3;
     const at = (dx: number, dy: number) =>
-      tf.tidy(() => d.apply(tf.tensor2d([0.3 + dx, -0.7 + dy], [1, 2])).arraySync() as number[][])[0][0];
-    const numeric = [(at(eps, 0) - at(-eps, 0)) / (2 * eps), (at(0, eps) - at(0, -eps)) / (2 * eps)];
+      tf.tidy(
+        () => d.apply(tf.tensor2d([0.3 + dx, -0.7 + dy], [1, 2])).arraySync() as number[][],
+      )[0][0];
+    const numeric = [
+      (at(eps, 0) - at(-eps, 0)) / (2 * eps),
+      (at(0, eps) - at(0, -eps)) / (2 * eps),
+    ];
     expect(analytic[0][0]).toBeCloseTo(numeric[0], 3);
     expect(analytic[0][1]).toBeCloseTo(numeric[1], 3);
     tf.dispose([x, g]);

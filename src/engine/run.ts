@@ -13,7 +13,12 @@ export interface RunOptions {
   evalSamples: number;
   logEvery: number;
   /** Called after each evaluation and every `logEvery` steps. */
-  onProgress?: (p: { step: number; stepsPerSecond: number; log?: LogRow; eval?: ToyEvaluation }) => void;
+  onProgress?: (p: {
+    step: number;
+    stepsPerSecond: number;
+    log?: LogRow;
+    eval?: ToyEvaluation;
+  }) => void;
 }
 
 export interface RunResult {
@@ -33,7 +38,8 @@ export async function runToyTraining(config: GanConfig, options: RunOptions): Pr
   const start = performance.now();
   // Evaluation time is excluded from the training speed.
   let evalMs = 0;
-  const stepsPerSecond = () => trainer.iteration / Math.max(1e-9, (performance.now() - start - evalMs) / 1000);
+  const stepsPerSecond = () =>
+    trainer.iteration / Math.max(1e-9, (performance.now() - start - evalMs) / 1000);
   try {
     while (trainer.iteration < options.steps) {
       trainer.step();

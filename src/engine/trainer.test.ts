@@ -20,7 +20,10 @@ describe('toy GAN trainer', () => {
 
   it('is deterministic: same seed and backend give the same loss history', async () => {
     const run = (seed: number) =>
-      runToyTraining({ ...SMALL, seed }, { steps: 40, evalEvery: 20, evalSamples: 200, logEvery: 5 });
+      runToyTraining(
+        { ...SMALL, seed },
+        { steps: 40, evalEvery: 20, evalSamples: 200, logEvery: 5 },
+      );
     const [a, b, c] = [await run(3), await run(3), await run(4)];
     // Step 1, then every 5th of 40 steps.
     expect(a.history.map((r) => r.step)).toEqual([1, 5, 10, 15, 20, 25, 30, 35, 40]);
@@ -47,7 +50,12 @@ describe('toy GAN trainer', () => {
 
   it('stops with a reason when training diverges (NaN), never a crash', async () => {
     const result = await runToyTraining(
-      { ...SMALL, gOptimizer: { ...SMALL.gOptimizer, kind: 'sgd', lr: 10 }, dOptimizer: { ...SMALL.dOptimizer, kind: 'sgd', lr: 10 }, loss: 'lsgan' },
+      {
+        ...SMALL,
+        gOptimizer: { ...SMALL.gOptimizer, kind: 'sgd', lr: 10 },
+        dOptimizer: { ...SMALL.dOptimizer, kind: 'sgd', lr: 10 },
+        loss: 'lsgan',
+      },
       { steps: 300, evalEvery: 100, evalSamples: 100, logEvery: 5 },
     );
     expect(result.final.diverged).toMatch(/NaN or infinite by step \d+/);
@@ -56,7 +64,14 @@ describe('toy GAN trainer', () => {
 
   it('follows the R3GAN burn-in: γ falls, β2 rises, lr decays, EMA half-life grows', () => {
     const trainer = new ToyGanTrainer(
-      { ...SMALL, burnInSteps: 100, gammaBurnInFactor: 10, beta2BurnIn: 0.9, lrEndFactor: 0.1, emaHalfLife: 50 },
+      {
+        ...SMALL,
+        burnInSteps: 100,
+        gammaBurnInFactor: 10,
+        beta2BurnIn: 0.9,
+        lrEndFactor: 0.1,
+        emaHalfLife: 50,
+      },
       10,
     );
     const start = trainer.scheduled(0);

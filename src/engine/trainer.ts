@@ -109,7 +109,8 @@ export class ToyGanTrainer {
     const c = this.config;
     const T = c.burnInSteps;
     const gamma = (g: number) => cosineBurnIn(g * c.gammaBurnInFactor, g, t, T);
-    const beta2 = (b: number) => (c.beta2BurnIn === null ? b : cosineBurnIn(c.beta2BurnIn, b, t, T));
+    const beta2 = (b: number) =>
+      c.beta2BurnIn === null ? b : cosineBurnIn(c.beta2BurnIn, b, t, T);
     const lr = (l: number) => cosineBurnIn(l, l * c.lrEndFactor, t, T);
     const halfLife = cosineBurnIn(0, c.emaHalfLife, t, T);
     return {
@@ -148,7 +149,18 @@ export class ToyGanTrainer {
       const [dLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm] = dDiag;
       const [gLoss, gGradNorm] = gDiag;
       const values = tf.tidy(() =>
-        tf.stack([dLoss, gLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm, gGradNorm]),
+        tf.stack([
+          dLoss,
+          gLoss,
+          r1,
+          r2,
+          dReal,
+          dFake,
+          gradSqReal,
+          gradSqFake,
+          dGradNorm,
+          gGradNorm,
+        ]),
       ) as tf.Tensor1D;
       tf.dispose([...dDiag, ...gDiag]);
       this.pendingLogs.push({ step: this.iteration, values });
@@ -171,7 +183,13 @@ export class ToyGanTrainer {
     const gp = c.loss === 'wgan-gp' ? c.gpWeight : 0;
     const real = this.realBatch();
     const latents = this.latentBatch();
-    const mixU = gp > 0 ? tf.tensor2d(Float32Array.from({ length: B }, () => this.mixRng.uniform()), [B, 1]) : null;
+    const mixU =
+      gp > 0
+        ? tf.tensor2d(
+            Float32Array.from({ length: B }, () => this.mixRng.uniform()),
+            [B, 1],
+          )
+        : null;
     const kept: tf.Tensor[] = [];
     let keptLogits: tf.Tensor | null = null;
     const result = tf.tidy((): tf.Scalar | undefined => {
@@ -223,7 +241,8 @@ export class ToyGanTrainer {
       // D(real) is a constant for G; computing it outside variableGrads keeps it off the tape.
       const realLogits = real ? this.discriminator.apply(real) : tf.zeros([c.batchSize, 1]);
       const { value, grads } = tf.variableGrads(
-        () => this.loss.generator(realLogits, this.discriminator.apply(this.generator.apply(latents))),
+        () =>
+          this.loss.generator(realLogits, this.discriminator.apply(this.generator.apply(latents))),
         this.generator.variables,
       );
       this.gOptimizer.apply(grads, s.gLr, c.gOptimizer.beta1, s.gBeta2);
@@ -241,7 +260,9 @@ export class ToyGanTrainer {
     tf.tidy(() => {
       this.emaGenerator!.variables.forEach((ema, i) => {
         // p_ema ← p + β(p_ema − p); β = 0 (start of burn-in) copies G.
-        ema.assign(beta === 0 ? source[i] : tf.add(source[i], tf.mul(tf.sub(ema, source[i]), beta)));
+        ema.assign(
+          beta === 0 ? source[i] : tf.add(source[i], tf.mul(tf.sub(ema, source[i]), beta)),
+        );
       });
     });
   }
