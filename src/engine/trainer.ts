@@ -47,6 +47,30 @@ export interface ScheduledValues {
   emaBeta: number;
 }
 
+/**
+ * Settings fixed at construction: the data, the architecture, the seed, whether an EMA copy
+ * exists, and the optimiser kinds (their state differs). Everything else can change live.
+ */
+const REBUILD_KEYS = [
+  'seed',
+  'dataset',
+  'customPoints',
+  'latentDim',
+  'gWidth',
+  'gDepth',
+  'dWidth',
+  'dDepth',
+] as const;
+
+export function needsRebuild(a: GanConfig, b: GanConfig): boolean {
+  return (
+    REBUILD_KEYS.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])) ||
+    a.gOptimizer.kind !== b.gOptimizer.kind ||
+    a.dOptimizer.kind !== b.dOptimizer.kind ||
+    a.emaHalfLife > 0 !== b.emaHalfLife > 0
+  );
+}
+
 export class DivergenceError extends Error {
   constructor(
     readonly step: number,
@@ -62,7 +86,7 @@ export class ToyGanTrainer {
   /** Exponential moving average of G's weights; null when the EMA is off. */
   readonly emaGenerator: Mlp | null;
   readonly dataset: ToyDataset;
-  private readonly loss: AdversarialLoss;
+  private loss: AdversarialLoss;
   private readonly gOptimizer: Optimizer;
   private readonly dOptimizer: Optimizer;
   private readonly dataRng: Rng;
@@ -73,11 +97,14 @@ export class ToyGanTrainer {
   private dUpdates = 0;
   private pendingLogs: { step: number; values: tf.Tensor1D }[] = [];
 
+  private currentConfig: GanConfig;
+
   constructor(
-    readonly config: GanConfig,
+    config: GanConfig,
     /** Record diagnostics every this many iterations. */
     readonly logEvery = 10,
   ) {
+    this.currentConfig = config;
     const rng = new Rng(config.seed);
     const initRng = rng.fork(1);
     this.dataRng = rng.fork(2);
@@ -102,6 +129,22 @@ export class ToyGanTrainer {
     }
     this.gOptimizer = new Optimizer(config.gOptimizer.kind, this.generator.variables);
     this.dOptimizer = new Optimizer(config.dOptimizer.kind, this.discriminator.variables);
+  }
+
+  /** The run's settings (live settings included, see applyLiveSettings). */
+  get config(): GanConfig {
+    return this.currentConfig;
+  }
+
+  /**
+   * Changes settings that need no rebuild; they apply from the next step. Returns false (and
+   * changes nothing) when `next` differs in a setting that needs a new trainer: `needsRebuild`.
+   */
+  applyLiveSettings(next: GanConfig): boolean {
+    if (needsRebuild(this.currentConfig, next)) return false;
+    this.currentConfig = next;
+    this.loss = LOSSES[next.loss];
+    return true;
   }
 
   /** Hyper-parameters at the current iteration, after the burn-in schedule. */
@@ -292,6 +335,16 @@ export class ToyGanTrainer {
     const out = g.apply(latents);
     latents.dispose();
     return out;
+  }
+
+  /** Optimiser step counts [G, D] (bias correction), for snapshots. */
+  get optimizerSteps(): [number, number] {
+    return [this.gOptimizer.step, this.dOptimizer.step];
+  }
+
+  set optimizerSteps([g, d]: [number, number]) {
+    this.gOptimizer.step = g;
+    this.dOptimizer.step = d;
   }
 
   /** Every variable of the run (models, EMA, optimiser moments), e.g. for leak checks. */
