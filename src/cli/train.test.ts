@@ -1,0 +1,103 @@
+/** The train CLI as a user runs it: bad input exits 2 naming the flag; a run writes the JSON. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseFlags, UsageError } from './args';
+import { settingsFromFlags, TRAIN_FLAGS } from './trainOptions';
+
+function train(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('train CLI', () => {
+  it.each([
+    [['--bogus', '1'], /Unknown flag --bogus/],
+    [['--steps', 'ten'], /--steps needs a finite number/],
+    [['--steps', '2.5'], /--steps needs a whole number/],
+    [['--steps', '0'], /--steps: must be between 1/],
+    [['--lr', '-1'], /--lr|--g-lr/],
+    [['--lr', 'NaN'], /--lr needs a finite number/],
+    [['--dataset', 'mnist9'], /--dataset must be one of/],
+    [['--loss', '<script>'], /--loss must be one of/],
+    [['--batch', '-4'], /--batch/],
+    [['--width', '100000'], /--g-width/],
+    [['--r1', '-0.5'], /--r1/],
+    [['--beta2', '1'], /--beta2/],
+    [['--dataset', 'custom'], /--points is needed/],
+    [['--dataset', 'custom', '--points', '/nonexistent.json'], /--points: cannot read/],
+    [['--seed'], /--seed needs a value/],
+    [['positional'], /Unexpected argument/],
+  ])('%j is rejected with a message naming the flag', (args, message) => {
+    // In-process: spawning the CLI for every case would cost ~3 s each.
+    const parse = () => settingsFromFlags(parseFlags(args as string[], TRAIN_FLAGS));
+    expect(parse).toThrow(UsageError);
+    expect(parse).toThrow(message);
+  });
+
+  it.each([
+    [['--bogus', '1'], /train: Unknown flag --bogus/],
+    [['--lr', 'NaN'], /train: Flag --lr needs a finite number/],
+  ])('the CLI exits with code 2 on %j', (args, message) => {
+    const r = train(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('rejects a malformed custom points file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gan-cli-'));
+    const file = join(dir, 'points.json');
+    writeFileSync(file, '{"not": "pairs"}');
+    const flags = parseFlags(['--dataset', 'custom', '--points', file], TRAIN_FLAGS);
+    expect(() => settingsFromFlags(flags)).toThrow(/array of \[x, y\] number pairs/);
+  });
+
+  it('--help lists the flags and the default budgets', () => {
+    const r = train('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--r1 <number>/);
+    expect(r.stdout).toMatch(/grid25\s+\d+/);
+  });
+
+  it('writes config, history, evals, final and samples with the documented field names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gan-cli-'));
+    const out = join(dir, 'run.json');
+    const r = train(
+      ...['--dataset', 'ring8', '--loss', 'rpgan', '--r1', '1', '--r2', '1', '--steps', '20'],
+      ...['--width', '16', '--depth', '2', '--batch', '32', '--eval-every', '10'],
+      ...['--eval-samples', '100', '--seed', '3', '--quiet', '--out', out],
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const run = JSON.parse(readFileSync(out, 'utf8'));
+    expect(run.config).toMatchObject({
+      loss: 'rpgan',
+      r1Gamma: 1,
+      r2Gamma: 1,
+      seed: 3,
+      backend: 'wasm',
+      steps: 20,
+    });
+    expect(run.config.dataset.name).toBe('ring8');
+    expect(run.config.dataset.centers).toHaveLength(8);
+    expect(run.config.dataset.sigma).toBeGreaterThan(0);
+    expect(run.history.at(-1).step).toBe(20);
+    expect(run.evals.map((e: { step: number }) => e.step)).toEqual([10, 20]);
+    for (const field of [
+      'modesCovered',
+      'totalModes',
+      'highQuality',
+      'reverseKL',
+      'stepsPerSecond',
+    ])
+      expect(run.final).toHaveProperty(field);
+    expect(run.final.totalModes).toBe(8);
+    expect(run.samples).toHaveLength(100);
+    expect(run.samples[0]).toHaveLength(2);
+  });
+});
