@@ -80,6 +80,9 @@ export class DivergenceError extends Error {
   }
 }
 
+/** Counts trainers, for unique default variable-name prefixes. */
+let trainerCount = 0;
+
 export class ToyGanTrainer {
   readonly generator: Mlp;
   readonly discriminator: Mlp;
@@ -103,6 +106,11 @@ export class ToyGanTrainer {
     config: GanConfig,
     /** Record diagnostics every this many iterations. */
     readonly logEvery = 10,
+    /**
+     * Prefix for the tfjs variable names, which must be unique among live variables. The
+     * default is unique per trainer, so several runs can coexist in one worker.
+     */
+    readonly namePrefix = `run${++trainerCount}/`,
   ) {
     this.currentConfig = config;
     const rng = new Rng(config.seed);
@@ -115,16 +123,16 @@ export class ToyGanTrainer {
     this.generator = new Mlp(
       { inputDim: config.latentDim, width: config.gWidth, depth: config.gDepth, outputDim: 2 },
       initRng,
-      'G',
+      `${namePrefix}G`,
     );
     this.discriminator = new Mlp(
       { inputDim: 2, width: config.dWidth, depth: config.dDepth, outputDim: 1 },
       initRng,
-      'D',
+      `${namePrefix}D`,
     );
     this.emaGenerator = null;
     if (config.emaHalfLife > 0) {
-      this.emaGenerator = new Mlp(this.generator.shape, initRng, 'Gema');
+      this.emaGenerator = new Mlp(this.generator.shape, initRng, `${namePrefix}Gema`);
       this.emaGenerator.variables.forEach((v, i) => v.assign(this.generator.variables[i]));
     }
     this.gOptimizer = new Optimizer(config.gOptimizer.kind, this.generator.variables);
