@@ -32,9 +32,15 @@ describe('toy GAN trainer', () => {
     expect(a.history).not.toEqual(c.history);
   });
 
-  it('keeps tf.memory().numTensors flat over 200 steps (every loss, R1+R2, lazy, EMA)', async () => {
-    for (const loss of ['rpgan', 'wgan-gp'] as const) {
-      const trainer = new ToyGanTrainer({ ...SMALL, loss, lazyInterval: 2, dSteps: 2 }, 10);
+  it('keeps tf.memory().numTensors flat over 200 steps (R1+R2, lazy, GP, no penalty, EMA)', async () => {
+    const variants: Partial<GanConfig>[] = [
+      { loss: 'rpgan', lazyInterval: 2, dSteps: 2 },
+      { loss: 'wgan-gp' },
+      // No penalty: the adversarial loss is then D's whole objective (an aliasing case).
+      { loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 },
+    ];
+    for (const variant of variants) {
+      const trainer = new ToyGanTrainer({ ...SMALL, ...variant }, 10);
       for (let i = 0; i < 20; i++) trainer.step();
       await trainer.flushLogs();
       const before = tf.memory().numTensors;
@@ -60,6 +66,15 @@ describe('toy GAN trainer', () => {
     );
     expect(result.final.diverged).toMatch(/NaN or infinite by step \d+/);
     expect(result.final.highQuality).toBe(0);
+  });
+
+  it('lets several trainers live side by side (unique variable names)', () => {
+    const a = new ToyGanTrainer(SMALL);
+    const b = new ToyGanTrainer(SMALL);
+    a.step();
+    b.step();
+    a.dispose();
+    b.dispose();
   });
 
   it('follows the R3GAN burn-in: γ falls, β2 rises, lr decays, EMA half-life grows', () => {

@@ -270,7 +270,8 @@ export class ToyGanTrainer {
         return parts.total;
       }, this.discriminator.variables);
       this.dOptimizer.apply(grads, s.dLr, c.dOptimizer.beta1, s.dBeta2);
-      value.dispose();
+      // `value` may be the very tensor kept as the adversarial loss (no penalty): let tidy decide.
+      void value;
       return diagnose ? globalNorm(Object.values(grads)) : undefined;
     });
     tf.dispose([real, latents]);
