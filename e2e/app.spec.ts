@@ -22,7 +22,7 @@ test('loads, picks a tfjs backend, and logs no errors', async ({ page }, testInf
   await expect(page).toHaveTitle('GAN Playground');
   await expect(page.getByRole('heading', { level: 1, name: 'GAN Playground' })).toBeVisible();
 
-  const status = page.getByRole('status');
+  const status = page.getByRole('status', { name: 'Backend' });
   await expect(status).toHaveText(ANY_BACKEND);
   const text = (await status.textContent()) ?? '';
   testInfo.annotations.push({ type: 'backend', description: text });
@@ -36,7 +36,7 @@ test('?backend=cpu forces the CPU backend', async ({ page }, testInfo) => {
   const errors = trackErrors(page);
   await page.goto('/?backend=cpu');
 
-  const status = page.getByRole('status');
+  const status = page.getByRole('status', { name: 'Backend' });
   await expect(status).toHaveText(/^Backend: cpu\b/);
   await expect(page.getByRole('alert')).toHaveCount(0);
 
@@ -49,7 +49,7 @@ test('an unknown ?backend= value is ignored with a visible notice', async ({ pag
   await page.goto('/?backend=tpu');
 
   await expect(page.getByRole('alert')).toContainText('Ignoring ?backend=tpu');
-  await expect(page.getByRole('status')).toHaveText(ANY_BACKEND);
+  await expect(page.getByRole('status', { name: 'Backend' })).toHaveText(ANY_BACKEND);
 
   await page.screenshot({ path: testInfo.outputPath('app-invalid-param.png'), fullPage: true });
   expect(errors).toEqual([]);
@@ -60,7 +60,7 @@ test('the worker answers an invalid command with an error event, not a crash', a
 }, testInfo) => {
   const errors = trackErrors(page);
   await page.goto('/?backend=cpu');
-  const status = page.getByRole('status');
+  const status = page.getByRole('status', { name: 'Backend' });
   await expect(status).toHaveText(/^Backend: cpu\b/);
 
   const worker = page.workers()[0];

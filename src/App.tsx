@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 
-import { parseBackendParam, type BackendName } from './protocol';
-import { startTrainingWorker } from './worker/client';
+import { parseBackendParam, type BackendName, type GanConfig } from './protocol';
+import { TrainingPanel } from './ui/TrainingPanel';
+import { TrainingClient } from './worker/client';
 import './App.css';
 
 type BackendStatus =
@@ -27,15 +28,31 @@ function statusText(status: BackendStatus, requested: BackendName | undefined): 
   }
 }
 
+/**
+ * Debug handle for e2e tests and the benchmark (they drive runs the minimal UI does not show).
+ * Exposes only the client: everything it can do goes through the validated protocol.
+ */
+declare global {
+  interface Window {
+    ganDebug?: { client: TrainingClient };
+  }
+}
+
 export default function App() {
   const [backendParam] = useState(() => parseBackendParam(window.location.search));
   const [status, setStatus] = useState<BackendStatus>({ kind: 'starting' });
   /** Latest error the worker reported after it was up (e.g. a rejected command). */
   const [workerError, setWorkerError] = useState<string | null>(null);
+  const [session, setSession] = useState<{
+    client: TrainingClient;
+    defaultConfig: GanConfig;
+  } | null>(null);
   const requested = backendParam.backend;
 
   useEffect(() => {
-    const worker = startTrainingWorker((event) => {
+    const client = TrainingClient.start();
+    window.ganDebug = { client };
+    const unsubscribe = client.subscribe((event) => {
       switch (event.type) {
         case 'ready':
           setStatus({
@@ -44,15 +61,38 @@ export default function App() {
             fallbackReasons: event.fallbackReasons,
           });
           break;
+        case 'device-lost':
+          setWorkerError(`The ${event.backend} device was lost (${event.message}); recovering…`);
+          break;
+        case 'backend-changed':
+          setWorkerError(null);
+          setStatus({
+            kind: 'ready',
+            backend: event.backend,
+            fallbackReasons: [
+              `${event.previous} device lost, continued from the last snapshot`,
+              ...event.fallbackReasons,
+            ],
+          });
+          break;
         case 'error':
+          // Errors about a run are shown by its panel.
+          if (event.runId !== undefined) break;
           // Before 'ready' an error means no backend; afterwards the backend is still usable.
           setStatus((s) => (s.kind === 'starting' ? { kind: 'error', message: event.message } : s));
           setWorkerError(event.message);
           break;
       }
     });
-    worker.send({ type: 'init', preferredBackend: requested });
-    return () => worker.terminate();
+    client.init(requested).then(
+      (ready) => setSession({ client, defaultConfig: ready.defaultConfig }),
+      () => {}, // reported through the error event
+    );
+    return () => {
+      unsubscribe();
+      client.terminate();
+      if (window.ganDebug?.client === client) delete window.ganDebug;
+    };
   }, [requested]);
 
   return (
@@ -74,9 +114,12 @@ export default function App() {
           Training worker error: {workerError}
         </p>
       )}
-      <p className={`status status-${status.kind}`} role="status">
+      <p className={`status status-${status.kind}`} role="status" aria-label="Backend">
         {statusText(status, requested)}
       </p>
+      {session !== null && (
+        <TrainingPanel client={session.client} defaultConfig={session.defaultConfig} />
+      )}
     </main>
   );
 }

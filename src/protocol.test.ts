@@ -1,39 +1,41 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  BACKEND_NAMES,
-  describeInvalidMessage,
-  isWorkerCommand,
-  isWorkerEvent,
-  parseBackendParam,
-} from './protocol';
-
-describe('isWorkerCommand', () => {
-  it('accepts init with and without a valid preferred backend', () => {
-    expect(isWorkerCommand({ type: 'init' })).toBe(true);
-    for (const backend of BACKEND_NAMES) {
-      expect(isWorkerCommand({ type: 'init', preferredBackend: backend })).toBe(true);
-    }
-  });
-
-  it('rejects unknown types, bad fields and non-objects', () => {
-    expect(isWorkerCommand({ type: 'init', preferredBackend: 'tpu' })).toBe(false);
-    expect(isWorkerCommand({ type: 'init', preferredBackend: 1 })).toBe(false);
-    expect(isWorkerCommand({ type: 'train' })).toBe(false);
-    expect(isWorkerCommand({})).toBe(false);
-    expect(isWorkerCommand(null)).toBe(false);
-    expect(isWorkerCommand('init')).toBe(false);
-    expect(isWorkerCommand([{ type: 'init' }])).toBe(false);
-  });
-});
+import { describeInvalidMessage, isWorkerEvent, parseBackendParam } from './protocol';
 
 describe('isWorkerEvent', () => {
+  const ready = {
+    type: 'ready',
+    backend: 'cpu',
+    fallbackReasons: [],
+    defaultConfig: {},
+    defaultStream: {},
+  };
+
   it('checks ready and error events', () => {
-    expect(isWorkerEvent({ type: 'ready', backend: 'cpu', fallbackReasons: [] })).toBe(true);
-    expect(isWorkerEvent({ type: 'ready', backend: 'cpu', fallbackReasons: [1] })).toBe(false);
-    expect(isWorkerEvent({ type: 'ready', backend: 'gpu', fallbackReasons: [] })).toBe(false);
+    expect(isWorkerEvent(ready)).toBe(true);
+    expect(isWorkerEvent({ ...ready, fallbackReasons: [1] })).toBe(false);
+    expect(isWorkerEvent({ ...ready, backend: 'gpu' })).toBe(false);
     expect(isWorkerEvent({ type: 'error', message: 'x' })).toBe(true);
+    expect(isWorkerEvent({ type: 'error', message: 'x', requestId: 'y' })).toBe(false);
     expect(isWorkerEvent({ type: 'error' })).toBe(false);
+  });
+
+  it('checks run events and their payload arrays', () => {
+    const samples = { type: 'samples', runId: 'a', iteration: 3, points: new Float32Array(4) };
+    expect(isWorkerEvent({ ...samples, transport: null })).toBe(true);
+    expect(isWorkerEvent({ ...samples, transport: new Float32Array(4) })).toBe(true);
+    expect(isWorkerEvent({ ...samples, transport: null, points: [1, 2] })).toBe(false);
+    expect(isWorkerEvent({ type: 'metrics', runId: 'a', rows: [], iteration: 1 })).toBe(true);
+    expect(isWorkerEvent({ type: 'metrics', rows: [], iteration: 1 })).toBe(false);
+    expect(isWorkerEvent({ type: 'phase', runId: 'a', phase: 'compiling' })).toBe(true);
+    expect(isWorkerEvent({ type: 'phase', runId: 'a', phase: 'sleeping' })).toBe(false);
+  });
+
+  it('rejects unknown types, including inherited property names', () => {
+    expect(isWorkerEvent({ type: 'launch' })).toBe(false);
+    expect(isWorkerEvent({ type: 'toString' })).toBe(false);
+    expect(isWorkerEvent(null)).toBe(false);
+    expect(isWorkerEvent([ready])).toBe(false);
   });
 });
 

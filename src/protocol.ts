@@ -1,11 +1,24 @@
 /**
- * Messages between the UI (main thread) and the training worker.
+ * Messages between the UI (main thread) and the training worker, typed both ways.
  *
  * Both directions are discriminated unions on `type`. To add a message: add a member to the
- * union, handle it in the `switch` on the receiving side (the `never` check there will flag a
- * missing case), and — for commands — teach `isWorkerCommand` to accept it, because the worker
- * validates everything it receives at runtime.
+ * union; the compiler then flags every place that must learn about it — the `never` checks in the
+ * worker's command switch and the UI's event switches, the command schemas (worker/commands.ts)
+ * and the event guard table below.
+ *
+ * This module is imported by the UI, so it only imports types from the engine: the engine's
+ * runtime modules pull in tfjs, which must stay in the worker.
+ *
+ * Models: today every run is a 2-D toy GAN (`kind: 'toy'`). Stacked-MNIST conv runs will add a
+ * member with `kind: 'stacked-mnist'` to CreateCommand/ConfigureCommand and an image-grid event
+ * beside `samples`; the run-level commands (play, pause, step, …) are model-agnostic.
  */
+import type { GanConfig } from './engine/config';
+import type { ToyEvaluation } from './engine/evaluate';
+import type { LogRow } from './engine/trainer';
+import type { ViewBounds } from './engine/views';
+
+export type { GanConfig, LogRow, ToyEvaluation, ViewBounds };
 
 /** tfjs backends the app knows about, in the order the worker tries them by default. */
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -16,72 +29,364 @@ export function isBackendName(x: unknown): x is BackendName {
   return typeof x === 'string' && (BACKEND_NAMES as readonly string[]).includes(x);
 }
 
-// ---------------------------------------------------------------------------------------------
-// UI -> worker
+/** Kinds of model a run can train (see the module comment). */
+export type ModelKind = 'toy';
 
-export interface InitCommand {
+/**
+ * How much a run streams back, and how often. "Every k" counts iterations; 0 turns a periodic
+ * view off (it can still be requested). Each item costs one GPU→CPU readback when it fires
+ * (samples, transport and heatmap fired together share one).
+ */
+export interface StreamOptions {
+  /** Diagnostics row recorded every this many iterations (applies from the next (re)build). */
+  logEvery: number;
+  /** Losses are read back (asynchronously) every this many iterations. */
+  readbackEvery: number;
+  /** Point cloud of the fixed latent batch every this many iterations. */
+  samplesEvery: number;
+  /** Size of the fixed latent batch (and of the real reference cloud). */
+  sampleCount: number;
+  /** Send transport vectors (−∇ₓ of G's loss at each fake point) with the samples. */
+  transport: boolean;
+  /** D's heatmap every this many iterations (0: only on request). */
+  heatmapEvery: number;
+  /** Heatmap cells per side. */
+  heatmapResolution: number;
+  /** Evaluation (modes, %HQ, reverse KL, sliced Wasserstein) every this many iterations. */
+  evalEvery: number;
+  evalSamples: number;
+  /** CPU snapshot of weights and optimiser state every this many iterations (and on pause). */
+  snapshotEvery: number;
+}
+
+export const DEFAULT_STREAM: StreamOptions = {
+  logEvery: 10,
+  readbackEvery: 10,
+  samplesEvery: 20,
+  sampleCount: 512,
+  transport: false,
+  heatmapEvery: 0,
+  heatmapResolution: 48,
+  evalEvery: 500,
+  evalSamples: 2000,
+  snapshotEvery: 200,
+};
+
+/** 'compiling': playing, but the first steps on this backend (shader compilation) are not done. */
+export type RunPhase = 'paused' | 'compiling' | 'training';
+
+/** Which part of an iteration a manual step runs. */
+export type StepPart = 'both' | 'discriminator' | 'generator';
+
+// ---------------------------------------------------------------------------------------------
+// UI -> worker. `requestId` (optional, on every command) is echoed by the events that answer
+// the command and by a final `ack` (or an `error`), which lets the client return promises.
+
+interface CommandBase {
+  requestId?: number;
+}
+
+export interface InitCommand extends CommandBase {
   type: 'init';
   /** Try this backend first (e.g. from `?backend=cpu`); the others follow in default order. */
   preferredBackend?: BackendName;
 }
 
-export type WorkerCommand = InitCommand;
+export interface CreateCommand extends CommandBase {
+  type: 'create';
+  runId: string;
+  kind: 'toy';
+  config: GanConfig;
+  stream?: Partial<StreamOptions>;
+}
+
+/** New settings; a change that needs new models rebuilds the run (see `rebuilt`). */
+export interface ConfigureCommand extends CommandBase {
+  type: 'configure';
+  runId: string;
+  kind: 'toy';
+  config: GanConfig;
+}
+
+export interface SetStreamCommand extends CommandBase {
+  type: 'set-stream';
+  runId: string;
+  stream: Partial<StreamOptions>;
+}
+
+export interface RunCommand<T extends string> extends CommandBase {
+  type: T;
+  runId: string;
+}
+
+/** Pauses the run if it plays, then runs exactly `n` iterations (or n D-only / G-only updates). */
+export interface StepCommand extends CommandBase {
+  type: 'step';
+  runId: string;
+  n: number;
+  part?: StepPart;
+}
+
+export interface RequestHeatmapCommand extends CommandBase {
+  type: 'request-heatmap';
+  runId: string;
+  /** Defaults: the run's stream resolution and view bounds. */
+  resolution?: number;
+  bounds?: ViewBounds;
+}
+
+/** Runs one training iteration under tf.profile and reports the kernels it dispatched. */
+export interface DebugProfileCommand extends CommandBase {
+  type: 'debug-profile';
+  runId: string;
+}
+
+export type WorkerCommand =
+  | InitCommand
+  | CreateCommand
+  | ConfigureCommand
+  | SetStreamCommand
+  | RunCommand<'play'>
+  | RunCommand<'pause'>
+  | StepCommand
+  | RunCommand<'reset'>
+  /** Sends the point cloud (and transport vectors if enabled) now. */
+  | RunCommand<'sample'>
+  | RequestHeatmapCommand
+  | RunCommand<'dispose'>
+  /** Destroys the WebGPU device, to exercise device-loss recovery. */
+  | (CommandBase & { type: 'debug-lose-device' })
+  /** Reports tf.memory() and readback counters (a `stats` event). */
+  | (CommandBase & { type: 'debug-stats' })
+  | DebugProfileCommand;
 
 export type WorkerCommandType = WorkerCommand['type'];
+
+/** Commands without their requestId (what callers of the client write). */
+export type WorkerCommandBody = DistributiveOmit<WorkerCommand, 'requestId'>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 // ---------------------------------------------------------------------------------------------
 // worker -> UI
 
-export interface WorkerReadyEvent {
+interface EventBase {
+  /** Set when the event answers a command that carried a requestId. */
+  requestId?: number;
+}
+
+export interface WorkerReadyEvent extends EventBase {
   type: 'ready';
   /** The backend tfjs is now using, verified with a small tensor op. */
   backend: BackendName;
   /** One human-readable line per backend that was tried before `backend` and failed. */
   fallbackReasons: string[];
+  /** The engine's default settings (the UI does not import the engine: it would pull in tfjs). */
+  defaultConfig: GanConfig;
+  defaultStream: StreamOptions;
 }
 
-export interface WorkerErrorEvent {
+export interface CommandAckEvent extends EventBase {
+  type: 'ack';
+  requestId: number;
+}
+
+export interface WorkerErrorEvent extends EventBase {
   type: 'error';
+  message: string;
+  runId?: string;
+}
+
+/** Also sent after a rebuild: the reference data and view never change otherwise. */
+export interface RunCreatedEvent extends EventBase {
+  type: 'created';
+  runId: string;
+  kind: 'toy';
+  config: GanConfig;
+  stream: StreamOptions;
+  /** The square of the data plane that the views cover. */
+  bounds: ViewBounds;
+  /** Real data for reference (sampleCount points, interleaved x, y); sent once per build. */
+  realSamples: Float32Array;
+  parameterCounts: { generator: number; discriminator: number };
+}
+
+export interface RunRebuiltEvent extends EventBase {
+  type: 'rebuilt';
+  runId: string;
+  reason: 'config' | 'reset';
+  /** The settings whose change forced the rebuild (empty for a reset). */
+  changed: string[];
+}
+
+export interface MetricsEvent extends EventBase {
+  type: 'metrics';
+  runId: string;
+  /** Diagnostics rows read back since the last metrics event (possibly none). */
+  rows: LogRow[];
+  /** Iterations completed (queued on the device; at most `readbackEvery` ahead of `rows`). */
+  iteration: number;
+  /** Over the last ~2 s of training; 0 when paused. */
+  stepsPerSecond: number;
+}
+
+export interface SamplesEvent extends EventBase {
+  type: 'samples';
+  runId: string;
+  iteration: number;
+  /** G(z) for the run's fixed latents, interleaved x, y (transferred). */
+  points: Float32Array;
+  /** −∇ₓ of G's per-sample loss at each point, interleaved (when the stream asks for it). */
+  transport: Float32Array | null;
+}
+
+export interface HeatmapEvent extends EventBase {
+  type: 'heatmap';
+  runId: string;
+  iteration: number;
+  resolution: number;
+  bounds: ViewBounds;
+  /** D's logits at the cell centres, row 0 at the top (yMax), index row·resolution + col. */
+  logits: Float32Array;
+}
+
+export interface EvalEvent extends EventBase {
+  type: 'eval';
+  runId: string;
+  evaluation: ToyEvaluation;
+}
+
+export interface PhaseEvent extends EventBase {
+  type: 'phase';
+  runId: string;
+  phase: RunPhase;
+  /** With 'training' after 'compiling': ms from play to the first completed readback. */
+  compileMs?: number;
+}
+
+export interface DivergedEvent extends EventBase {
+  type: 'diverged';
+  runId: string;
+  step: number;
+  field: string;
   message: string;
 }
 
-export type WorkerEvent = WorkerReadyEvent | WorkerErrorEvent;
+export interface DeviceLostEvent extends EventBase {
+  type: 'device-lost';
+  backend: BackendName;
+  reason: string;
+  message: string;
+}
+
+export interface BackendChangedEvent extends EventBase {
+  type: 'backend-changed';
+  backend: BackendName;
+  previous: BackendName;
+  /** Why the backends between `previous` and `backend` were skipped. */
+  fallbackReasons: string[];
+  runs: {
+    runId: string;
+    /** The iteration the run continues from (its last snapshot). */
+    iteration: number;
+    /** Iterations done since that snapshot, which are lost. */
+    lostIterations: number;
+    restoredFrom: 'snapshot' | 'scratch';
+  }[];
+}
+
+export interface StatsEvent extends EventBase {
+  type: 'stats';
+  backend: BackendName | null;
+  numTensors: number;
+  numBytes: number;
+  /** GPU→CPU readbacks (`await data()`) since the worker started. */
+  readbacks: number;
+  runs: { runId: string; iteration: number; phase: RunPhase; readbacks: number }[];
+}
+
+export interface ProfileEvent extends EventBase {
+  type: 'profile';
+  runId: string;
+  backend: BackendName | null;
+  /** Kernels dispatched by one training iteration. */
+  kernels: number;
+  /** The same, by kernel name. */
+  kernelCounts: Record<string, number>;
+  wallMs: number;
+}
+
+export type WorkerEvent =
+  | WorkerReadyEvent
+  | CommandAckEvent
+  | WorkerErrorEvent
+  | RunCreatedEvent
+  | RunRebuiltEvent
+  | MetricsEvent
+  | SamplesEvent
+  | HeatmapEvent
+  | EvalEvent
+  | PhaseEvent
+  | DivergedEvent
+  | DeviceLostEvent
+  | BackendChangedEvent
+  | StatsEvent
+  | ProfileEvent;
 
 export type WorkerEventType = WorkerEvent['type'];
 
-// ---------------------------------------------------------------------------------------------
-// Runtime validation
+export type WorkerEventOf<T extends WorkerEventType> = Extract<WorkerEvent, { type: T }>;
 
-function isRecord(x: unknown): x is Record<string, unknown> {
+// ---------------------------------------------------------------------------------------------
+// Runtime checks on the UI side. The worker is our own code, so these are cheap shape checks
+// (type, ids, payload arrays) that catch a stale or foreign worker, not deep validation. The
+// worker validates commands fully (worker/commands.ts).
+
+type Fields = Record<string, unknown>;
+
+function isRecord(x: unknown): x is Fields {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** Accepts exactly the commands the worker understands; anything else is rejected. */
-export function isWorkerCommand(x: unknown): x is WorkerCommand {
-  if (!isRecord(x)) return false;
-  switch (x.type) {
-    case 'init':
-      return x.preferredBackend === undefined || isBackendName(x.preferredBackend);
-    default:
-      return false;
-  }
-}
+const isString = (x: unknown) => typeof x === 'string';
+const isNumber = (x: unknown) => typeof x === 'number';
+const hasRun = (e: Fields) => isString(e.runId);
 
-/** Checks events coming back from the worker (cheap; guards against a stale or foreign worker). */
+const EVENT_CHECKS: { [T in WorkerEventType]: (e: Fields) => boolean } = {
+  ready: (e) =>
+    isBackendName(e.backend) &&
+    Array.isArray(e.fallbackReasons) &&
+    e.fallbackReasons.every(isString) &&
+    isRecord(e.defaultConfig) &&
+    isRecord(e.defaultStream),
+  ack: (e) => isNumber(e.requestId),
+  error: (e) => isString(e.message),
+  created: (e) =>
+    hasRun(e) && isRecord(e.config) && isRecord(e.bounds) && e.realSamples instanceof Float32Array,
+  rebuilt: (e) => hasRun(e) && Array.isArray(e.changed),
+  metrics: (e) => hasRun(e) && Array.isArray(e.rows) && isNumber(e.iteration),
+  samples: (e) =>
+    hasRun(e) &&
+    e.points instanceof Float32Array &&
+    (e.transport === null || e.transport instanceof Float32Array),
+  heatmap: (e) => hasRun(e) && isNumber(e.resolution) && e.logits instanceof Float32Array,
+  eval: (e) => hasRun(e) && isRecord(e.evaluation),
+  phase: (e) => hasRun(e) && ['paused', 'compiling', 'training'].includes(e.phase as string),
+  diverged: (e) => hasRun(e) && isNumber(e.step) && isString(e.message),
+  'device-lost': (e) => isBackendName(e.backend) && isString(e.message),
+  'backend-changed': (e) =>
+    isBackendName(e.backend) && isBackendName(e.previous) && Array.isArray(e.runs),
+  stats: (e) => isNumber(e.numTensors) && Array.isArray(e.runs),
+  profile: (e) => hasRun(e) && isNumber(e.kernels),
+};
+
+/** Checks events coming back from the worker. */
 export function isWorkerEvent(x: unknown): x is WorkerEvent {
-  if (!isRecord(x)) return false;
-  switch (x.type) {
-    case 'ready':
-      return (
-        isBackendName(x.backend) &&
-        Array.isArray(x.fallbackReasons) &&
-        x.fallbackReasons.every((r) => typeof r === 'string')
-      );
-    case 'error':
-      return typeof x.message === 'string';
-    default:
-      return false;
+  if (!isRecord(x) || typeof x.type !== 'string' || !Object.hasOwn(EVENT_CHECKS, x.type)) {
+    return false;
   }
+  if (x.requestId !== undefined && !isNumber(x.requestId)) return false;
+  return EVENT_CHECKS[x.type as WorkerEventType](x);
 }
 
 /** Short description of a rejected message, for error events (never echoes large payloads). */

@@ -1,5 +1,7 @@
 /**
  * Training worker (module worker). Owns tfjs so that the UI thread never blocks on GPU work.
+ * This file is the browser glue: backend selection (with reasons), WebGPU device-loss watching,
+ * and the message port. The protocol itself is implemented by RunManager (runManager.ts).
  *
  * Rule for everything in here: read tensors back with `await tensor.data()` (or `.array()`),
  * never `dataSync()` / `arraySync()` — a synchronous readback stalls, and on WebGPU can lose,
@@ -12,13 +14,7 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
-import {
-  describeInvalidMessage,
-  isWorkerCommand,
-  type BackendName,
-  type WorkerCommand,
-  type WorkerEvent,
-} from '../protocol';
+import { BACKEND_NAMES, type BackendName, type WorkerEvent } from '../protocol';
 import {
   backendOrder,
   errorMessage,
@@ -26,13 +22,14 @@ import {
   withTimeout,
   type BackendSelection,
 } from './backendSelection';
+import { RunManager } from './runManager';
 
 /**
  * The parts of DedicatedWorkerGlobalScope we use. (The project type-checks against the DOM lib,
  * which cannot be combined with the WebWorker lib in one program.)
  */
 interface WorkerScope {
-  postMessage(message: WorkerEvent): void;
+  postMessage(message: WorkerEvent, transfer: Transferable[]): void;
   addEventListener(type: 'message' | 'messageerror', listener: (e: MessageEvent) => void): void;
   addEventListener(type: 'unhandledrejection', listener: (e: PromiseRejectionEvent) => void): void;
 }
@@ -50,7 +47,7 @@ setWasmPaths({
 const BACKEND_TIMEOUT_MS = 45_000;
 
 function post(event: WorkerEvent): void {
-  scope.postMessage(event);
+  scope.postMessage(event, []);
 }
 
 /** Cheap preconditions, checked before tfjs gets involved, so the reason is specific. */
@@ -142,38 +139,66 @@ async function attemptBackend(name: BackendName): Promise<void> {
   }
 }
 
-let selection: Promise<BackendSelection> | null = null;
+/** The GPUDevice of tfjs's WebGPU backend (not in its public typings). */
+function webgpuDevice(): GPUDevice | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  // The backend class is not exported with types we can import here without pulling in its
+  // internals; `device` is a documented public field of WebGPUBackend.
+  const backend = tf.backend() as unknown as { device?: GPUDevice };
+  return backend.device ?? null;
+}
 
-/** Backend selection runs once per worker; later 'init' commands get the same answer. */
-function init(preferredBackend?: BackendName): Promise<BackendSelection> {
-  selection ??= selectBackend(backendOrder(preferredBackend), attemptBackend);
+/**
+ * tfjs-backend-webgpu never listens to device.lost (tfjs-second-order.md §7): do it here, and
+ * hand the loss to the run manager, which continues on the fallback backend.
+ */
+function watchDevice(): void {
+  const device = webgpuDevice();
+  if (!device) return;
+  void device.lost.then((info) => {
+    manager.notifyDeviceLost({ reason: info.reason ?? 'unknown', message: info.message });
+  });
+}
+
+async function select(order: BackendName[]): Promise<BackendSelection> {
+  const selection = await selectBackend(order, attemptBackend);
+  watchDevice();
   return selection;
 }
 
-async function handleCommand(command: WorkerCommand): Promise<void> {
-  switch (command.type) {
-    case 'init': {
-      const { backend, fallbackReasons } = await init(command.preferredBackend);
-      post({ type: 'ready', backend, fallbackReasons });
-      return;
-    }
-    default: {
-      const unhandled: never = command.type;
-      throw new Error(`unhandled command ${String(unhandled)}`);
-    }
-  }
-}
+const yieldChannel = new MessageChannel();
+const yieldResolvers: (() => void)[] = [];
+yieldChannel.port1.onmessage = () => yieldResolvers.shift()?.();
 
-scope.addEventListener('message', (e) => {
-  const data: unknown = e.data;
-  if (!isWorkerCommand(data)) {
-    post({ type: 'error', message: describeInvalidMessage(data) });
-    return;
-  }
-  handleCommand(data).catch((err: unknown) => {
-    post({ type: 'error', message: errorMessage(err) });
-  });
+const manager = new RunManager((event, transfer) => scope.postMessage(event, transfer ?? []), {
+  selectBackend: (preferred) => select(backendOrder(preferred)),
+  async fallBack(lost) {
+    // The lost backend's instance holds a dead device: drop it (and never pick it again).
+    try {
+      tf.removeBackend(lost);
+    } catch {
+      // already gone
+    }
+    const order = BACKEND_NAMES.filter(
+      (name) => name !== lost && tf.findBackendFactory(name) !== null,
+    );
+    return select(order);
+  },
+  loseDevice() {
+    const device = webgpuDevice();
+    if (!device) throw new Error(`the ${tf.getBackend()} backend has no GPU device to lose`);
+    device.destroy();
+  },
+  now: () => performance.now(),
+  // A MessageChannel task, not setTimeout(0), which browsers clamp to 4 ms when nested.
+  yieldToEvents: () =>
+    new Promise<void>((resolve) => {
+      yieldResolvers.push(resolve);
+      yieldChannel.port2.postMessage(null);
+    }),
 });
+
+scope.addEventListener('message', (e) => manager.handle(e.data));
 
 scope.addEventListener('messageerror', () => {
   post({ type: 'error', message: 'received a message that could not be deserialised' });

@@ -1,0 +1,139 @@
+/**
+ * Runtime validation of the commands the worker receives (zod), against the types in
+ * protocol.ts. Lives on the worker side because GanConfig's schema comes from the engine, whose
+ * modules import tfjs. The `satisfies` clause below fails to compile when a command type has no
+ * schema or a schema's output does not match its type.
+ */
+import { z } from 'zod';
+import { ganConfigSchema, type GanConfig } from '../engine/config';
+import {
+  BACKEND_NAMES,
+  describeInvalidMessage,
+  type StreamOptions,
+  type WorkerCommand,
+  type WorkerCommandType,
+} from '../protocol';
+
+/** Largest `n` of one step command. */
+export const MAX_STEP_COUNT = 10_000;
+
+// The schema infers `dataset`/`loss` as string; the enums it checks are exactly those of the
+// GanConfig type (config.ts casts the same way in parseConfig).
+const configSchema = ganConfigSchema as unknown as z.ZodType<GanConfig>;
+
+const requestId = z.number().int().min(0).optional();
+const runId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:-]+$/, 'use letters, digits and . _ : - only');
+
+const every = z.number().int().min(0).max(1_000_000);
+const streamSchema: z.ZodType<Partial<StreamOptions>> = z
+  .strictObject({
+    logEvery: z.number().int().min(1).max(10_000),
+    readbackEvery: z.number().int().min(1).max(10_000),
+    samplesEvery: every,
+    sampleCount: z.number().int().min(1).max(10_000),
+    transport: z.boolean(),
+    heatmapEvery: every,
+    heatmapResolution: z.number().int().min(2).max(256),
+    evalEvery: every,
+    evalSamples: z.number().int().min(10).max(50_000),
+    snapshotEvery: every,
+  })
+  .partial();
+
+const boundsSchema = z
+  .strictObject({ xMin: z.number(), xMax: z.number(), yMin: z.number(), yMax: z.number() })
+  .refine((b) => b.xMin < b.xMax && b.yMin < b.yMax, 'bounds need xMin < xMax and yMin < yMax');
+
+const runCommand = <T extends string>(type: T) =>
+  z.strictObject({ type: z.literal(type), requestId, runId });
+
+type SchemaFor<T extends WorkerCommandType> = z.ZodType<Extract<WorkerCommand, { type: T }>>;
+
+const COMMAND_SCHEMAS = {
+  init: z.strictObject({
+    type: z.literal('init'),
+    requestId,
+    preferredBackend: z.enum(BACKEND_NAMES).optional(),
+  }),
+  create: z.strictObject({
+    type: z.literal('create'),
+    requestId,
+    runId,
+    kind: z.literal('toy'),
+    config: configSchema,
+    stream: streamSchema.optional(),
+  }),
+  configure: z.strictObject({
+    type: z.literal('configure'),
+    requestId,
+    runId,
+    kind: z.literal('toy'),
+    config: configSchema,
+  }),
+  'set-stream': z.strictObject({
+    type: z.literal('set-stream'),
+    requestId,
+    runId,
+    stream: streamSchema,
+  }),
+  play: runCommand('play'),
+  pause: runCommand('pause'),
+  step: z.strictObject({
+    type: z.literal('step'),
+    requestId,
+    runId,
+    n: z.number().int().min(1).max(MAX_STEP_COUNT),
+    part: z.enum(['both', 'discriminator', 'generator']).optional(),
+  }),
+  reset: runCommand('reset'),
+  sample: runCommand('sample'),
+  'request-heatmap': z.strictObject({
+    type: z.literal('request-heatmap'),
+    requestId,
+    runId,
+    resolution: z.number().int().min(2).max(256).optional(),
+    bounds: boundsSchema.optional(),
+  }),
+  dispose: runCommand('dispose'),
+  'debug-lose-device': z.strictObject({ type: z.literal('debug-lose-device'), requestId }),
+  'debug-stats': z.strictObject({ type: z.literal('debug-stats'), requestId }),
+  'debug-profile': runCommand('debug-profile'),
+} satisfies { [T in WorkerCommandType]: SchemaFor<T> };
+
+export type ParsedCommand =
+  { ok: true; command: WorkerCommand } | { ok: false; message: string; requestId?: number };
+
+/**
+ * Validates a message from the UI. On failure, the message names the command and the first
+ * problems (path: reason) without echoing payloads, and `requestId` is kept when it was valid so
+ * the client can reject the right promise.
+ */
+export function parseCommand(x: unknown): ParsedCommand {
+  const type = typeof x === 'object' && x !== null ? (x as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !Object.hasOwn(COMMAND_SCHEMAS, type)) {
+    return { ok: false, message: describeInvalidMessage(x) };
+  }
+  const schema = COMMAND_SCHEMAS[type as WorkerCommandType] as z.ZodType<WorkerCommand>;
+  const result = schema.safeParse(x);
+  if (result.success) return { ok: true, command: result.data };
+  const rawId = (x as { requestId?: unknown }).requestId;
+  const problems = result.error.issues
+    .slice(0, 3)
+    .map(
+      (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(message)'}: ${issue.message}`,
+    )
+    .join('; ');
+  return {
+    ok: false,
+    message: `invalid "${type}" command: ${problems}`,
+    requestId: typeof rawId === 'number' && Number.isInteger(rawId) ? rawId : undefined,
+  };
+}
+
+export function isWorkerCommand(x: unknown): x is WorkerCommand {
+  return parseCommand(x).ok;
+}

@@ -1,0 +1,366 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+// Renamed: the React hooks lint rule would take a `use…` function for a hook.
+import { useNodeBackend as switchNodeBackend } from '../engine/backend';
+import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
+import type {
+  StreamOptions,
+  WorkerCommandBody,
+  WorkerEvent,
+  WorkerEventOf,
+  WorkerEventType,
+} from '../protocol';
+import { RunManager } from './runManager';
+
+const TINY: GanConfig = {
+  ...DEFAULT_CONFIG,
+  dataset: 'ring8',
+  gWidth: 16,
+  dWidth: 16,
+  gDepth: 2,
+  dDepth: 2,
+  batchSize: 64,
+};
+const STREAM: Partial<StreamOptions> = { sampleCount: 64, evalSamples: 200, evalEvery: 0 };
+
+/** A RunManager on the wasm backend whose "device loss" falls back to cpu. */
+function harness() {
+  const events: WorkerEvent[] = [];
+  let nextRequestId = 1;
+  const manager = new RunManager((event) => events.push(event), {
+    selectBackend: async () => {
+      await switchNodeBackend('wasm');
+      return { backend: 'wasm', fallbackReasons: [] };
+    },
+    fallBack: async () => {
+      await switchNodeBackend('cpu');
+      return { backend: 'cpu', fallbackReasons: [] };
+    },
+    loseDevice: () =>
+      setTimeout(() => manager.notifyDeviceLost({ reason: 'destroyed', message: 'test' }), 0),
+  });
+
+  async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 20_000) {
+    const start = Date.now();
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Sends a command; resolves with the events that answered it once it is acknowledged. */
+  async function request(body: WorkerCommandBody): Promise<WorkerEvent[]> {
+    const requestId = nextRequestId++;
+    manager.handle({ ...body, requestId });
+    const end = await waitFor(
+      () =>
+        events.find((e) => e.requestId === requestId && (e.type === 'ack' || e.type === 'error')),
+      `an answer to ${body.type}`,
+    );
+    const answers = events.filter((e) => e.requestId === requestId);
+    if (end.type === 'error') throw new Error(end.message);
+    return answers;
+  }
+
+  function all<T extends WorkerEventType>(type: T, runId?: string): WorkerEventOf<T>[] {
+    return events.filter(
+      (e): e is WorkerEventOf<T> =>
+        e.type === type && (runId === undefined || ('runId' in e && e.runId === runId)),
+    );
+  }
+
+  function last<T extends WorkerEventType>(type: T, runId?: string) {
+    return all(type, runId).at(-1);
+  }
+
+  const iteration = (runId: string) => last('metrics', runId)?.iteration ?? 0;
+
+  async function stats() {
+    const answer = await request({ type: 'debug-stats' });
+    return answer.find((e): e is WorkerEventOf<'stats'> => e.type === 'stats')!;
+  }
+
+  return { manager, events, request, waitFor, all, last, iteration, stats };
+}
+
+type Harness = ReturnType<typeof harness>;
+let current: Harness | null = null;
+
+async function start(): Promise<Harness> {
+  const h = harness();
+  current = h;
+  await h.request({ type: 'init' });
+  return h;
+}
+
+afterEach(async () => {
+  // Dispose every run so that the next test starts with no variables.
+  if (!current) return;
+  const h = current;
+  current = null;
+  for (const created of h.all('created')) {
+    h.manager.handle({ type: 'dispose', runId: created.runId });
+  }
+  await h.waitFor(() => (h.manager.idle ? true : undefined), 'the manager to go idle');
+});
+
+describe('RunManager: protocol validation', () => {
+  it('answers malformed messages with error events and keeps working', async () => {
+    const h = harness();
+    current = h;
+    h.manager.handle(null);
+    h.manager.handle({ type: 'launch-missiles' });
+    h.manager.handle({ type: 'play' });
+    h.manager.handle({ type: 'create', requestId: 7, runId: 'x', kind: 'toy', config: {} });
+    h.manager.handle({
+      type: 'create',
+      requestId: 8,
+      runId: 'x',
+      kind: 'toy',
+      config: { ...TINY, gWidth: 0 },
+    });
+    h.manager.handle({ type: 'step', runId: 'x', n: 1.5 });
+    h.manager.handle({ type: 'init', extra: true });
+    const errors = h.all('error').map((e) => e.message);
+    expect(errors).toHaveLength(7);
+    expect(errors[0]).toContain('got null');
+    expect(errors[1]).toContain('"launch-missiles"');
+    expect(errors[2]).toMatch(/invalid "play" command: runId/);
+    expect(errors[4]).toMatch(/config\.gWidth/);
+    expect(h.all('error')[4].requestId).toBe(8);
+    expect(errors[5]).toMatch(/^invalid "step" command: n:/);
+    expect(errors[6]).toMatch(/extra/);
+
+    await expect(h.request({ type: 'play', runId: 'x' })).rejects.toThrow(/send init/);
+    const [ready] = await h.request({ type: 'init' });
+    expect(ready).toMatchObject({ type: 'ready', backend: 'wasm', defaultConfig: DEFAULT_CONFIG });
+    await expect(h.request({ type: 'play', runId: 'nope' })).rejects.toThrow(/no run "nope"/);
+    await expect(h.request({ type: 'debug-lose-device' })).resolves.toBeDefined();
+  });
+});
+
+describe('RunManager: training', () => {
+  it('creates a run: reference data, bounds, a first point cloud, phase paused', async () => {
+    const h = await start();
+    const answers = await h.request({
+      type: 'create',
+      runId: 'a',
+      kind: 'toy',
+      config: TINY,
+      stream: STREAM,
+    });
+    const created = answers.find((e) => e.type === 'created');
+    expect(created).toMatchObject({ runId: 'a', config: TINY, stream: { sampleCount: 64 } });
+    if (created?.type !== 'created') throw new Error('no created event');
+    expect(created.realSamples).toHaveLength(128);
+    expect(created.bounds.xMax).toBeGreaterThan(2);
+    expect(h.last('samples', 'a')?.points).toHaveLength(128);
+    expect(h.last('phase', 'a')?.phase).toBe('paused');
+    await expect(
+      h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY }),
+    ).rejects.toThrow(/already exists/);
+  });
+
+  it('step(n) runs exactly n iterations; D-only moves D, G-only moves G', async () => {
+    const h = await start();
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    await h.request({ type: 'step', runId: 'a', n: 7 });
+    expect(h.iteration('a')).toBe(7);
+    await h.request({ type: 'step', runId: 'a', n: 5 });
+    expect(h.iteration('a')).toBe(12);
+    const rows = h.all('metrics', 'a').flatMap((m) => m.rows);
+    expect(rows.map((r) => r.step)).toEqual([1, 10]);
+
+    const views = async () => {
+      const heatmap = (await h.request({ type: 'request-heatmap', runId: 'a', resolution: 8 }))
+        .filter((e) => e.type === 'heatmap')
+        .map((e) => Array.from(e.logits))[0];
+      const points = (await h.request({ type: 'sample', runId: 'a' }))
+        .filter((e) => e.type === 'samples')
+        .map((e) => Array.from(e.points))[0];
+      return { heatmap, points };
+    };
+    const before = await views();
+    expect(before.heatmap).toHaveLength(64);
+    await h.request({ type: 'step', runId: 'a', n: 3, part: 'discriminator' });
+    const afterD = await views();
+    expect(afterD.points).toEqual(before.points);
+    expect(afterD.heatmap).not.toEqual(before.heatmap);
+    await h.request({ type: 'step', runId: 'a', n: 1, part: 'generator' });
+    const afterG = await views();
+    expect(afterG.heatmap).toEqual(afterD.heatmap);
+    expect(afterG.points).not.toEqual(afterD.points);
+    expect(h.iteration('a')).toBe(12);
+  });
+
+  it('plays: compiling → training, metrics, samples, transport, heatmap, evals; pause stops', async () => {
+    const h = await start();
+    await h.request({
+      type: 'create',
+      runId: 'a',
+      kind: 'toy',
+      config: TINY,
+      stream: { ...STREAM, samplesEvery: 5, transport: true, heatmapEvery: 10, evalEvery: 20 },
+    });
+    await h.request({ type: 'play', runId: 'a' });
+    await h.waitFor(() => h.all('eval', 'a')[1], 'two evaluations');
+    await h.request({ type: 'pause', runId: 'a' });
+    const phases = h.all('phase', 'a').map((e) => e.phase);
+    expect(phases).toEqual(['paused', 'compiling', 'training', 'paused']);
+    expect(h.all('phase', 'a')[2].compileMs).toBeGreaterThanOrEqual(0);
+
+    const metrics = h.all('metrics', 'a');
+    expect(metrics.some((m) => m.stepsPerSecond > 0)).toBe(true);
+    const rows = metrics.flatMap((m) => m.rows);
+    expect(rows.length).toBeGreaterThan(3);
+    expect(rows.every((r) => Number.isFinite(r.dLoss) && Number.isFinite(r.gLoss))).toBe(true);
+
+    const samples = h.all('samples', 'a').slice(1);
+    expect(samples.length).toBeGreaterThan(3);
+    expect(samples[0].transport).toHaveLength(128);
+    expect(samples.map((s) => s.iteration).slice(0, 3)).toEqual([5, 10, 15]);
+    expect(Array.from(samples[0].points)).not.toEqual(Array.from(samples[2].points));
+    // One heatmap with the first point cloud at creation, then every 10 iterations.
+    expect(h.all('heatmap', 'a')[1]).toMatchObject({ iteration: 10, resolution: 48 });
+    const evaluation = h.all('eval', 'a')[0].evaluation;
+    expect(evaluation).toMatchObject({ step: 20, totalModes: 8 });
+
+    const stopped = h.iteration('a');
+    expect(stopped).toBeGreaterThanOrEqual(40);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await h.stats()).runs[0].iteration).toBe(stopped);
+  });
+
+  it('trains two runs at once and keeps numTensors flat over 300 iterations', async () => {
+    const h = await start();
+    for (const runId of ['a', 'b']) {
+      await h.request({ type: 'create', runId, kind: 'toy', config: TINY, stream: STREAM });
+    }
+    await h.request({ type: 'step', runId: 'a', n: 20 });
+    await h.request({ type: 'step', runId: 'b', n: 20 });
+    const before = await h.stats();
+    await h.request({ type: 'play', runId: 'a' });
+    await h.request({ type: 'play', runId: 'b' });
+    // Both advance while both play.
+    await h.waitFor(
+      () => (h.iteration('a') >= 60 && h.iteration('b') >= 60 ? true : undefined),
+      'both runs to reach 60',
+    );
+    await h.waitFor(
+      () => (h.iteration('a') >= 320 && h.iteration('b') >= 300 ? true : undefined),
+      'both runs to reach 300',
+      60_000,
+    );
+    await h.request({ type: 'pause', runId: 'a' });
+    await h.request({ type: 'pause', runId: 'b' });
+    const after = await h.stats();
+    expect(after.runs.map((r) => r.iteration).every((i) => i >= 300)).toBe(true);
+    expect(after.numTensors).toBe(before.numTensors);
+    // Losses every 10 iterations, views every 20, snapshots every 200: well under 1 per step.
+    const iterations = after.runs.reduce((n, r) => n + r.iteration, 0);
+    expect(after.readbacks / iterations).toBeLessThan(0.3);
+  });
+
+  it('configure: live settings apply in place; architecture changes rebuild', async () => {
+    const h = await start();
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    await h.request({ type: 'step', runId: 'a', n: 4 });
+    const live = await h.request({
+      type: 'configure',
+      runId: 'a',
+      kind: 'toy',
+      config: { ...TINY, loss: 'nsgan', r1Gamma: 1 },
+    });
+    expect(live.map((e) => e.type)).toEqual(['ack']);
+    expect(h.iteration('a')).toBe(4);
+    const rebuilt = await h.request({
+      type: 'configure',
+      runId: 'a',
+      kind: 'toy',
+      config: { ...TINY, loss: 'nsgan', gWidth: 8 },
+    });
+    expect(rebuilt.find((e) => e.type === 'rebuilt')).toMatchObject({
+      reason: 'config',
+      changed: ['gWidth', 'r1Gamma'], // loss was already nsgan (live)
+    });
+    expect(h.last('created', 'a')?.parameterCounts.generator).toBeLessThan(1000);
+    expect(h.iteration('a')).toBe(0);
+    await h.request({ type: 'reset', runId: 'a' });
+    expect(h.last('rebuilt', 'a')).toMatchObject({ reason: 'reset', changed: [] });
+  });
+
+  it('divergence pauses the run with a reason; play is refused until reset', async () => {
+    const h = await start();
+    const config: GanConfig = {
+      ...TINY,
+      gOptimizer: { ...TINY.gOptimizer, kind: 'sgd', lr: 10 },
+      dOptimizer: { ...TINY.dOptimizer, kind: 'sgd', lr: 10 },
+      loss: 'lsgan',
+    };
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config, stream: STREAM });
+    await h.request({ type: 'play', runId: 'a' });
+    const diverged = await h.waitFor(() => h.last('diverged', 'a'), 'divergence');
+    expect(diverged.message).toMatch(/NaN or infinite by step \d+/);
+    expect(diverged.step).toBeGreaterThan(0);
+    await h.waitFor(
+      () => (h.last('phase', 'a')?.phase === 'paused' ? true : undefined),
+      'the run to pause',
+    );
+    await expect(h.request({ type: 'play', runId: 'a' })).rejects.toThrow(/Reset the run/);
+    await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: TINY });
+    await h.request({ type: 'step', runId: 'a', n: 2 });
+    expect(h.iteration('a')).toBe(2);
+  });
+});
+
+describe('RunManager: device loss', () => {
+  it('continues on the fallback backend from the snapshot taken at pause', async () => {
+    const h = await start();
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    await h.request({ type: 'step', runId: 'a', n: 13 });
+    const before = Array.from(h.last('samples', 'a')!.points);
+    await h.request({ type: 'debug-lose-device' });
+    const changed = await h.waitFor(() => h.last('backend-changed'), 'backend-changed');
+    expect(h.last('device-lost')).toMatchObject({ backend: 'wasm', reason: 'destroyed' });
+    expect(changed).toMatchObject({
+      backend: 'cpu',
+      previous: 'wasm',
+      runs: [{ runId: 'a', iteration: 13, lostIterations: 0, restoredFrom: 'snapshot' }],
+    });
+    expect(tf.getBackend()).toBe('cpu');
+    await h.waitFor(() => (h.manager.idle ? true : undefined), 'recovery');
+    const after = Array.from(h.last('samples', 'a')!.points);
+    after.forEach((v, i) => expect(v).toBeCloseTo(before[i], 4));
+    await h.request({ type: 'step', runId: 'a', n: 2 });
+    expect(h.iteration('a')).toBe(15);
+    expect((await h.stats()).backend).toBe('cpu');
+  });
+
+  it('a playing run resumes after the loss, from its last periodic snapshot', async () => {
+    const h = await start();
+    await h.request({
+      type: 'create',
+      runId: 'a',
+      kind: 'toy',
+      config: TINY,
+      stream: { ...STREAM, snapshotEvery: 5 },
+    });
+    await h.request({ type: 'play', runId: 'a' });
+    await h.waitFor(() => (h.iteration('a') >= 12 ? true : undefined), '12 iterations');
+    await h.request({ type: 'debug-lose-device' });
+    const changed = await h.waitFor(() => h.last('backend-changed'), 'backend-changed');
+    const restored = changed.runs[0];
+    expect(restored.iteration % 5).toBe(0);
+    expect(restored.iteration).toBeGreaterThanOrEqual(10);
+    expect(restored.lostIterations).toBeLessThan(5 + 10);
+    await h.waitFor(
+      () => (h.iteration('a') >= restored.iteration + 20 ? true : undefined),
+      'training to go on',
+    );
+    const phases = h.all('phase', 'a').map((e) => e.phase);
+    expect(phases.slice(-2)).toEqual(['compiling', 'training']);
+    await h.request({ type: 'pause', runId: 'a' });
+  });
+});

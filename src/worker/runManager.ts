@@ -1,0 +1,856 @@
+/**
+ * The training runtime behind the worker protocol, free of `self` so it runs in Node tests:
+ * hosts several runs keyed by runId, trains the playing ones round-robin in short time slices,
+ * streams metrics / samples / heatmaps / evaluations back, and survives a lost GPU device by
+ * continuing on a fallback backend from CPU snapshots.
+ *
+ * Concurrency model: one "pump" processes queued commands and training slices one at a time, so
+ * no two pieces of code touch a trainer at once. It yields a macrotask after each slice (~30 ms),
+ * which is when new commands arrive. `pause` also takes effect at the next step boundary, even
+ * while the pump is waiting for a readback.
+ *
+ * Readbacks: every GPU→CPU transfer is an `await …data()` counted in `readbacks`; the trainer's
+ * losses are read every `readbackEvery` iterations (which also bounds how far the CPU can queue
+ * work ahead of the GPU), and the views that fire together share one readback.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
+import { evaluate } from '../engine/evaluate';
+import { restoreSnapshot, takeSnapshot, type TrainerSnapshot } from '../engine/snapshot';
+import { DivergenceError, needsRebuild, ToyGanTrainer, type LogRow } from '../engine/trainer';
+import {
+  defaultViewBounds,
+  discriminatorGrid,
+  generatedPoints,
+  makeViewBatch,
+  transportVectors,
+  type ViewBatch,
+  type ViewBounds,
+} from '../engine/views';
+import {
+  DEFAULT_STREAM,
+  type BackendChangedEvent,
+  type BackendName,
+  type RunPhase,
+  type StreamOptions,
+  type WorkerCommand,
+  type WorkerEvent,
+} from '../protocol';
+import { errorMessage, type BackendSelection } from './backendSelection';
+import { parseCommand } from './commands';
+import { RateMeter } from './rateMeter';
+
+export type PostEvent = (event: WorkerEvent, transfer?: Transferable[]) => void;
+
+/** What the manager needs from its environment (the browser worker, or a Node test). */
+export interface RuntimeHooks {
+  /** Picks and initialises the tfjs backend (called once, on the first `init`). */
+  selectBackend(preferred?: BackendName): Promise<BackendSelection>;
+  /** After the device of `lost` is gone: drop that backend and initialise the next one. */
+  fallBack(lost: BackendName): Promise<BackendSelection>;
+  /** Destroys the GPU device (debug); throws when the backend has none. */
+  loseDevice(): void;
+  now?(): number;
+  /** Resolves in a later macrotask, so that queued messages get delivered. */
+  yieldToEvents?(): Promise<void>;
+}
+
+export interface DeviceLossInfo {
+  reason: string;
+  message: string;
+}
+
+export const MAX_RUNS = 8;
+/** Training time per slice before the pump yields to incoming messages. */
+const SLICE_MS = 30;
+/** At most one metrics event per run this often… */
+const METRICS_INTERVAL_MS = 50;
+/** …and at least one this often while training, even without new rows. */
+const PROGRESS_INTERVAL_MS = 500;
+/** After an unexplained error on WebGPU, wait this long for device.lost before reporting it. */
+const LOSS_GRACE_MS = 1500;
+
+const RESET_HINT = 'Reset the run (or change a setting that rebuilds it) to train again.';
+
+/** A problem with the command itself (unknown run, wrong state): reported, never retried. */
+class CommandError extends Error {}
+
+class DeviceLostError extends Error {}
+
+interface Gate {
+  promise: Promise<never>;
+  open(error: Error): void;
+}
+
+function createGate(): Gate {
+  let open!: (error: Error) => void;
+  const promise = new Promise<never>((_, reject) => (open = reject));
+  promise.catch(() => undefined); // observed here: a gate that opens with nobody waiting is fine
+  return { promise, open };
+}
+
+interface Run {
+  id: string;
+  config: GanConfig;
+  stream: StreamOptions;
+  /** Null only while a lost device is being replaced. */
+  trainer: ToyGanTrainer | null;
+  view: ViewBatch;
+  bounds: ViewBounds;
+  playing: boolean;
+  phase: RunPhase;
+  /** A readback has completed since this trainer was built on this backend (kernels compiled). */
+  warm: boolean;
+  playStartedAt: number;
+  /** Why the run diverged (it cannot play until reset or rebuilt). */
+  diverged: string | null;
+  pendingRows: LogRow[];
+  lastMetricsAt: number;
+  rate: RateMeter;
+  snapshot: TrainerSnapshot | null;
+  /** The weights changed since the last snapshot. */
+  dirty: boolean;
+  readbacks: number;
+}
+
+export class RunManager {
+  private readonly runs = new Map<string, Run>();
+  private readonly queue: WorkerCommand[] = [];
+  private pumping = false;
+  private selection: Promise<BackendSelection> | null = null;
+  private backend: BackendName | null = null;
+  private fallbackReasons: string[] = [];
+  private lost: DeviceLossInfo | null = null;
+  private lossGate = createGate();
+  private trainerCount = 0;
+  /** GPU→CPU readbacks since start. */
+  readbacks = 0;
+  private readonly now: () => number;
+  private readonly yieldToEvents: () => Promise<void>;
+
+  constructor(
+    private readonly post: PostEvent,
+    private readonly hooks: RuntimeHooks,
+  ) {
+    this.now = hooks.now ?? (() => performance.now());
+    this.yieldToEvents =
+      hooks.yieldToEvents ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+  }
+
+  /** Entry point for every message from the UI (validated here). */
+  handle(message: unknown): void {
+    const parsed = parseCommand(message);
+    if (!parsed.ok) {
+      this.post({ type: 'error', message: parsed.message, requestId: parsed.requestId });
+      return;
+    }
+    const command = parsed.command;
+    // Stop at the next step boundary, even if the pump is busy awaiting a readback.
+    if (command.type === 'pause' || command.type === 'step' || command.type === 'dispose') {
+      const run = this.runs.get(command.runId);
+      if (run) run.playing = false;
+    }
+    this.queue.push(command);
+    this.kick();
+  }
+
+  /** Called by the environment when the GPU device is lost (device.lost resolved). */
+  notifyDeviceLost(info: DeviceLossInfo): void {
+    if (this.lost) return;
+    this.lost = info;
+    this.lossGate.open(new DeviceLostError(`GPU device lost: ${info.message}`));
+    this.kick();
+  }
+
+  /** True once nothing is queued and no run plays (for tests). */
+  get idle(): boolean {
+    return !this.pumping && this.queue.length === 0;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The pump
+
+  private kick(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    void this.pump()
+      .catch((error: unknown) => {
+        // Not expected (each step of the pump catches its own errors); stop rather than spin.
+        for (const run of this.runs.values()) run.playing = false;
+        this.post({ type: 'error', message: `training loop failed: ${errorMessage(error)}` });
+      })
+      .finally(() => {
+        this.pumping = false;
+        if (this.queue.length > 0 || this.lost || this.playingRuns().length > 0) this.kick();
+      });
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      if (this.lost) {
+        await this.recover();
+        continue;
+      }
+      const command = this.queue.shift();
+      if (command) {
+        await this.execute(command);
+        continue;
+      }
+      const playing = this.playingRuns();
+      if (playing.length === 0) return;
+      await this.trainSlice(playing);
+      await this.yieldToEvents();
+    }
+  }
+
+  private playingRuns(): Run[] {
+    return [...this.runs.values()].filter((run) => run.playing && run.trainer);
+  }
+
+  private async execute(command: WorkerCommand): Promise<void> {
+    try {
+      await this.dispatch(command);
+      if (command.requestId !== undefined) {
+        this.post({ type: 'ack', requestId: command.requestId });
+      }
+    } catch (error) {
+      if (command.type !== 'debug-lose-device' && (await this.isDeviceLoss(error))) {
+        // Run it again on the fallback backend.
+        this.queue.unshift(command);
+        return;
+      }
+      this.post({
+        type: 'error',
+        message: errorMessage(error),
+        requestId: command.requestId,
+        runId: 'runId' in command ? command.runId : undefined,
+      });
+    }
+  }
+
+  /** Round-robin: one iteration of each playing run per round, until the slice is used up. */
+  private async trainSlice(playing: Run[]): Promise<void> {
+    const deadline = this.now() + SLICE_MS;
+    let active = playing;
+    while (active.length > 0) {
+      for (const run of active) {
+        if (!run.playing) continue;
+        try {
+          await this.advance(run, false);
+        } catch (error) {
+          if (await this.isDeviceLoss(error)) return;
+          this.failRun(run, error);
+        }
+      }
+      if (this.now() >= deadline || this.queue.length > 0) return;
+      active = active.filter((run) => run.playing && this.runs.get(run.id) === run);
+    }
+  }
+
+  /**
+   * A lost device shows up first as exceptions from ops or a rejected readback; device.lost
+   * may resolve a moment later. On WebGPU, give it that moment before calling it an error.
+   */
+  private async isDeviceLoss(error: unknown): Promise<boolean> {
+    if (this.lost || error instanceof DeviceLostError) return true;
+    if (this.backend !== 'webgpu') return false;
+    if (error instanceof CommandError || error instanceof DivergenceError) return false;
+    await Promise.race([
+      this.lossGate.promise.catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, LOSS_GRACE_MS)),
+    ]);
+    return this.lost !== null;
+  }
+
+  private failRun(run: Run, error: unknown): void {
+    run.playing = false;
+    if (error instanceof DivergenceError) {
+      run.diverged = error.message;
+      this.post({
+        type: 'diverged',
+        runId: run.id,
+        step: error.step,
+        field: error.field,
+        message: error.message,
+      });
+    } else {
+      this.post({ type: 'error', runId: run.id, message: errorMessage(error) });
+    }
+    this.setPhase(run, 'paused');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Commands
+
+  private async dispatch(command: WorkerCommand): Promise<void> {
+    const requestId = command.requestId;
+    switch (command.type) {
+      case 'init': {
+        if (this.backend === null) {
+          this.selection ??= this.hooks.selectBackend(command.preferredBackend);
+          try {
+            const selection = await this.selection;
+            this.backend = selection.backend;
+            this.fallbackReasons = selection.fallbackReasons;
+          } catch (error) {
+            this.selection = null;
+            throw error;
+          }
+        }
+        this.post({
+          type: 'ready',
+          requestId,
+          backend: this.backend,
+          fallbackReasons: this.fallbackReasons,
+          defaultConfig: DEFAULT_CONFIG,
+          defaultStream: DEFAULT_STREAM,
+        });
+        return;
+      }
+      case 'create':
+        return this.create(command.runId, command.config, command.stream ?? {}, requestId);
+      case 'configure': {
+        const run = this.getRun(command.runId);
+        if (needsRebuild(run.config, command.config)) {
+          const changed = changedSettings(run.config, command.config);
+          run.config = command.config;
+          await this.rebuild(run, 'config', changed, requestId);
+        } else {
+          run.config = command.config;
+          this.trainerOf(run).applyLiveSettings(command.config);
+        }
+        return;
+      }
+      case 'set-stream': {
+        const run = this.getRun(command.runId);
+        run.stream = { ...run.stream, ...command.stream };
+        if (run.view.count !== run.stream.sampleCount) {
+          run.view = makeViewBatch(this.trainerOf(run), run.stream.sampleCount);
+        }
+        return;
+      }
+      case 'play': {
+        const run = this.getRun(command.runId);
+        if (run.diverged !== null) throw new CommandError(`${run.diverged} ${RESET_HINT}`);
+        const trainer = this.trainerOf(run);
+        if (run.playing) return;
+        run.playing = true;
+        run.playStartedAt = this.now();
+        run.rate.reset();
+        run.rate.mark(run.playStartedAt, trainer.iteration);
+        this.setPhase(run, run.warm ? 'training' : 'compiling');
+        return;
+      }
+      case 'pause': {
+        const run = this.getRun(command.runId);
+        run.playing = false;
+        await this.settle(run);
+        this.setPhase(run, 'paused');
+        return;
+      }
+      case 'step':
+        return this.manualSteps(this.getRun(command.runId), command.n, command.part ?? 'both');
+      case 'reset':
+        return this.rebuild(this.getRun(command.runId), 'reset', [], requestId);
+      case 'sample':
+        return this.sendViews(
+          this.getRun(command.runId),
+          { samples: true, heatmap: null },
+          requestId,
+        );
+      case 'request-heatmap': {
+        const run = this.getRun(command.runId);
+        const heatmap = { resolution: command.resolution, bounds: command.bounds };
+        return this.sendViews(run, { samples: false, heatmap }, requestId);
+      }
+      case 'dispose': {
+        const run = this.getRun(command.runId);
+        run.playing = false;
+        this.runs.delete(run.id);
+        run.trainer?.dispose();
+        run.trainer = null;
+        return;
+      }
+      case 'debug-lose-device':
+        this.requireBackend();
+        try {
+          this.hooks.loseDevice();
+        } catch (error) {
+          throw new CommandError(errorMessage(error));
+        }
+        return;
+      case 'debug-stats': {
+        const memory = tf.memory();
+        this.post({
+          type: 'stats',
+          requestId,
+          backend: this.backend,
+          numTensors: memory.numTensors,
+          numBytes: memory.numBytes,
+          readbacks: this.readbacks,
+          runs: [...this.runs.values()].map((run) => ({
+            runId: run.id,
+            iteration: run.trainer?.iteration ?? 0,
+            phase: run.phase,
+            readbacks: run.readbacks,
+          })),
+        });
+        return;
+      }
+      case 'debug-profile':
+        return this.profile(this.getRun(command.runId), requestId);
+      default: {
+        const unhandled: never = command;
+        throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  private requireBackend(): BackendName {
+    if (this.backend === null) throw new CommandError('the worker is not initialised: send init');
+    return this.backend;
+  }
+
+  private getRun(runId: string): Run {
+    this.requireBackend();
+    const run = this.runs.get(runId);
+    if (!run) throw new CommandError(`no run "${runId}"`);
+    return run;
+  }
+
+  private trainerOf(run: Run): ToyGanTrainer {
+    if (!run.trainer) throw new CommandError(`run "${run.id}" has no trainer (no backend)`);
+    return run.trainer;
+  }
+
+  private buildTrainer(config: GanConfig, stream: StreamOptions, runId: string): ToyGanTrainer {
+    return new ToyGanTrainer(config, stream.logEvery, this.namePrefix(runId));
+  }
+
+  /** tfjs variable names must be unique: one prefix per trainer ever built. */
+  private namePrefix(runId: string): string {
+    return `${runId}#${++this.trainerCount}/`;
+  }
+
+  private async create(
+    runId: string,
+    config: GanConfig,
+    streamOptions: Partial<StreamOptions>,
+    requestId: number | undefined,
+  ): Promise<void> {
+    this.requireBackend();
+    if (this.runs.has(runId)) throw new CommandError(`a run "${runId}" already exists`);
+    if (this.runs.size >= MAX_RUNS) {
+      throw new CommandError(`at most ${MAX_RUNS} runs at once: dispose one first`);
+    }
+    const stream = { ...DEFAULT_STREAM, ...streamOptions };
+    const trainer = this.buildTrainer(config, stream, runId);
+    const run: Run = {
+      id: runId,
+      config,
+      stream,
+      trainer,
+      view: makeViewBatch(trainer, stream.sampleCount),
+      bounds: defaultViewBounds(trainer.dataset, config.seed),
+      playing: false,
+      phase: 'paused',
+      warm: false,
+      playStartedAt: 0,
+      diverged: null,
+      pendingRows: [],
+      lastMetricsAt: -Infinity,
+      rate: new RateMeter(),
+      snapshot: null,
+      dirty: true,
+      readbacks: 0,
+    };
+    this.runs.set(runId, run);
+    try {
+      this.postCreated(run, requestId);
+      this.setPhase(run, 'paused', undefined, true);
+      await this.sendViews(run, { samples: true, heatmap: stream.heatmapEvery > 0 ? {} : null });
+      await this.snapshot(run);
+    } catch (error) {
+      this.runs.delete(runId);
+      try {
+        trainer.dispose();
+      } catch {
+        // e.g. the device was lost meanwhile
+      }
+      throw error;
+    }
+  }
+
+  private postCreated(run: Run, requestId: number | undefined): void {
+    const trainer = this.trainerOf(run);
+    const realSamples = run.view.real.slice();
+    this.post(
+      {
+        type: 'created',
+        requestId,
+        runId: run.id,
+        kind: 'toy',
+        config: run.config,
+        stream: run.stream,
+        bounds: run.bounds,
+        realSamples,
+        parameterCounts: {
+          generator: trainer.generator.parameterCount,
+          discriminator: trainer.discriminator.parameterCount,
+        },
+      },
+      [realSamples.buffer],
+    );
+  }
+
+  /** New models for the run's config (iteration 0); keeps playing if it was. */
+  private async rebuild(
+    run: Run,
+    reason: 'config' | 'reset',
+    changed: string[],
+    requestId: number | undefined,
+  ): Promise<void> {
+    run.trainer?.dispose();
+    run.trainer = null;
+    const trainer = this.buildTrainer(run.config, run.stream, run.id);
+    run.trainer = trainer;
+    run.view = makeViewBatch(trainer, run.stream.sampleCount);
+    run.bounds = defaultViewBounds(trainer.dataset, run.config.seed);
+    run.warm = false;
+    run.diverged = null;
+    run.pendingRows = [];
+    run.snapshot = null;
+    run.dirty = true;
+    run.rate.reset();
+    this.post({ type: 'rebuilt', requestId, runId: run.id, reason, changed });
+    this.postCreated(run, requestId);
+    this.postMetrics(run);
+    await this.sendViews(run, { samples: true, heatmap: run.stream.heatmapEvery > 0 ? {} : null });
+    await this.snapshot(run);
+    if (run.playing) {
+      run.playStartedAt = this.now();
+      run.rate.mark(run.playStartedAt, 0);
+      this.setPhase(run, 'compiling');
+    }
+  }
+
+  /** Exactly n iterations (or n D-only / G-only updates), then fresh metrics and views. */
+  private async manualSteps(run: Run, n: number, part: 'both' | 'discriminator' | 'generator') {
+    if (run.diverged !== null) throw new CommandError(`${run.diverged} ${RESET_HINT}`);
+    const trainer = this.trainerOf(run);
+    run.playing = false;
+    try {
+      for (let i = 0; i < n; i++) {
+        if (part === 'both') {
+          await this.advance(run, true);
+        } else if (part === 'discriminator') {
+          trainer.discriminatorStep(trainer.scheduled(), false);
+        } else {
+          trainer.generatorStep(trainer.scheduled(), false);
+        }
+        run.dirty = true;
+      }
+    } catch (error) {
+      if (!(error instanceof DivergenceError)) throw error;
+      this.failRun(run, error);
+      return;
+    }
+    await this.settle(run);
+    if (run.diverged !== null) return;
+    await this.sendViews(run, { samples: true, heatmap: run.stream.heatmapEvery > 0 ? {} : null });
+    this.setPhase(run, 'paused');
+  }
+
+  /** Reads pending losses, reports them, and snapshots: the run is at rest afterwards. */
+  private async settle(run: Run): Promise<void> {
+    const trainer = run.trainer;
+    if (!trainer) return;
+    try {
+      await this.flush(run);
+    } catch (error) {
+      if (error instanceof DivergenceError) {
+        this.failRun(run, error);
+        return;
+      }
+      throw error;
+    }
+    this.postMetrics(run);
+    // The snapshot's readback also waits for all queued work: the run is warm afterwards.
+    if (run.dirty || !run.snapshot) await this.snapshot(run);
+    run.warm = true;
+  }
+
+  private async profile(run: Run, requestId: number | undefined): Promise<void> {
+    const trainer = this.trainerOf(run);
+    if (run.diverged !== null) throw new CommandError(`${run.diverged} ${RESET_HINT}`);
+    run.playing = false;
+    await this.settle(run);
+    const start = this.now();
+    const profile = await tf.profile(() => {
+      trainer.step();
+    });
+    run.dirty = true;
+    const wallMs = this.now() - start;
+    // Names of nested scopes (customGrad wrappers, lower case) are not kernels.
+    const kernels = profile.kernels.filter((k) => /^[A-Z_]/.test(k.name));
+    const kernelCounts: Record<string, number> = {};
+    for (const k of kernels) kernelCounts[k.name] = (kernelCounts[k.name] ?? 0) + 1;
+    await this.settle(run);
+    this.setPhase(run, 'paused');
+    this.post({
+      type: 'profile',
+      requestId,
+      runId: run.id,
+      backend: this.backend,
+      kernels: kernels.length,
+      kernelCounts,
+      wallMs,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Training and streaming
+
+  /** One iteration of `run` plus whatever periodic readbacks and views fall due. */
+  private async advance(run: Run, manual: boolean): Promise<void> {
+    const trainer = this.trainerOf(run);
+    const s = run.stream;
+    trainer.step();
+    run.dirty = true;
+    const it = trainer.iteration;
+    if (!run.warm) {
+      // The first steps on a fresh trainer/backend compile shaders: wait for them. (Without a
+      // diagnostics row to read, read a weight the step wrote.)
+      if ((await this.flush(run)) === 0) {
+        await this.guard(trainer.generator.biases[0].data());
+        this.countReadback(run);
+      }
+      run.warm = true;
+      if (!manual && run.playing) {
+        this.setPhase(run, 'training', this.now() - run.playStartedAt);
+      }
+    } else if (it % s.readbackEvery === 0) {
+      await this.flush(run);
+    }
+    if (!manual && this.now() - run.lastMetricsAt >= PROGRESS_INTERVAL_MS) this.postMetrics(run);
+    const samples = s.samplesEvery > 0 && it % s.samplesEvery === 0;
+    const heatmap = s.heatmapEvery > 0 && it % s.heatmapEvery === 0;
+    if (samples || heatmap) await this.sendViews(run, { samples, heatmap: heatmap ? {} : null });
+    if (s.evalEvery > 0 && it % s.evalEvery === 0) await this.sendEval(run);
+    if (s.snapshotEvery > 0 && it % s.snapshotEvery === 0) await this.snapshot(run);
+  }
+
+  /** Reads the trainer's pending diagnostics (throws DivergenceError on NaN/∞); returns the row count. */
+  private async flush(run: Run): Promise<number> {
+    const trainer = this.trainerOf(run);
+    const rows = await this.guard(trainer.flushLogs());
+    if (rows.length > 0) this.countReadback(run);
+    run.pendingRows.push(...rows);
+    const now = this.now();
+    if (run.playing) run.rate.mark(now, trainer.iteration);
+    if (now - run.lastMetricsAt >= METRICS_INTERVAL_MS) this.postMetrics(run);
+    return rows.length;
+  }
+
+  private postMetrics(run: Run): void {
+    this.post({
+      type: 'metrics',
+      runId: run.id,
+      rows: run.pendingRows,
+      iteration: run.trainer?.iteration ?? 0,
+      stepsPerSecond: run.playing ? run.rate.rate() : 0,
+    });
+    run.pendingRows = [];
+    run.lastMetricsAt = this.now();
+  }
+
+  /**
+   * Samples (with transport vectors if the stream asks) and/or the heatmap, packed into one
+   * tensor so they cost a single readback.
+   */
+  private async sendViews(
+    run: Run,
+    what: { samples: boolean; heatmap: { resolution?: number; bounds?: ViewBounds } | null },
+    requestId?: number,
+  ): Promise<void> {
+    const trainer = this.trainerOf(run);
+    const n = run.view.count;
+    const transport = what.samples && run.stream.transport;
+    const resolution = what.heatmap?.resolution ?? run.stream.heatmapResolution;
+    const bounds = what.heatmap?.bounds ?? run.bounds;
+    const iteration = trainer.iteration;
+    const packed = tf.tidy(() => {
+      const parts: tf.Tensor[] = [];
+      if (what.samples) {
+        const fake = generatedPoints(trainer, run.view);
+        parts.push(tf.reshape(fake, [-1]));
+        if (transport) {
+          const real = tf.tensor2d(run.view.real, [n, 2]);
+          parts.push(tf.reshape(transportVectors(trainer, fake, real), [-1]));
+        }
+      }
+      if (what.heatmap) parts.push(discriminatorGrid(trainer, bounds, resolution));
+      return parts.length === 1 ? parts[0] : tf.concat(parts);
+    });
+    let data: Float32Array;
+    try {
+      data = (await this.guard(packed.data())) as Float32Array;
+    } finally {
+      packed.dispose();
+    }
+    this.countReadback(run);
+    let offset = 0;
+    const take = (length: number) => data.slice(offset, (offset += length));
+    if (what.samples) {
+      const points = take(2 * n);
+      const vectors = transport ? take(2 * n) : null;
+      this.post(
+        { type: 'samples', requestId, runId: run.id, iteration, points, transport: vectors },
+        vectors ? [points.buffer, vectors.buffer] : [points.buffer],
+      );
+    }
+    if (what.heatmap) {
+      const logits = take(resolution * resolution);
+      this.post(
+        { type: 'heatmap', requestId, runId: run.id, iteration, resolution, bounds, logits },
+        [logits.buffer],
+      );
+    }
+  }
+
+  private async sendEval(run: Run): Promise<void> {
+    const trainer = this.trainerOf(run);
+    const evaluation = await this.guard(evaluate(trainer, run.stream.evalSamples));
+    this.countReadback(run);
+    this.post({ type: 'eval', runId: run.id, evaluation });
+  }
+
+  private async snapshot(run: Run): Promise<void> {
+    run.snapshot = await this.guard(takeSnapshot(this.trainerOf(run)));
+    run.dirty = false;
+    this.countReadback(run);
+  }
+
+  private countReadback(run: Run): void {
+    this.readbacks++;
+    run.readbacks++;
+  }
+
+  /** Races a readback with device loss, so a readback that never settles cannot hang us. */
+  private guard<T>(promise: Promise<T>): Promise<T> {
+    promise.catch(() => undefined); // if the loss wins, a later rejection is expected
+    return Promise.race([promise, this.lossGate.promise]);
+  }
+
+  private setPhase(run: Run, phase: RunPhase, compileMs?: number, force = false): void {
+    if (run.phase === phase && !force) return;
+    run.phase = phase;
+    this.post({ type: 'phase', runId: run.id, phase, compileMs });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Device loss
+
+  /**
+   * Continues every run on the fallback backend from its last snapshot. The UI keeps the metric
+   * history; the iterations since the snapshot are redone.
+   */
+  private async recover(): Promise<void> {
+    const info = this.lost!;
+    const previous = this.requireBackend();
+    this.post({
+      type: 'device-lost',
+      backend: previous,
+      reason: info.reason,
+      message: info.message,
+    });
+    const states = [...this.runs.values()].map((run) => {
+      const lostAt = run.trainer?.iteration ?? run.snapshot?.iteration ?? 0;
+      const resume = run.playing;
+      run.playing = false;
+      try {
+        run.trainer?.dispose();
+      } catch {
+        // The device is gone; its buffers go with it.
+      }
+      run.trainer = null;
+      return { run, lostAt, resume };
+    });
+    let selection: BackendSelection;
+    try {
+      selection = await this.hooks.fallBack(previous);
+    } catch (error) {
+      this.lost = null;
+      this.lossGate = createGate();
+      this.post({
+        type: 'error',
+        message: `no backend after the device loss: ${errorMessage(error)}`,
+      });
+      for (const { run } of states) this.setPhase(run, 'paused');
+      return;
+    }
+    this.backend = selection.backend;
+    this.fallbackReasons = [
+      ...this.fallbackReasons,
+      `${previous} device lost (${info.message})`,
+      ...selection.fallbackReasons,
+    ];
+    this.lost = null;
+    this.lossGate = createGate();
+
+    const restored: BackendChangedEvent['runs'] = [];
+    for (const { run, lostAt } of states) {
+      try {
+        const prefix = this.namePrefix(run.id);
+        const trainer = run.snapshot
+          ? restoreSnapshot(run.snapshot, prefix)
+          : new ToyGanTrainer(run.config, run.stream.logEvery, prefix);
+        trainer.applyLiveSettings(run.config);
+        run.trainer = trainer;
+        run.warm = false;
+        run.dirty = !run.snapshot;
+        run.pendingRows = [];
+        run.rate.reset();
+        restored.push({
+          runId: run.id,
+          iteration: trainer.iteration,
+          lostIterations: Math.max(0, lostAt - trainer.iteration),
+          restoredFrom: run.snapshot ? 'snapshot' : 'scratch',
+        });
+      } catch (error) {
+        this.post({ type: 'error', runId: run.id, message: errorMessage(error) });
+      }
+    }
+    this.post({
+      type: 'backend-changed',
+      backend: selection.backend,
+      previous,
+      fallbackReasons: selection.fallbackReasons,
+      runs: restored,
+    });
+    for (const { run, resume } of states) {
+      if (!run.trainer) continue;
+      this.postMetrics(run);
+      try {
+        await this.sendViews(run, { samples: true, heatmap: null });
+      } catch (error) {
+        if (this.lost) return;
+        this.post({ type: 'error', runId: run.id, message: errorMessage(error) });
+      }
+      if (resume) {
+        run.playing = true;
+        run.playStartedAt = this.now();
+        run.rate.mark(run.playStartedAt, this.trainerOf(run).iteration);
+        this.setPhase(run, 'compiling');
+      } else {
+        this.setPhase(run, 'paused');
+      }
+    }
+  }
+}
+
+/** Top-level settings that differ (for the `rebuilt` event). */
+function changedSettings(a: GanConfig, b: GanConfig): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof GanConfig>;
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
