@@ -11,6 +11,21 @@ import { defineConfig } from '@playwright/test';
 const PORT = 4173;
 const BASE_URL = `http://localhost:${PORT}`;
 
+/** Debian Chromium with the flags every project uses, plus `extraArgs`. */
+function launchOptions(extraArgs: string[]) {
+  return {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      ...extraArgs,
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  };
+}
+
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
@@ -27,18 +42,22 @@ export default defineConfig({
     headless: true,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
   },
+  projects: [
+    {
+      // The default launch: WebGPU enabled (SwiftShader when there is no GPU).
+      name: 'webgpu',
+      testIgnore: /fallback\.spec\.ts/,
+      use: { launchOptions: launchOptions(['--enable-unsafe-webgpu']) },
+    },
+    {
+      // A separate browser launch without the WebGPU flag, to exercise the backend fallback
+      // (a new context in the first browser would still have WebGPU).
+      name: 'no-webgpu',
+      testMatch: /fallback\.spec\.ts/,
+      use: { launchOptions: launchOptions([]) },
+    },
+  ],
   webServer: {
     command: `npx vite build && npx vite preview --port ${PORT} --strictPort`,
     url: BASE_URL,

@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+
+import { events, makeTiny, openApp, shownIteration, trackErrors } from './helpers';
+
+/**
+ * Runs in the "no-webgpu" project: Chromium launched WITHOUT --enable-unsafe-webgpu, so the
+ * worker must fall back (to WebGL or WASM) and say why.
+ */
+test('without WebGPU, trains on the fallback backend and says why', async ({ page }, testInfo) => {
+  const errors = trackErrors(page);
+  const backend = await openApp(page);
+  console.log(`[e2e] ${backend}`);
+  expect(backend).toMatch(/^Backend: (webgl|wasm|cpu) \(WebGPU unavailable: /);
+
+  await makeTiny(page);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.getByRole('status', { name: 'Training phase' })).toHaveText('Training');
+  await expect.poll(() => shownIteration(page)).toBeGreaterThanOrEqual(20);
+  await expect(page.getByLabel('G loss')).toHaveText(/^-?\d+\.\d{3}$/);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('status', { name: 'Training phase' })).toHaveText('Paused');
+
+  const samples = (await events(page)).filter((e) => e.type === 'samples' && e.runId === 'main');
+  expect(new Set(samples.map((e) => e.iteration)).size).toBeGreaterThan(5);
+  await page.screenshot({ path: testInfo.outputPath('training-fallback.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});

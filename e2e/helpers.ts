@@ -1,0 +1,124 @@
+import { expect, type Page } from '@playwright/test';
+
+import type { GanConfig, StreamOptions, WorkerEvent } from '../src/protocol';
+
+/** A tiny model: SwiftShader WebGPU needs ~1 s for a step of the default 4×128 MLPs. */
+export const TINY: Partial<GanConfig> = {
+  dataset: 'ring8',
+  gWidth: 16,
+  dWidth: 16,
+  gDepth: 2,
+  dDepth: 2,
+  batchSize: 64,
+};
+
+/** Stream often, so a handful of slow steps still shows metrics and frames. */
+export const CHATTY: Partial<StreamOptions> = {
+  logEvery: 1,
+  readbackEvery: 1,
+  samplesEvery: 1,
+  sampleCount: 128,
+  evalEvery: 0,
+  snapshotEvery: 2,
+};
+
+/** What the tests keep of each worker event (no payload arrays). */
+export interface EventSummary {
+  type: WorkerEvent['type'];
+  runId?: string;
+  iteration?: number;
+  phase?: string;
+  backend?: string;
+  compileMs?: number;
+  at: number;
+}
+
+declare global {
+  interface Window {
+    __e2eEvents?: EventSummary[];
+  }
+}
+
+/**
+ * Collects console errors and uncaught exceptions. In Chromium, page 'console' events include
+ * messages logged by the page's dedicated workers.
+ */
+export function trackErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  return errors;
+}
+
+/** Opens the app, waits for the backend and the panel's run, and starts recording events. */
+export async function openApp(page: Page, query = ''): Promise<string> {
+  await page.goto(`/${query}`);
+  const status = page.getByRole('status', { name: 'Backend' });
+  await expect(status).toHaveText(/^Backend: (webgpu|webgl|wasm|cpu)\b/);
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.evaluate(() => {
+    const events: EventSummary[] = [];
+    window.__e2eEvents = events;
+    window.ganDebug!.client.subscribe((e) => {
+      const summary: EventSummary = { type: e.type, at: performance.now() };
+      if ('runId' in e) summary.runId = e.runId;
+      if ('iteration' in e) summary.iteration = e.iteration;
+      if (e.type === 'phase') Object.assign(summary, { phase: e.phase, compileMs: e.compileMs });
+      if (e.type === 'backend-changed') summary.backend = e.backend;
+      events.push(summary);
+    });
+  });
+  return (await status.textContent()) ?? '';
+}
+
+export async function events(page: Page): Promise<EventSummary[]> {
+  return page.evaluate(() => window.__e2eEvents ?? []);
+}
+
+/** The iteration the panel shows. */
+export async function shownIteration(page: Page): Promise<number> {
+  return Number(await page.getByLabel('Iteration').textContent());
+}
+
+/** Makes the panel's run (or another) tiny and chatty; the change rebuilds it. */
+export async function makeTiny(page: Page, runId = 'main'): Promise<void> {
+  await page.evaluate(
+    async ({ runId, tiny, chatty }) => {
+      const client = window.ganDebug!.client;
+      const { defaultConfig } = await client.init();
+      await client.setStream(runId, chatty);
+      await client.configure(runId, { ...defaultConfig, ...tiny });
+    },
+    { runId, tiny: TINY, chatty: CHATTY },
+  );
+}
+
+/** Creates another tiny run through the client. */
+export async function createTinyRun(page: Page, runId: string): Promise<void> {
+  await page.evaluate(
+    async ({ runId, tiny, chatty }) => {
+      const client = window.ganDebug!.client;
+      const { defaultConfig } = await client.init();
+      await client.create(runId, { ...defaultConfig, ...tiny }, chatty);
+    },
+    { runId, tiny: TINY, chatty: CHATTY },
+  );
+}
+
+export async function stats(page: Page) {
+  return page.evaluate(() => window.ganDebug!.client.debugStats());
+}
+
+export async function runIteration(page: Page, runId: string): Promise<number> {
+  const s = await stats(page);
+  return s.runs.find((r) => r.runId === runId)?.iteration ?? -1;
+}
+
+export async function hasWebGpuAdapter(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+    return !!(gpu && (await gpu.requestAdapter()));
+  });
+}
