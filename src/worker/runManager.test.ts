@@ -10,7 +10,7 @@ import type {
   WorkerEventOf,
   WorkerEventType,
 } from '../protocol';
-import { RunManager } from './runManager';
+import { RunManager, syncInterval } from './runManager';
 
 const TINY: GanConfig = {
   ...DEFAULT_CONFIG,
@@ -104,6 +104,16 @@ afterEach(async () => {
     h.manager.handle({ type: 'dispose', runId: created.runId });
   }
   await h.waitFor(() => (h.manager.idle ? true : undefined), 'the manager to go idle');
+});
+
+describe('syncInterval', () => {
+  it('queues at most ~100 ms of device work, between 1 and readbackEvery iterations', () => {
+    expect(syncInterval(null, 10)).toBe(1);
+    expect(syncInterval(2000, 10)).toBe(1); // software WebGPU: wait for every step
+    expect(syncInterval(30, 10)).toBe(3);
+    expect(syncInterval(2, 10)).toBe(10); // a real GPU: the loss readback is the sync
+    expect(syncInterval(0, 10)).toBe(10);
+  });
 });
 
 describe('RunManager: protocol validation', () => {

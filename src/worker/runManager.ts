@@ -69,6 +69,22 @@ const METRICS_INTERVAL_MS = 50;
 const PROGRESS_INTERVAL_MS = 500;
 /** After an unexplained error on WebGPU, wait this long for device.lost before reporting it. */
 const LOSS_GRACE_MS = 1500;
+/** On GPU backends, keep at most about this much work queued ahead of the device. */
+const MAX_QUEUED_MS = 100;
+
+/**
+ * How many iterations may be queued on an asynchronous (GPU) backend before the CPU waits for
+ * the device: as many as fit in MAX_QUEUED_MS, at least 1, at most `readbackEvery` (when the
+ * loss readback syncs anyway). Without it, a slow device (software WebGPU: seconds per step)
+ * would run up to `readbackEvery` steps behind the UI, and a pause would take that long.
+ */
+export function syncInterval(msPerStep: number | null, readbackEvery: number): number {
+  if (msPerStep === null) return 1;
+  return Math.max(
+    1,
+    Math.min(readbackEvery, Math.floor(MAX_QUEUED_MS / Math.max(msPerStep, 1e-3))),
+  );
+}
 
 const RESET_HINT = 'Reset the run (or change a setting that rebuilds it) to train again.';
 
@@ -111,6 +127,8 @@ interface Run {
   /** The weights changed since the last snapshot. */
   dirty: boolean;
   readbacks: number;
+  /** Last point where the CPU waited for the device, and the device's time per iteration. */
+  sync: { iteration: number; at: number; msPerStep: number | null } | null;
 }
 
 export class RunManager {
@@ -336,6 +354,7 @@ export class RunManager {
         if (run.playing) return;
         run.playing = true;
         run.playStartedAt = this.now();
+        run.sync = null;
         run.rate.reset();
         run.rate.mark(run.playStartedAt, trainer.iteration);
         this.setPhase(run, run.warm ? 'training' : 'compiling');
@@ -463,6 +482,7 @@ export class RunManager {
       snapshot: null,
       dirty: true,
       readbacks: 0,
+      sync: null,
     };
     this.runs.set(runId, run);
     try {
@@ -521,6 +541,7 @@ export class RunManager {
     run.pendingRows = [];
     run.snapshot = null;
     run.dirty = true;
+    run.sync = null;
     run.rate.reset();
     this.post({ type: 'rebuilt', requestId, runId: run.id, reason, changed });
     this.postCreated(run, requestId);
@@ -615,6 +636,7 @@ export class RunManager {
   private async advance(run: Run, manual: boolean): Promise<void> {
     const trainer = this.trainerOf(run);
     const s = run.stream;
+    const readbacksBefore = run.readbacks;
     trainer.step();
     run.dirty = true;
     const it = trainer.iteration;
@@ -631,6 +653,10 @@ export class RunManager {
       }
     } else if (it % s.readbackEvery === 0) {
       await this.flush(run);
+    } else if (this.queuesWork() && it - (run.sync?.iteration ?? 0) >= this.syncEvery(run)) {
+      // Back-pressure without a loss row to read: wait for a weight this step wrote.
+      await this.guard(trainer.generator.biases[0].data());
+      this.countReadback(run);
     }
     if (!manual && this.now() - run.lastMetricsAt >= PROGRESS_INTERVAL_MS) this.postMetrics(run);
     const samples = s.samplesEvery > 0 && it % s.samplesEvery === 0;
@@ -638,6 +664,29 @@ export class RunManager {
     if (samples || heatmap) await this.sendViews(run, { samples, heatmap: heatmap ? {} : null });
     if (s.evalEvery > 0 && it % s.evalEvery === 0) await this.sendEval(run);
     if (s.snapshotEvery > 0 && it % s.snapshotEvery === 0) await this.snapshot(run);
+    // Any completed readback means the device has finished everything queued so far.
+    if (run.readbacks !== readbacksBefore) this.markSync(run, it);
+  }
+
+  /** GPU backends run asynchronously: the CPU can queue steps ahead of the device. */
+  private queuesWork(): boolean {
+    return this.backend === 'webgpu' || this.backend === 'webgl';
+  }
+
+  private syncEvery(run: Run): number {
+    return syncInterval(run.sync?.msPerStep ?? null, run.stream.readbackEvery);
+  }
+
+  /** Records that the device has caught up with `iteration`, and its time per iteration. */
+  private markSync(run: Run, iteration: number): void {
+    const now = this.now();
+    const last = run.sync;
+    let msPerStep = last?.msPerStep ?? null;
+    if (last && iteration > last.iteration) {
+      const ms = (now - last.at) / (iteration - last.iteration);
+      msPerStep = msPerStep === null ? ms : 0.7 * msPerStep + 0.3 * ms;
+    }
+    run.sync = { iteration, at: now, msPerStep };
   }
 
   /** Reads the trainer's pending diagnostics (throws DivergenceError on NaN/∞); returns the row count. */
@@ -809,6 +858,7 @@ export class RunManager {
         run.trainer = trainer;
         run.warm = false;
         run.dirty = !run.snapshot;
+        run.sync = null;
         run.pendingRows = [];
         run.rate.reset();
         restored.push({
