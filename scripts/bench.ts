@@ -1,0 +1,383 @@
+/**
+ * Browser benchmark of the training worker: builds the app, serves it with `vite preview`,
+ * opens it in Debian Chromium (headless, WebGPU enabled) and, for each backend × workload,
+ * trains with the UI streaming and measures
+ *   - steps/s (iterations completed per wall second, between two GPU sync points),
+ *   - kernels dispatched per iteration (tf.profile in the worker),
+ *   - GPU→CPU readbacks per iteration (the worker counts its own `await data()` calls),
+ *   - the compile phase (play → first completed readback: shader compilation),
+ *   - main-thread long tasks (> 50 ms, PerformanceObserver 'longtask') while training.
+ *
+ *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--no-build] [--out dir]
+ *
+ * Without a GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU emulation): those numbers
+ * say nothing about real GPUs. Results: a markdown table on stdout, JSON in bench-results/.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+
+import { formatHelp, parseFlags, UsageError, type FlagSpec } from '../src/cli/args';
+import { BACKEND_NAMES, type BackendName, type GanConfig } from '../src/protocol';
+
+const FLAGS: Record<string, FlagSpec> = {
+  seconds: { type: 'number', help: 'training time measured per backend (default 30)' },
+  backends: {
+    type: 'string',
+    placeholder: 'list',
+    help: `comma-separated subset of ${BACKEND_NAMES.join(',')} (default all)`,
+  },
+  'compile-timeout': {
+    type: 'number',
+    help: 'seconds to wait for the compile phase to end (default 180)',
+  },
+  'no-build': { type: 'boolean', help: 'serve the existing dist/ instead of building' },
+  out: {
+    type: 'string',
+    placeholder: 'dir',
+    help: 'where to write the JSON (default bench-results)',
+  },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+interface Workload {
+  id: string;
+  name: string;
+  /** Overrides of the engine defaults; null: not implemented yet. */
+  config: Partial<GanConfig> | null;
+}
+
+const WORKLOADS: Workload[] = [
+  {
+    id: 'a',
+    name: 'grid25, MLP 4×128, batch 512, RpGAN + R1 + R2',
+    config: {
+      dataset: 'grid25',
+      gWidth: 128,
+      gDepth: 4,
+      dWidth: 128,
+      dDepth: 4,
+      batchSize: 512,
+      loss: 'rpgan',
+      r1Gamma: 0.05,
+      r2Gamma: 0.05,
+    },
+  },
+  // TODO(stacked-mnist): add the conv workload once the Stacked MNIST models exist.
+  { id: 'b', name: 'Stacked MNIST conv', config: null },
+];
+
+interface Result {
+  workload: string;
+  requested: BackendName;
+  backend: BackendName | null;
+  status: 'ok' | 'unavailable' | 'failed' | 'not implemented';
+  note?: string;
+  stepsPerSecond?: number;
+  iterations?: number;
+  seconds?: number;
+  kernelsPerStep?: number;
+  readbacksPerStep?: number;
+  compileMs?: number;
+  longTasks?: number;
+  longTaskMs?: number;
+  longestTaskMs?: number;
+}
+
+interface BenchEvent {
+  type: string;
+  phase?: string;
+  compileMs?: number;
+  at: number;
+}
+
+declare global {
+  interface Window {
+    __benchEvents?: BenchEvent[];
+    __longTasks?: { start: number; duration: number }[];
+  }
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  if (flags.help) {
+    console.log(formatHelp('npm run bench -- [flags]', FLAGS));
+    return;
+  }
+  const seconds = (flags.seconds as number | undefined) ?? 30;
+  if (seconds <= 0) throw new UsageError('--seconds must be positive.');
+  const compileTimeoutMs = ((flags['compile-timeout'] as number | undefined) ?? 180) * 1000;
+  const backends = parseBackends(flags.backends as string | undefined);
+  const outDir = (flags.out as string | undefined) ?? 'bench-results';
+
+  if (!flags['no-build']) {
+    console.error('bench: building the app (vite build)…');
+    const build = spawnSync('npx', ['vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (build.status !== 0) throw new Error(`vite build failed (exit ${build.status})`);
+  }
+  const port = await freePort();
+  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true, // its own process group, so we can stop npx and vite together
+  });
+  const baseUrl = `http://localhost:${port}`;
+  let browser: Browser | null = null;
+  try {
+    await waitForServer(baseUrl, 60_000);
+    const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--enable-unsafe-webgpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const results: Result[] = [];
+    for (const workload of WORKLOADS) {
+      for (const requested of backends) {
+        if (!workload.config) {
+          results.push({
+            workload: workload.id,
+            requested,
+            backend: null,
+            status: 'not implemented',
+          });
+          continue;
+        }
+        console.error(`bench: workload ${workload.id} on ${requested} (${seconds} s)…`);
+        const result = await measure(browser, baseUrl, workload, requested, {
+          seconds,
+          compileTimeoutMs,
+        });
+        console.error(`bench:   ${JSON.stringify(result)}`);
+        results.push(result);
+      }
+    }
+    const report = {
+      date: new Date().toISOString(),
+      chromium: browser.version(),
+      executablePath,
+      cpus: cpus().length,
+      seconds,
+      workloads: WORKLOADS.map(({ id, name, config }) => ({ id, name, config })),
+      results,
+    };
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, `bench-${report.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    console.log(markdownTable(results, report.chromium, seconds));
+    console.error(`bench: wrote ${file}`);
+  } finally {
+    await browser?.close();
+    stopServer(server);
+  }
+}
+
+function parseBackends(raw: string | undefined): BackendName[] {
+  if (raw === undefined) return [...BACKEND_NAMES];
+  const names = raw.split(',').map((s) => s.trim().toLowerCase());
+  for (const name of names) {
+    if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(`--backends: unknown backend '${name}' (${BACKEND_NAMES.join(', ')})`);
+    }
+  }
+  return names as BackendName[];
+}
+
+async function measure(
+  browser: Browser,
+  baseUrl: string,
+  workload: Workload,
+  requested: BackendName,
+  options: { seconds: number; compileTimeoutMs: number },
+): Promise<Result> {
+  const base = { workload: workload.id, requested };
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  try {
+    await page.addInitScript(() => {
+      const tasks: { start: number; duration: number }[] = [];
+      window.__longTasks = tasks;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(`${baseUrl}/?backend=${requested}`);
+    await page.getByRole('button', { name: 'Play' }).waitFor({ state: 'visible' });
+    await page.waitForFunction(() => window.ganDebug !== undefined);
+    const ready = await page.evaluate(() => window.ganDebug!.client.init());
+    if (ready.backend !== requested) {
+      return {
+        ...base,
+        backend: ready.backend,
+        status: 'unavailable',
+        note: ready.fallbackReasons.join('; '),
+      };
+    }
+    // The panel's run, set to the workload; the UI keeps streaming it as it normally does.
+    await page.evaluate(
+      async ({ overrides }) => {
+        const client = window.ganDebug!.client;
+        const { defaultConfig } = await client.init();
+        await client.configure('main', { ...defaultConfig, ...overrides });
+        const events: BenchEvent[] = [];
+        window.__benchEvents = events;
+        client.subscribe((e) => {
+          const entry: BenchEvent = { type: e.type, at: performance.now() };
+          if (e.type === 'phase') Object.assign(entry, { phase: e.phase, compileMs: e.compileMs });
+          events.push(entry);
+        });
+      },
+      { overrides: workload.config! },
+    );
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForFunction(
+      () => window.__benchEvents!.some((e) => e.phase === 'training'),
+      null,
+      { timeout: options.compileTimeoutMs, polling: 200 },
+    );
+    // The 'training' phase follows a completed readback of iteration 1: a sync point.
+    const start = await page.evaluate(async () => {
+      const event = window.__benchEvents!.find((e) => e.phase === 'training')!;
+      const stats = await window.ganDebug!.client.debugStats();
+      return {
+        at: event.at,
+        compileMs: event.compileMs ?? 0,
+        readbacks: stats.readbacks,
+        iteration: stats.runs.find((r) => r.runId === 'main')!.iteration,
+      };
+    });
+    await page.waitForTimeout(options.seconds * 1000);
+    const end = await page.evaluate(async () => {
+      const client = window.ganDebug!.client;
+      const stats = await client.debugStats();
+      const playingUntil = performance.now();
+      await client.pause('main'); // reads back the last losses: the second sync point
+      const paused = await client.debugStats();
+      return {
+        playingUntil,
+        pausedAt: performance.now(),
+        readbacks: stats.readbacks,
+        iteration: stats.runs.find((r) => r.runId === 'main')!.iteration,
+        finalIteration: paused.runs.find((r) => r.runId === 'main')!.iteration,
+      };
+    });
+    const profile = await page.evaluate(() => window.ganDebug!.client.debugProfile('main'));
+    const longTasks = await page.evaluate(
+      ({ from, to }) => (window.__longTasks ?? []).filter((t) => t.start >= from && t.start < to),
+      { from: start.at, to: end.playingUntil },
+    );
+    const iterations = end.finalIteration - 1; // the sync point at 'training' is iteration 1
+    const wallSeconds = (end.pausedAt - start.at) / 1000;
+    const playedIterations = Math.max(1, end.iteration - start.iteration);
+    return {
+      ...base,
+      backend: ready.backend,
+      status: 'ok',
+      stepsPerSecond: iterations / wallSeconds,
+      iterations,
+      seconds: wallSeconds,
+      kernelsPerStep: profile.kernels,
+      readbacksPerStep: (end.readbacks - start.readbacks) / playedIterations,
+      compileMs: start.compileMs,
+      longTasks: longTasks.length,
+      longTaskMs: longTasks.reduce((ms, t) => ms + t.duration, 0),
+      longestTaskMs: longTasks.reduce((ms, t) => Math.max(ms, t.duration), 0),
+      note: consoleErrors.length > 0 ? `console errors: ${consoleErrors.join(' | ')}` : undefined,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      backend: null,
+      status: 'failed',
+      note: error instanceof Error ? error.message.split('\n')[0] : String(error),
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+function markdownTable(results: Result[], chromium: string, seconds: number): string {
+  const name = (id: string) => WORKLOADS.find((w) => w.id === id)?.name ?? id;
+  const f = (x: number | undefined, digits: number) => (x === undefined ? '' : x.toFixed(digits));
+  const lines = [
+    `Chromium ${chromium}, headless, ${cpus().length} CPU cores, ${seconds} s per backend.`,
+    '',
+    '| workload | backend | steps/s | kernels/step | readbacks/step | compile (ms) | long tasks (>50 ms) | long-task ms | status |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const status =
+      r.status === 'ok'
+        ? 'ok'
+        : r.status === 'unavailable'
+          ? `unavailable (got ${r.backend}: ${r.note ?? ''})`
+          : r.status === 'not implemented'
+            ? 'TODO: not yet implemented'
+            : `failed: ${r.note ?? ''}`;
+    lines.push(
+      `| ${r.workload}: ${name(r.workload)} | ${r.requested} | ${f(r.stepsPerSecond, 2)} | ${
+        r.kernelsPerStep ?? ''
+      } | ${f(r.readbacksPerStep, 3)} | ${f(r.compileMs, 0)} | ${r.longTasks ?? ''} | ${f(
+        r.longTaskMs,
+        0,
+      )} | ${status} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() - start > timeoutMs) throw new Error(`vite preview did not answer at ${url}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function stopServer(server: ChildProcess): void {
+  if (server.pid === undefined || server.exitCode !== null) return;
+  try {
+    process.kill(-server.pid, 'SIGTERM'); // the group we created: npx and vite
+  } catch {
+    server.kill('SIGTERM');
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`bench: ${error.message}`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});
