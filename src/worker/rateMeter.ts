@@ -9,6 +9,12 @@ export class RateMeter {
   }
 
   mark(t: number, iteration: number): void {
+    const n = this.marks.length;
+    // Marks closer than 25 ms apart add nothing: move the latest instead (bounded memory).
+    if (n >= 2 && t - this.marks[n - 2].t < 25) {
+      this.marks[n - 1] = { t, iteration };
+      return;
+    }
     this.marks.push({ t, iteration });
     // Drop marks older than the window, but keep one older mark as the window's start.
     while (this.marks.length > 2 && t - this.marks[1].t >= this.windowMs) this.marks.shift();

@@ -664,8 +664,9 @@ export class RunManager {
     if (samples || heatmap) await this.sendViews(run, { samples, heatmap: heatmap ? {} : null });
     if (s.evalEvery > 0 && it % s.evalEvery === 0) await this.sendEval(run);
     if (s.snapshotEvery > 0 && it % s.snapshotEvery === 0) await this.snapshot(run);
-    // Any completed readback means the device has finished everything queued so far.
-    if (run.readbacks !== readbacksBefore) this.markSync(run, it);
+    // Any completed readback means the device has finished everything queued so far; on CPU
+    // backends every step is finished when it returns.
+    if (run.readbacks !== readbacksBefore || !this.queuesWork()) this.markSync(run, it);
   }
 
   /** GPU backends run asynchronously: the CPU can queue steps ahead of the device. */
@@ -687,6 +688,7 @@ export class RunManager {
       msPerStep = msPerStep === null ? ms : 0.7 * msPerStep + 0.3 * ms;
     }
     run.sync = { iteration, at: now, msPerStep };
+    if (run.playing) run.rate.mark(now, iteration);
   }
 
   /** Reads the trainer's pending diagnostics (throws DivergenceError on NaN/∞); returns the row count. */
@@ -696,7 +698,6 @@ export class RunManager {
     if (rows.length > 0) this.countReadback(run);
     run.pendingRows.push(...rows);
     const now = this.now();
-    if (run.playing) run.rate.mark(now, trainer.iteration);
     if (now - run.lastMetricsAt >= METRICS_INTERVAL_MS) this.postMetrics(run);
     return rows.length;
   }
