@@ -135,7 +135,10 @@ export interface RequestHeatmapCommand extends CommandBase {
   bounds?: ViewBounds;
 }
 
-/** Runs one training iteration under tf.profile and reports the kernels it dispatched. */
+/**
+ * Runs one ordinary (non-logging) training iteration under tf.profile and reports the kernels it
+ * dispatched. Pauses the run; advances it by one or two iterations.
+ */
 export interface DebugProfileCommand extends CommandBase {
   type: 'debug-profile';
   runId: string;
@@ -313,6 +316,8 @@ export interface ProfileEvent extends EventBase {
   kernels: number;
   /** The same, by kernel name. */
   kernelCounts: Record<string, number>;
+  /** Whether the profiled iteration recorded diagnostics (only when logEvery is 1). */
+  logging: boolean;
   wallMs: number;
 }
 

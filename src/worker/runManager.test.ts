@@ -273,6 +273,24 @@ describe('RunManager: training', () => {
     expect(after.readbacks / iterations).toBeLessThan(0.3);
   });
 
+  it('debug-profile counts the kernels of an ordinary iteration', async () => {
+    const h = await start();
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    await h.request({ type: 'step', runId: 'a', n: 9 }); // the next iteration would log
+    const profile = async () =>
+      (await h.request({ type: 'debug-profile', runId: 'a' })).find(
+        (e): e is WorkerEventOf<'profile'> => e.type === 'profile',
+      )!;
+    const first = await profile();
+    expect(h.iteration('a')).toBe(11);
+    const second = await profile();
+    expect(h.iteration('a')).toBe(12);
+    expect(first).toMatchObject({ backend: 'wasm', logging: false });
+    expect(first.kernels).toBeGreaterThan(100);
+    expect(second.kernels).toBe(first.kernels);
+    expect(Object.values(first.kernelCounts).reduce((a, b) => a + b, 0)).toBe(first.kernels);
+  });
+
   it('configure: live settings apply in place; architecture changes rebuild', async () => {
     const h = await start();
     await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });

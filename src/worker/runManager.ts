@@ -605,7 +605,12 @@ export class RunManager {
     const trainer = this.trainerOf(run);
     if (run.diverged !== null) throw new CommandError(`${run.diverged} ${RESET_HINT}`);
     run.playing = false;
+    // Profile an ordinary iteration: logging ones (every logEvery-th) add the diagnostics.
+    const logsNext = () =>
+      trainer.iteration === 0 || (trainer.iteration + 1) % trainer.logEvery === 0;
+    if (logsNext() && trainer.logEvery > 1) trainer.step();
     await this.settle(run);
+    const logging = logsNext();
     const start = this.now();
     const profile = await tf.profile(() => {
       trainer.step();
@@ -625,6 +630,7 @@ export class RunManager {
       backend: this.backend,
       kernels: kernels.length,
       kernelCounts,
+      logging,
       wallMs,
     });
   }
