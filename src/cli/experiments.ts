@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args';
-import { DEFAULT_CONFIG } from '../engine/config';
+import { DATASET_GAMMA } from '../engine/config';
+import type { ToyDatasetName } from '../engine/datasets';
 import { DEFAULT_STEPS } from './trainOptions';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -35,8 +36,8 @@ const VARIANTS: Variant[] = (['nsgan', 'rpgan'] as const).flatMap((loss) =>
   (['none', 'R1', 'R1+R2'] as const).map((penalty) => ({ loss, penalty })),
 );
 
-function penaltyFlags(p: Variant['penalty']): string[] {
-  const gamma = String(DEFAULT_CONFIG.r1Gamma);
+function penaltyFlags(p: Variant['penalty'], dataset: ToyDatasetName): string[] {
+  const gamma = String(DATASET_GAMMA[dataset]);
   if (p === 'none') return ['--r1', '0', '--r2', '0'];
   if (p === 'R1') return ['--r1', gamma, '--r2', '0'];
   return ['--r1', gamma, '--r2', gamma];
@@ -111,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
           dataset,
           '--loss',
           variant.loss,
-          ...penaltyFlags(variant.penalty),
+          ...penaltyFlags(variant.penalty, dataset as ToyDatasetName),
           '--seed',
           String(seed),
           '--out',

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFlags, UsageError } from './args';
 import { settingsFromFlags, TRAIN_FLAGS } from './trainOptions';
+import { DATASET_GAMMA } from '../engine/config';
 
 function train(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...args], {
@@ -47,6 +48,17 @@ describe('train CLI', () => {
     const r = train(...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it("starts from the dataset's own γ, which flags override", () => {
+    const ring = settingsFromFlags(parseFlags(['--dataset', 'ring8'], TRAIN_FLAGS)).config;
+    const grid = settingsFromFlags(parseFlags(['--dataset', 'grid25'], TRAIN_FLAGS)).config;
+    expect(ring.dataset).toBe('ring8');
+    expect(ring.r1Gamma).toBe(DATASET_GAMMA.ring8);
+    expect(grid.r2Gamma).toBe(DATASET_GAMMA.grid25);
+    const flags = parseFlags(['--dataset', 'ring8', '--r1', '0.5'], TRAIN_FLAGS);
+    const custom = settingsFromFlags(flags).config;
+    expect([custom.r1Gamma, custom.r2Gamma]).toEqual([0.5, DATASET_GAMMA.ring8]);
   });
 
   it('rejects a malformed custom points file', () => {

@@ -27,8 +27,9 @@ const USAGE = `Usage: npm run train -- [flags]
 Trains a GAN on a 2-D toy distribution in Node and reports modes covered, % high-quality
 samples (within 3σ), reverse KL and sliced Wasserstein distance.
 
-Default budgets (iterations; timed on a 2-core machine with the wasm backend and the default
-4×128 MLPs, ~80 ms per iteration, so grid25's default run takes about 11 minutes):
+Default budgets, in iterations: the budgets of the README's tables. With the wasm backend and
+the default 3×64 MLPs an iteration takes ~40 ms on one core of our 2-core machines, so the
+default grid25 run takes about 3½ minutes and ring8 about 1½ minutes:
 ${Object.entries(DEFAULT_STEPS)
   .map(([name, steps]) => `  ${name.padEnd(9)}${steps}`)
   .join('\n')}`;

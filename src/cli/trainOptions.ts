@@ -4,7 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { ZodError } from 'zod';
-import { DEFAULT_CONFIG, ganConfigSchema, type GanConfig } from '../engine/config';
+import {
+  DATASET_GAMMA,
+  DEFAULT_CONFIG,
+  ganConfigSchema,
+  toyDefaults,
+  type GanConfig,
+} from '../engine/config';
 import { TOY_DATASET_NAMES, type ToyDatasetName } from '../engine/datasets';
 import { LOSS_NAMES } from '../engine/losses';
 import { NODE_BACKENDS } from '../engine/backend';
@@ -15,14 +21,20 @@ import { UsageError, type FlagSpec, type ParsedFlags } from './args';
  * Mixtures get the budget the science bar needs; continuous shapes a shorter one.
  */
 export const DEFAULT_STEPS: Record<ToyDatasetName, number> = {
-  grid25: 8000,
-  ring8: 4000,
-  spiral: 4000,
-  moons: 4000,
-  circles: 4000,
+  grid25: 5000,
+  ring8: 2000,
+  spiral: 3000,
+  moons: 3000,
+  circles: 3000,
   gaussian: 2000,
   custom: 3000,
 };
+
+function gammaDefaults(): string {
+  return Object.entries(DATASET_GAMMA)
+    .map(([name, gamma]) => `${name} ${gamma}`)
+    .join(', ');
+}
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   dataset: {
@@ -43,9 +55,9 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   gamma: { type: 'number', help: 'sets both R1 and R2 γ' },
   r1: {
     type: 'number',
-    help: `R1 γ on real data, γ/2·E‖∇D‖² (default ${DEFAULT_CONFIG.r1Gamma}; 0 = off)`,
+    help: `R1 γ on real data, γ/2·E‖∇D‖² (default per dataset: ${gammaDefaults()}; 0 = off)`,
   },
-  r2: { type: 'number', help: `R2 γ on fake data (default ${DEFAULT_CONFIG.r2Gamma}; 0 = off)` },
+  r2: { type: 'number', help: 'R2 γ on fake data (default: as R1; 0 = off)' },
   lazy: { type: 'integer', help: 'apply R1/R2 every k-th D step, scaled by k (default 1)' },
   'gp-weight': { type: 'number', help: `WGAN-GP λ (default ${DEFAULT_CONFIG.gpWeight})` },
   steps: {
@@ -143,11 +155,12 @@ export interface RunSettings {
   backend: 'wasm' | 'cpu';
 }
 
-export function settingsFromFlags(
-  flags: ParsedFlags,
-  base: GanConfig = DEFAULT_CONFIG,
-): RunSettings {
+export function settingsFromFlags(flags: ParsedFlags): RunSettings {
   const f = flags as Record<string, never>;
+  // Each dataset starts from its own defaults (its γ); flags override them.
+  const base: GanConfig = toyDefaults(
+    (f['dataset'] as ToyDatasetName | undefined) ?? DEFAULT_CONFIG.dataset,
+  );
   const num = (name: string) => f[name] as number | undefined;
   const str = (name: string) => f[name] as string | undefined;
   const optimizer = (which: 'g' | 'd') => {
@@ -159,7 +172,7 @@ export function settingsFromFlags(
       beta2: num('beta2') ?? o.beta2,
     };
   };
-  const dataset = (str('dataset') as ToyDatasetName | undefined) ?? base.dataset;
+  const dataset = base.dataset;
   let customPoints = base.customPoints;
   if (str('points') !== undefined) customPoints = readPoints(str('points')!);
   if (dataset === 'custom' && !customPoints)

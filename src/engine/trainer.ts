@@ -245,9 +245,10 @@ export class ToyGanTrainer {
     let keptLogits: tf.Tensor | null = null;
     const result = tf.tidy((): tf.Scalar | undefined => {
       const fake = this.generator.apply(latents);
-      const parts: tf.Tensor2D[] = [real, fake];
-      if (mixU) parts.push(tf.add(tf.mul(real, mixU), tf.mul(fake, tf.sub(1, mixU))));
-      const inputs = tf.concat(parts, 0);
+      const rows: tf.Tensor2D[] = [real, fake];
+      // WGAN-GP's interpolates x̂ = u·real + (1 − u)·fake, one u per pair.
+      if (mixU) rows.push(tf.add(tf.mul(real, mixU), tf.mul(fake, tf.sub(1, mixU))));
+      const inputs = tf.concat(rows, 0);
       const { value, grads } = tf.variableGrads(() => {
         const parts = discriminatorObjective(this.discriminator, this.loss, inputs, B, {
           r1Gamma: g1,
