@@ -3,7 +3,7 @@
  * (later) URL parsing, so bad input gets the same clear message everywhere.
  */
 import { z } from 'zod';
-import { LOSS_NAMES } from './losses';
+import { LOSS_NAMES } from './lossNames';
 import { MAX_CUSTOM_POINTS, TOY_DATASET_NAMES, type ToyDatasetName } from './datasets';
 
 const GRID_GAMMA = 1;
@@ -58,7 +58,7 @@ export const ganConfigSchema = z
 
 export type GanConfig = Omit<z.infer<typeof ganConfigSchema>, 'dataset' | 'loss'> & {
   dataset: import('./datasets').ToyDatasetName;
-  loss: import('./losses').LossName;
+  loss: import('./lossNames').LossName;
 };
 
 /**

@@ -8,16 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-export type LossName = 'minimax' | 'nsgan' | 'rpgan' | 'hinge' | 'lsgan' | 'wgan-gp';
-
-export const LOSS_NAMES: readonly LossName[] = [
-  'minimax',
-  'nsgan',
-  'rpgan',
-  'hinge',
-  'lsgan',
-  'wgan-gp',
-];
+import type { LossName } from './lossNames';
+export { LOSS_NAMES, type LossName } from './lossNames';
 
 export interface AdversarialLoss {
   name: LossName;
