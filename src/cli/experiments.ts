@@ -138,8 +138,8 @@ async function main(argv: string[]): Promise<number> {
   await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
 
   const lines = [
-    `| dataset | loss | penalty | modes | % high quality | reverse KL | steps | wall time (s) | diverged |`,
-    `|---|---|---|---|---|---|---|---|---|`,
+    `| dataset | loss | penalty | modes | % high quality | reverse KL | sliced W₁ | steps | wall time (s) | diverged |`,
+    `|---|---|---|---|---|---|---|---|---|---|`,
   ];
   for (const dataset of datasets)
     for (const variant of VARIANTS) {
@@ -157,6 +157,9 @@ async function main(argv: string[]): Promise<number> {
           100,
         )} | ${fmt(
           final.map((f) => f.reverseKL ?? NaN),
+          3,
+        )} | ${fmt(
+          final.map((f) => f.slicedWasserstein),
           3,
         )} | ${runs[0].config.steps} | ${fmt(
           final.map((f) => f.wallSeconds),
