@@ -20,7 +20,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 
-import { formatHelp, parseFlags, UsageError, type FlagSpec } from '../src/cli/args';
+import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from '../src/cli/args';
 import { BACKEND_NAMES, type BackendName, type GanConfig } from '../src/protocol';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -101,12 +101,7 @@ declare global {
   }
 }
 
-async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags.help) {
-    console.log(formatHelp('npm run bench -- [flags]', FLAGS));
-    return;
-  }
+async function main(flags: ParsedFlags): Promise<number> {
   const seconds = (flags.seconds as number | undefined) ?? 30;
   if (seconds <= 0) throw new UsageError('--seconds must be positive.');
   const compileTimeoutMs = ((flags['compile-timeout'] as number | undefined) ?? 180) * 1000;
@@ -179,6 +174,7 @@ async function main(): Promise<void> {
     await browser?.close();
     stopServer(server);
   }
+  return 0;
 }
 
 function parseBackends(raw: string | undefined): BackendName[] {
@@ -373,11 +369,10 @@ function stopServer(server: ChildProcess): void {
   }
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`bench: ${error.message}`);
-    process.exit(2);
-  }
-  console.error(error);
-  process.exit(1);
-});
+runCommand('bench', 'Usage: npm run bench -- [flags]', FLAGS, main).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -76,3 +76,27 @@ export function formatHelp(usage: string, specs: Record<string, FlagSpec>): stri
   const width = Math.max(...rows.map((r) => r[0].length)) + 2;
   return `${usage}\n\nFlags:\n${rows.map(([a, h]) => a.padEnd(width) + h).join('\n')}\n`;
 }
+
+/**
+ * Runs a command-line program: parses the flags, answers --help, and turns a UsageError (from
+ * parsing or from `main`) into `name: message` on stderr and exit code 2.
+ */
+export async function runCommand(
+  name: string,
+  usage: string,
+  specs: Record<string, FlagSpec>,
+  main: (flags: ParsedFlags) => Promise<number>,
+): Promise<number> {
+  try {
+    const flags = parseFlags(process.argv.slice(2), specs);
+    if (flags.help) {
+      process.stdout.write(formatHelp(usage, specs));
+      return 0;
+    }
+    return await main(flags);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${name}: ${error.message}\n`);
+    return 2;
+  }
+}

@@ -14,7 +14,7 @@ import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
 import { ToyGanTrainer } from '../engine/trainer';
 import { Rng } from '../engine/rng';
 import { makeToyDataset } from '../engine/datasets';
-import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args';
+import { runCommand, type FlagSpec, type ParsedFlags } from './args';
 
 const FLAGS: Record<string, FlagSpec> = {
   steps: { type: 'integer', help: 'timed iterations per workload (default 40)' },
@@ -147,21 +147,7 @@ function naiveStep(config: GanConfig): { step: () => void; dispose: () => void }
   return { step, dispose: () => tf.dispose([...vars(G), ...vars(D)]) };
 }
 
-async function main(argv: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv, FLAGS);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`bench:engine: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  if (flags.help) {
-    process.stdout.write(formatHelp('Usage: npm run bench:engine -- [flags]', FLAGS));
-    return 0;
-  }
+async function main(flags: ParsedFlags): Promise<number> {
   const steps = (flags.steps as number | undefined) ?? 40;
   const backend = (flags.backend as 'wasm' | 'cpu' | undefined) ?? 'wasm';
   await useNodeBackend(backend);
@@ -193,4 +179,9 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCommand(
+  'bench:engine',
+  'Usage: npm run bench:engine -- [flags]',
+  FLAGS,
+  main,
+);

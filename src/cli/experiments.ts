@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args';
+import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from './args';
 import { DATASET_GAMMA } from '../engine/config';
 import type { ToyDatasetName } from '../engine/datasets';
 import { DEFAULT_STEPS } from './trainOptions';
@@ -72,33 +72,14 @@ const fmt = (xs: number[], digits: number, scale = 1) => {
   return `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}${missing ? ` (${missing} n/a)` : ''}`;
 };
 
-async function main(argv: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv, FLAGS);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`experiments: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  if (flags.help) {
-    process.stdout.write(formatHelp('Usage: npm run experiments -- [flags]', FLAGS));
-    return 0;
-  }
+async function main(flags: ParsedFlags): Promise<number> {
   const seeds = (flags.seeds as number | undefined) ?? 3;
   const jobs = (flags.jobs as number | undefined) ?? cpus().length;
   const datasets = ((flags.datasets as string | undefined) ?? 'ring8,grid25').split(',');
   for (const d of datasets)
-    if (!(d in DEFAULT_STEPS)) {
-      process.stderr.write(`experiments: Bad value for --datasets: unknown dataset '${d}'.\n`);
-      return 2;
-    }
-  if (seeds < 1 || jobs < 1) {
-    process.stderr.write('experiments: --seeds and --jobs must be at least 1.\n');
-    return 2;
-  }
+    if (!(d in DEFAULT_STEPS))
+      throw new UsageError(`Bad value for --datasets: unknown dataset '${d}'.`);
+  if (seeds < 1 || jobs < 1) throw new UsageError('--seeds and --jobs must be at least 1.');
   const outDir = (flags['out-dir'] as string | undefined) ?? 'runs/experiments';
   mkdirSync(outDir, { recursive: true });
 
@@ -176,4 +157,9 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCommand(
+  'experiments',
+  'Usage: npm run experiments -- [flags]',
+  FLAGS,
+  main,
+);

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useNodeBackend } from '../engine/backend';
 import { makeToyDataset } from '../engine/datasets';
 import { runToyTraining, type RunResult } from '../engine/run';
-import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args';
+import { runCommand, type FlagSpec, type ParsedFlags } from './args';
 import { DEFAULT_STEPS, settingsFromFlags, TRAIN_FLAGS, type RunSettings } from './trainOptions';
 import { ProgressBar } from './progress';
 
@@ -63,23 +63,8 @@ export function runJson(settings: RunSettings, backend: string, result: RunResul
   };
 }
 
-async function main(argv: string[]): Promise<number> {
-  let settings: RunSettings;
-  let flags;
-  try {
-    flags = parseFlags(argv, FLAGS);
-    if (flags.help) {
-      process.stdout.write(formatHelp(USAGE, FLAGS));
-      return 0;
-    }
-    settings = settingsFromFlags(flags);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`train: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+async function main(flags: ParsedFlags): Promise<number> {
+  const settings = settingsFromFlags(flags);
   await useNodeBackend(settings.backend);
   const bar = flags.quiet ? null : new ProgressBar(settings.steps);
   const result = await runToyTraining(settings.config, {
@@ -110,4 +95,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCommand('train', USAGE, FLAGS, main);
