@@ -1,21 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from './backend';
-import { DEFAULT_CONFIG, type GanConfig } from './config';
+import type { GanConfig } from './config';
+import { tinyConfig } from './testing/tinyConfig';
 import { assignSnapshot, restoreSnapshot, takeSnapshot } from './snapshot';
 import { ToyGanTrainer } from './trainer';
 import { defaultViewBounds, discriminatorGrid, generatedPoints, makeViewBatch } from './views';
 
-const SMALL: GanConfig = {
-  ...DEFAULT_CONFIG,
-  dataset: 'ring8',
-  gWidth: 16,
-  dWidth: 16,
-  gDepth: 2,
-  dDepth: 2,
-  batchSize: 32,
-  emaHalfLife: 5,
-};
+const SMALL: GanConfig = tinyConfig({ batchSize: 32, emaHalfLife: 5 });
 
 async function outputs(trainer: ToyGanTrainer): Promise<number[][]> {
   const batch = makeViewBatch(trainer, 32);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from './backend';
-import { DEFAULT_CONFIG, type GanConfig } from './config';
+import type { GanConfig } from './config';
+import { tinyConfig } from './testing/tinyConfig';
 import type { Mlp } from './mlp';
 import { LEAKY_SLOPE } from './ops';
 import { ToyGanTrainer } from './trainer';
@@ -14,15 +15,7 @@ import {
   transportVectors,
 } from './views';
 
-const SMALL: GanConfig = {
-  ...DEFAULT_CONFIG,
-  dataset: 'ring8',
-  gWidth: 16,
-  dWidth: 16,
-  gDepth: 2,
-  dDepth: 2,
-  batchSize: 32,
-};
+const SMALL: GanConfig = tinyConfig({ batchSize: 32 });
 
 /** D evaluated point by point in plain JavaScript from its weights (independent of tfjs ops). */
 async function mlpByHand(mlp: Mlp, points: Float32Array): Promise<number[]> {

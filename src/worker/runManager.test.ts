@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
 import { useNodeBackend as switchNodeBackend } from '../engine/backend';
 import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
+import { tinyConfig } from '../engine/testing/tinyConfig';
 import type {
   StreamOptions,
   WorkerCommandBody,
@@ -12,15 +13,7 @@ import type {
 } from '../protocol';
 import { RunManager, syncInterval } from './runManager';
 
-const TINY: GanConfig = {
-  ...DEFAULT_CONFIG,
-  dataset: 'ring8',
-  gWidth: 16,
-  dWidth: 16,
-  gDepth: 2,
-  dDepth: 2,
-  batchSize: 64,
-};
+const TINY: GanConfig = tinyConfig();
 const STREAM: Partial<StreamOptions> = { sampleCount: 64, evalSamples: 200, evalEvery: 0 };
 
 /** A RunManager on the wasm backend whose "device loss" falls back to cpu. */
@@ -299,7 +292,7 @@ describe('RunManager: training', () => {
       type: 'configure',
       runId: 'a',
       kind: 'toy',
-      config: { ...TINY, loss: 'nsgan', r1Gamma: 1 },
+      config: { ...TINY, loss: 'nsgan', r1Gamma: 0.5 },
     });
     expect(live.map((e) => e.type)).toEqual(['ack']);
     expect(h.iteration('a')).toBe(4);

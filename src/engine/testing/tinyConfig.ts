@@ -1,0 +1,18 @@
+/**
+ * A tiny toy run for tests: 2×16 MLPs on ring8. Small enough that SwiftShader WebGPU (e2e) and
+ * the cpu backend (unit tests) take milliseconds per step; tests override what they examine.
+ */
+import { DEFAULT_CONFIG, type GanConfig } from '../config';
+
+export const TINY_MODEL: Partial<GanConfig> = {
+  dataset: 'ring8',
+  gWidth: 16,
+  dWidth: 16,
+  gDepth: 2,
+  dDepth: 2,
+  batchSize: 64,
+};
+
+export function tinyConfig(overrides: Partial<GanConfig> = {}): GanConfig {
+  return { ...DEFAULT_CONFIG, ...TINY_MODEL, ...overrides };
+}
