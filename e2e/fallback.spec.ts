@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { events, makeTiny, openApp, shownIteration, trackErrors } from './helpers';
+import { button, events, makeTiny, openApp, shownIteration, trackErrors } from './helpers';
 
 /**
  * Runs in the "no-webgpu" project: Chromium launched WITHOUT --enable-unsafe-webgpu, so the
@@ -13,11 +13,11 @@ test('without WebGPU, trains on the fallback backend and says why', async ({ pag
   expect(backend).toMatch(/^Backend: (webgl|wasm|cpu) \(WebGPU unavailable: /);
 
   await makeTiny(page);
-  await page.getByRole('button', { name: 'Play' }).click();
+  await button(page, 'Play').click();
   await expect(page.getByRole('status', { name: 'Training phase' })).toHaveText('Training');
   await expect.poll(() => shownIteration(page)).toBeGreaterThanOrEqual(20);
-  await expect(page.getByLabel('G loss')).toHaveText(/^-?\d+\.\d{3}$/);
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByLabel('G loss', { exact: true })).toHaveText(/^-?\d+\.\d{3}$/);
+  await button(page, 'Pause').click();
   await expect(page.getByRole('status', { name: 'Training phase' })).toHaveText('Paused');
 
   const samples = (await events(page)).filter((e) => e.type === 'samples' && e.runId === 'main');

@@ -1,16 +1,10 @@
+import { TINY_MODEL } from '../src/engine/testing/tinyConfig';
 import { expect, type Page } from '@playwright/test';
 
 import type { GanConfig, StreamOptions, WorkerEvent } from '../src/protocol';
 
-/** A tiny model: SwiftShader WebGPU needs ~1 s for a step of the default 4×128 MLPs. */
-export const TINY: Partial<GanConfig> = {
-  dataset: 'ring8',
-  gWidth: 16,
-  dWidth: 16,
-  gDepth: 2,
-  dDepth: 2,
-  batchSize: 64,
-};
+/** A tiny model: SwiftShader WebGPU needs ~1 s for a step of 4×128 MLPs. */
+export const TINY: Partial<GanConfig> = TINY_MODEL;
 
 /** Stream often, so a handful of slow steps still shows metrics and frames. */
 export const CHATTY: Partial<StreamOptions> = {
@@ -57,7 +51,7 @@ export async function openApp(page: Page, query = ''): Promise<string> {
   await page.goto(`/${query}`);
   const status = page.getByRole('status', { name: 'Backend' });
   await expect(status).toHaveText(/^Backend: (webgpu|webgl|wasm|cpu)\b/);
-  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled();
   await page.evaluate(() => {
     const events: EventSummary[] = [];
     window.__e2eEvents = events;
@@ -79,10 +73,13 @@ export async function events(page: Page): Promise<EventSummary[]> {
 
 /** The iteration the panel shows. */
 export async function shownIteration(page: Page): Promise<number> {
-  return Number(await page.getByLabel('Iteration').textContent());
+  return Number(await page.getByLabel('Iteration', { exact: true }).textContent());
 }
 
-/** Makes the panel's run (or another) tiny and chatty; the change rebuilds it. */
+/**
+ * Makes the panel's run (or another) tiny and chatty through the client; the change rebuilds it
+ * and the UI adopts the worker's new settings.
+ */
 export async function makeTiny(page: Page, runId = 'main'): Promise<void> {
   await page.evaluate(
     async ({ runId, tiny, chatty }) => {
@@ -121,4 +118,14 @@ export async function hasWebGpuAdapter(page: Page): Promise<boolean> {
     const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
     return !!(gpu && (await gpu.requestAdapter()));
   });
+}
+
+/** The plane view's canvas (real data and generated samples). */
+export function planeCanvas(page: Page) {
+  return page.getByRole('img', { name: 'Real data and generated samples' });
+}
+
+/** Exact-name button (names like "Step" are prefixes of others, e.g. "Step ×10"). */
+export function button(page: Page, name: string) {
+  return page.getByRole('button', { name, exact: true });
 }

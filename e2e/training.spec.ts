@@ -1,11 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 
 import {
+  button,
   createTinyRun,
   events,
   hasWebGpuAdapter,
   makeTiny,
   openApp,
+  planeCanvas,
   runIteration,
   shownIteration,
   stats,
@@ -37,12 +39,12 @@ test.describe.serial('training on WebGPU', () => {
     expect(backend).toMatch(/^Backend: webgpu\b/);
 
     await makeTiny(page);
-    const canvas = page.getByRole('img', { name: 'Samples' });
+    const canvas = planeCanvas(page);
     const phase = page.getByRole('status', { name: 'Training phase' });
     await expect(phase).toHaveText('Paused');
     const before = await canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL());
 
-    await page.getByRole('button', { name: 'Play' }).click();
+    await button(page, 'Play').click();
     await expect(phase).toHaveText('Training');
     const compile = (await events(page)).find((e) => e.phase === 'training')?.compileMs ?? 0;
     console.log(`[e2e] webgpu compile phase: ${Math.round(compile)} ms`);
@@ -50,8 +52,8 @@ test.describe.serial('training on WebGPU', () => {
 
     await expect.poll(() => shownIteration(page)).toBeGreaterThanOrEqual(3);
     await expect(canvas).not.toHaveAttribute('data-iteration', /^[0-2]$/);
-    await expect(page.getByLabel('D loss')).toHaveText(/^-?\d+\.\d{3}$/);
-    await expect(page.getByLabel('Steps/s')).not.toHaveText('0.0');
+    await expect(page.getByLabel('D loss', { exact: true })).toHaveText(/^-?\d+\.\d{3}$/);
+    await expect(page.getByLabel('Steps/s', { exact: true })).not.toHaveText('0.0');
     const after = await canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL());
     expect(after).not.toEqual(before);
 
@@ -64,7 +66,7 @@ test.describe.serial('training on WebGPU', () => {
   });
 
   test('pause stops the steps; step(n) advances exactly n', async () => {
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await button(page, 'Pause').click();
     await expect(page.getByRole('status', { name: 'Training phase' })).toHaveText('Paused');
     const paused = await runIteration(page, 'main');
     expect(await shownIteration(page)).toBe(paused);
@@ -73,7 +75,7 @@ test.describe.serial('training on WebGPU', () => {
 
     await page.evaluate(() => window.ganDebug!.client.step('main', 3));
     await expect.poll(() => shownIteration(page)).toBe(paused + 3);
-    await page.getByRole('button', { name: 'Step' }).click();
+    await button(page, 'Step').click();
     await expect.poll(() => shownIteration(page)).toBe(paused + 4);
     expect(await runIteration(page, 'main')).toBe(paused + 4);
   });
@@ -113,9 +115,9 @@ test.describe.serial('training on WebGPU', () => {
     expect(await runIteration(page, 'main')).toBe(iteration);
     expect(await shownIteration(page)).toBe(iteration);
 
-    await page.getByRole('button', { name: 'Play' }).click();
+    await button(page, 'Play').click();
     await expect.poll(() => shownIteration(page)).toBeGreaterThanOrEqual(iteration + 5);
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await button(page, 'Pause').click();
     const s = await stats(page);
     expect(s.backend).not.toBe('webgpu');
     expect(errors).toEqual([]);

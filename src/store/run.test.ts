@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+
+import type { LogRow, WorkerEvent } from '../protocol';
+import { historyPoints } from './downsample';
+import { appendRows, applyRunEvent, initialRunState, restartNotice, type RunState } from './run';
+
+const apply = (state: RunState, event: WorkerEvent): RunState => ({
+  ...state,
+  ...applyRunEvent(state, event),
+});
+
+const row = (step: number): LogRow => ({
+  step,
+  dLoss: 1,
+  gLoss: 2,
+  r1: 0,
+  r2: 0,
+  dReal: 0,
+  dFake: 0,
+  gradSqReal: 0,
+  gradSqFake: 0,
+  dGradNorm: 0,
+  gGradNorm: 0,
+});
+
+const bounds = { xMin: -3, xMax: 3, yMin: -3, yMax: 3 };
+
+describe('run reducer', () => {
+  it('tracks creation, samples, phase and counters', () => {
+    let s = initialRunState();
+    s = apply(s, {
+      type: 'created',
+      runId: 'main',
+      kind: 'toy',
+      config: {} as never,
+      stream: {} as never,
+      bounds,
+      realSamples: new Float32Array(4),
+      parameterCounts: { generator: 10, discriminator: 20 },
+    });
+    expect(s.created).toBe(true);
+    expect(s.frame.bounds).toEqual(bounds);
+    s = apply(s, { type: 'phase', runId: 'main', phase: 'compiling' });
+    s = apply(s, { type: 'phase', runId: 'main', phase: 'training', compileMs: 900 });
+    expect(s).toMatchObject({ phase: 'training', compileMs: 900 });
+    s = apply(s, { type: 'metrics', runId: 'main', rows: [], iteration: 42, stepsPerSecond: 12 });
+    expect(s).toMatchObject({ iteration: 42, stepsPerSecond: 12 });
+    const points = new Float32Array([1, 2]);
+    s = apply(s, { type: 'samples', runId: 'main', iteration: 40, points, transport: null });
+    expect(s.frame).toMatchObject({ fake: points, iteration: 40, bounds });
+  });
+
+  it('a rebuild clears the histories and says which settings forced it', () => {
+    let s = { ...initialRunState(), ...appendRows(initialRunState(), [row(1), row(2)]) };
+    expect(historyPoints(s.metrics)).toHaveLength(2);
+    s = apply(s, {
+      type: 'rebuilt',
+      runId: 'main',
+      reason: 'config',
+      changed: ['dataset', 'seed'],
+    });
+    expect(historyPoints(s.metrics)).toHaveLength(0);
+    expect(s.iteration).toBe(0);
+    expect(s.notice).toEqual({
+      kind: 'info',
+      text: 'Restarted from step 0: changing dataset, seed needs new networks.',
+    });
+    expect(restartNotice([])).toMatch(/^Reset/);
+  });
+
+  it('evaluations go to their own history, %HQ in percent', () => {
+    const s = apply(initialRunState(), {
+      type: 'eval',
+      runId: 'main',
+      evaluation: {
+        step: 100,
+        modesCovered: 3,
+        totalModes: 8,
+        highQuality: 0.5,
+        reverseKL: 1.2,
+        slicedWasserstein: 0.3,
+        modeCounts: [1, 0, 0, 0, 0, 0, 0, 0],
+      },
+    });
+    expect(historyPoints(s.evals)).toEqual([
+      { step: 100, modesCovered: 3, highQuality: 50, reverseKL: 1.2, slicedWasserstein: 0.3 },
+    ]);
+  });
+
+  it('divergence and run errors become notices; other runs are not its business', () => {
+    let s = apply(initialRunState(), {
+      type: 'diverged',
+      runId: 'main',
+      step: 5,
+      field: 'dLoss',
+      message: 'Training diverged.',
+    });
+    expect(s.notice?.kind).toBe('error');
+    s = apply({ ...s, notice: null }, { type: 'error', message: 'worker-level' });
+    expect(s.notice).toBeNull();
+  });
+});

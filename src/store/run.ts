@@ -1,0 +1,216 @@
+/**
+ * The run store: what the worker reports about the playground's run — phase, counters, the
+ * latest views (point clouds, D's heatmap, transport vectors) and bounded chart histories.
+ * `applyRunEvent` is a pure reducer (unit-tested); the training session feeds it.
+ */
+import { createStore } from 'zustand/vanilla';
+
+import type {
+  BackendName,
+  LogRow,
+  RunPhase,
+  ToyEvaluation,
+  ViewBounds,
+  WorkerEvent,
+} from '../protocol';
+import { appendBounded, emptyHistory, type BoundedHistory, type HistoryPoint } from './downsample';
+
+/** Points kept per chart history (each a mean of equally many logged rows). */
+export const HISTORY_POINTS = 600;
+
+export type MetricPoint = HistoryPoint & LogRow;
+export type EvalPoint = HistoryPoint & {
+  modesCovered: number | null;
+  highQuality: number | null;
+  reverseKL: number | null;
+  slicedWasserstein: number | null;
+};
+
+export interface HeatmapView {
+  resolution: number;
+  bounds: ViewBounds;
+  logits: Float32Array;
+}
+
+export interface RunFrame {
+  bounds: ViewBounds | null;
+  real: Float32Array | null;
+  fake: Float32Array | null;
+  transport: Float32Array | null;
+  heatmap: HeatmapView | null;
+  /** Iteration of the fake points. */
+  iteration: number;
+}
+
+export type Notice = { kind: 'info' | 'error'; text: string };
+
+export interface RunState {
+  backend: BackendName | null;
+  fallbackReasons: string[];
+  created: boolean;
+  phase: RunPhase;
+  /** The UI steps the run on a timer (slow motion). */
+  slowMotion: boolean;
+  iteration: number;
+  stepsPerSecond: number;
+  compileMs: number | null;
+  parameterCounts: { generator: number; discriminator: number } | null;
+  latest: LogRow | null;
+  evaluation: ToyEvaluation | null;
+  metrics: BoundedHistory<MetricPoint>;
+  evals: BoundedHistory<EvalPoint>;
+  frame: RunFrame;
+  /** Latest news about the run (a restart, divergence, a rejected command). */
+  notice: Notice | null;
+}
+
+export function initialRunState(): RunState {
+  return {
+    backend: null,
+    fallbackReasons: [],
+    created: false,
+    phase: 'paused',
+    slowMotion: false,
+    iteration: 0,
+    stepsPerSecond: 0,
+    compileMs: null,
+    parameterCounts: null,
+    latest: null,
+    evaluation: null,
+    metrics: emptyHistory(),
+    evals: emptyHistory(),
+    frame: { bounds: null, real: null, fake: null, transport: null, heatmap: null, iteration: 0 },
+    notice: null,
+  };
+}
+
+/** Human names of settings, for "restarted because … changed". */
+const SETTING_NAMES: Record<string, string> = {
+  seed: 'seed',
+  dataset: 'dataset',
+  customPoints: 'custom points',
+  latentDim: 'latent size',
+  gWidth: 'G width',
+  gDepth: 'G depth',
+  dWidth: 'D width',
+  dDepth: 'D depth',
+  gOptimizer: 'G optimiser',
+  dOptimizer: 'D optimiser',
+  emaHalfLife: 'EMA on/off',
+};
+
+export function restartNotice(changed: string[]): string {
+  if (changed.length === 0) return 'Reset: training restarts from step 0 with fresh networks.';
+  const names = changed.map((c) => SETTING_NAMES[c] ?? c).join(', ');
+  return `Restarted from step 0: changing ${names} needs new networks.`;
+}
+
+export function evalPoint(e: ToyEvaluation): EvalPoint {
+  return {
+    step: e.step,
+    modesCovered: e.modesCovered,
+    highQuality: e.highQuality === null ? null : 100 * e.highQuality,
+    reverseKL: e.reverseKL,
+    slicedWasserstein: e.slicedWasserstein,
+  };
+}
+
+/** Metric rows (batched by the session) into the history. */
+export function appendRows(state: RunState, rows: LogRow[]): Partial<RunState> {
+  if (rows.length === 0) return {};
+  return {
+    metrics: appendBounded(state.metrics, rows as MetricPoint[], HISTORY_POINTS),
+    latest: rows[rows.length - 1],
+  };
+}
+
+/**
+ * What an event for the run (or the worker) changes. Metric rows are not appended here: the
+ * session batches them (see appendRows) so that charts re-render at a bounded rate.
+ */
+export function applyRunEvent(state: RunState, event: WorkerEvent): Partial<RunState> {
+  switch (event.type) {
+    case 'ready':
+      return { backend: event.backend, fallbackReasons: event.fallbackReasons };
+    case 'backend-changed':
+      return {
+        backend: event.backend,
+        fallbackReasons: [
+          `${event.previous} device lost, continued from the last snapshot`,
+          ...event.fallbackReasons,
+        ],
+      };
+    case 'created':
+      return {
+        created: true,
+        parameterCounts: event.parameterCounts,
+        frame: {
+          ...state.frame,
+          bounds: event.bounds,
+          real: event.realSamples,
+          fake: null,
+          transport: null,
+          heatmap: null,
+        },
+      };
+    case 'rebuilt':
+      return {
+        iteration: 0,
+        latest: null,
+        evaluation: null,
+        metrics: emptyHistory(),
+        evals: emptyHistory(),
+        notice: { kind: 'info', text: restartNotice(event.changed) },
+      };
+    case 'metrics':
+      return { iteration: event.iteration, stepsPerSecond: event.stepsPerSecond };
+    case 'samples':
+      return {
+        frame: {
+          ...state.frame,
+          fake: event.points,
+          transport: event.transport,
+          iteration: event.iteration,
+        },
+      };
+    case 'heatmap':
+      return {
+        frame: {
+          ...state.frame,
+          heatmap: { resolution: event.resolution, bounds: event.bounds, logits: event.logits },
+        },
+      };
+    case 'eval':
+      return {
+        evaluation: event.evaluation,
+        evals: appendBounded(state.evals, [evalPoint(event.evaluation)], HISTORY_POINTS),
+      };
+    case 'phase':
+      return {
+        phase: event.phase,
+        compileMs: event.compileMs ?? state.compileMs,
+        ...(event.phase === 'compiling' ? { compileMs: null } : {}),
+      };
+    case 'diverged':
+      return {
+        notice: { kind: 'error', text: `${event.message} Press Reset (or change a setting).` },
+      };
+    case 'error':
+      return event.runId === undefined ? {} : { notice: { kind: 'error', text: event.message } };
+    case 'ack':
+    case 'device-lost':
+    case 'stats':
+    case 'profile':
+      return {};
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
+
+export function createRunStore() {
+  return createStore<RunState>()(() => initialRunState());
+}
+
+export type RunStoreApi = ReturnType<typeof createRunStore>;

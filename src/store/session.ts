@@ -1,0 +1,224 @@
+/**
+ * The training session: wires one worker run to the stores, without React. Worker events go
+ * through the run store's reducer (metric rows batched to ≤ 10 chart updates per second); a
+ * changed `config` in the settings store is sent with `configure` (the worker decides whether
+ * that is a live change or a rebuild, and says so with a `rebuilt` event); the transport
+ * (play, pause, step, reset, slow motion) is a set of methods the UI and shortcuts call.
+ */
+import type { GanConfig, LogRow, StreamOptions, WorkerEvent } from '../protocol';
+import type { TrainingClient } from '../worker/client';
+import { appendRows, applyRunEvent, type RunStoreApi } from './run';
+import { SPEED_RATE, type SettingsState, type SettingsStoreApi } from './settings';
+
+export const MAIN_RUN_ID = 'main';
+/** Chart histories take new rows at most this often. */
+const ROW_FLUSH_MS = 100;
+/** Rapid edits (typing a number, dragging) are sent together. */
+const CONFIGURE_DEBOUNCE_MS = 150;
+
+/** Streamed views: frequent enough to look live, rare enough not to slow training down. */
+export function streamFor(view: SettingsState['view']): Partial<StreamOptions> {
+  return {
+    samplesEvery: 10,
+    sampleCount: 512,
+    transport: view.arrows,
+    heatmapEvery: view.heatmap ? 20 : 0,
+    heatmapResolution: 48,
+    evalEvery: 100,
+    evalSamples: 1000,
+  };
+}
+
+const sameConfig = (a: GanConfig, b: GanConfig) => JSON.stringify(a) === JSON.stringify(b);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class TrainingSession {
+  private pendingRows: LogRow[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private configureTimer: ReturnType<typeof setTimeout> | null = null;
+  private configuring = false;
+  /** The config the worker has (or is being sent). */
+  private sent: GanConfig;
+  private slowLoop: Promise<void> | null = null;
+  private disposed = false;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    readonly client: TrainingClient,
+    private readonly settings: SettingsStoreApi,
+    private readonly run: RunStoreApi,
+    readonly runId = MAIN_RUN_ID,
+  ) {
+    this.sent = settings.getState().config;
+    this.unsubscribe.push(client.subscribe((event) => this.onEvent(event)));
+    this.unsubscribe.push(
+      settings.subscribe((state, previous) => {
+        if (state.config !== previous.config) this.scheduleConfigure();
+        if (
+          state.view.arrows !== previous.view.arrows ||
+          state.view.heatmap !== previous.view.heatmap
+        ) {
+          this.guard(client.setStream(runId, streamFor(state.view)));
+        }
+        if (state.speed !== previous.speed) this.onSpeedChange();
+      }),
+    );
+  }
+
+  /** Creates the run with the current settings. */
+  async start(): Promise<void> {
+    const { config, view } = this.settings.getState();
+    this.sent = config;
+    await this.guard(this.client.create(this.runId, config, streamFor(view)));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopSlowMotion();
+    for (const off of this.unsubscribe) off();
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    if (this.configureTimer !== null) clearTimeout(this.configureTimer);
+  }
+
+  get playing(): boolean {
+    const { phase, slowMotion } = this.run.getState();
+    return slowMotion || phase !== 'paused';
+  }
+
+  togglePlay(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  play(): void {
+    this.clearNotice();
+    if (this.settings.getState().speed === 'full') this.guard(this.client.play(this.runId));
+    else this.startSlowMotion();
+  }
+
+  pause(): void {
+    this.stopSlowMotion();
+    this.guard(this.client.pause(this.runId));
+  }
+
+  /** n steps (default: one) of the chosen part (both, D only, G only). */
+  step(n = 1): void {
+    this.stopSlowMotion();
+    this.clearNotice();
+    this.guard(this.client.step(this.runId, n, this.settings.getState().stepPart));
+  }
+
+  reset(): void {
+    this.guard(this.client.reset(this.runId));
+  }
+
+  private clearNotice(): void {
+    if (this.run.getState().notice !== null) this.run.setState({ notice: null });
+  }
+
+  private onSpeedChange(): void {
+    if (!this.playing) return;
+    this.pause();
+    this.play();
+  }
+
+  private startSlowMotion(): void {
+    if (this.slowLoop) return;
+    this.run.setState({ slowMotion: true });
+    this.slowLoop = (async () => {
+      while (this.run.getState().slowMotion && !this.disposed) {
+        const { speed, stepPart } = this.settings.getState();
+        const interval = speed === 'full' ? 0 : 1000 / SPEED_RATE[speed];
+        const started = performance.now();
+        try {
+          await this.client.step(this.runId, 1, stepPart);
+        } catch (error) {
+          this.report(error);
+          break;
+        }
+        await sleep(Math.max(0, interval - (performance.now() - started)));
+      }
+      this.run.setState({ slowMotion: false });
+      this.slowLoop = null;
+    })();
+  }
+
+  private stopSlowMotion(): void {
+    if (this.run.getState().slowMotion) this.run.setState({ slowMotion: false });
+  }
+
+  private onEvent(event: WorkerEvent): void {
+    if ('runId' in event && event.runId !== undefined && event.runId !== this.runId) return;
+    if (event.type === 'metrics' && event.rows.length > 0) {
+      this.pendingRows.push(...event.rows);
+      this.flushTimer ??= setTimeout(() => this.flushRows(), ROW_FLUSH_MS);
+    }
+    if (event.type === 'rebuilt') {
+      this.pendingRows = []; // rows of the old networks
+    }
+    if (event.type === 'created') this.adoptWorkerConfig(event.config);
+    const patch = applyRunEvent(this.run.getState(), event);
+    if (Object.keys(patch).length > 0) this.run.setState(patch);
+  }
+
+  private flushRows(): void {
+    this.flushTimer = null;
+    const rows = this.pendingRows;
+    this.pendingRows = [];
+    this.run.setState((state) => appendRows(state, rows));
+  }
+
+  /**
+   * The worker's config wins when it was changed from outside the UI (the debug client in e2e
+   * tests), unless the user has a change of their own on the way.
+   */
+  private adoptWorkerConfig(config: GanConfig): void {
+    const local = this.settings.getState().config;
+    if (sameConfig(local, config) || !sameConfig(local, this.sent)) return;
+    if (this.configuring || this.configureTimer !== null) return;
+    this.sent = config;
+    this.settings.getState().adoptConfig(config);
+  }
+
+  private scheduleConfigure(): void {
+    if (this.configureTimer !== null) clearTimeout(this.configureTimer);
+    this.configureTimer = setTimeout(() => {
+      this.configureTimer = null;
+      void this.sendConfig();
+    }, CONFIGURE_DEBOUNCE_MS);
+  }
+
+  private async sendConfig(): Promise<void> {
+    if (this.configuring || this.disposed) return;
+    this.configuring = true;
+    try {
+      while (!this.disposed) {
+        const config = this.settings.getState().config;
+        if (sameConfig(config, this.sent)) break;
+        this.sent = config;
+        try {
+          await this.client.configure(this.runId, config);
+        } catch (error) {
+          this.report(error);
+          break;
+        }
+      }
+    } finally {
+      this.configuring = false;
+    }
+  }
+
+  private guard<T>(promise: Promise<T>): Promise<T | undefined> {
+    return promise.catch((error: unknown) => {
+      this.report(error);
+      return undefined;
+    });
+  }
+
+  private report(error: unknown): void {
+    if (this.disposed) return;
+    const text = error instanceof Error ? error.message : String(error);
+    if (/terminated/.test(text)) return;
+    this.run.setState({ notice: { kind: 'error', text } });
+  }
+}

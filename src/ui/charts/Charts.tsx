@@ -1,0 +1,236 @@
+/**
+ * Live charts of the run's diagnostics (recharts). The histories are bounded (store/downsample)
+ * and updated at most 10 times a second by the session; each chart re-renders only when its own
+ * history changes, without animation.
+ */
+import { memo, useMemo } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+
+import { historyPoints, type BoundedHistory, type HistoryPoint } from '../../store/downsample';
+import { useRun, useSettings, useSettingsApi } from '../context';
+import { HINTS } from '../hints';
+
+interface SeriesSpec {
+  key: string;
+  name: string;
+  colour: string;
+  /** Right-hand axis. */
+  right?: boolean;
+}
+
+interface ChartSpec {
+  id: string;
+  title: string;
+  hint: string;
+  series: SeriesSpec[];
+  /** Log scale allowed (all values positive). */
+  positive: boolean;
+  source: 'metrics' | 'evals';
+  rightLabel?: string;
+}
+
+const D_COLOUR = '#2b7bb9';
+const G_COLOUR = '#d6127a';
+
+const CHARTS: ChartSpec[] = [
+  {
+    id: 'losses',
+    title: 'Losses',
+    hint: 'D’s and G’s losses. In a healthy GAN they settle rather than one side winning.',
+    series: [
+      { key: 'dLoss', name: 'D loss', colour: D_COLOUR },
+      { key: 'gLoss', name: 'G loss', colour: G_COLOUR },
+    ],
+    positive: false,
+    source: 'metrics',
+  },
+  {
+    id: 'penalties',
+    title: 'R1 and R2',
+    hint: `${HINTS.r1} ${HINTS.r2}`,
+    series: [
+      { key: 'r1', name: 'R1', colour: '#1b9e77' },
+      { key: 'r2', name: 'R2', colour: '#d95f02' },
+    ],
+    positive: true,
+    source: 'metrics',
+  },
+  {
+    id: 'gradients',
+    title: 'E‖∇ₓD‖² on real vs fake',
+    hint: 'How steep D is at the real points and at the generated ones. Large on real data: D sharpens around the data, which R1 penalises.',
+    series: [
+      { key: 'gradSqReal', name: 'on real', colour: '#555' },
+      { key: 'gradSqFake', name: 'on fake', colour: G_COLOUR },
+    ],
+    positive: true,
+    source: 'metrics',
+  },
+  {
+    id: 'modes',
+    title: 'Modes covered and % high quality',
+    hint: `${HINTS.modeCollapse} High quality: samples within 3σ of a mode centre.`,
+    series: [
+      { key: 'modesCovered', name: 'modes covered', colour: '#1b9e77' },
+      { key: 'highQuality', name: '% HQ', colour: '#7570b3', right: true },
+    ],
+    positive: false,
+    source: 'evals',
+    rightLabel: '%',
+  },
+  {
+    id: 'distances',
+    title: 'Distance to the data',
+    hint: 'Reverse KL between the mode histograms of samples and data (mixtures only), and the sliced Wasserstein distance between the point clouds (lower is better).',
+    series: [
+      { key: 'reverseKL', name: 'reverse KL', colour: '#e7298a' },
+      { key: 'slicedWasserstein', name: 'sliced Wasserstein', colour: '#66a61e' },
+    ],
+    positive: true,
+    source: 'evals',
+  },
+];
+
+const formatTick = (v: number) =>
+  Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0)
+    ? v.toExponential(0)
+    : String(+v.toPrecision(3));
+
+export function Charts() {
+  const logScale = useSettings((s) => s.view.logScale);
+  const setView = useSettingsApi().getState().setView;
+  return (
+    <section className="charts" aria-labelledby="charts-heading">
+      <div className="charts-header">
+        <h2 id="charts-heading">Training curves</h2>
+        <label className="layer-toggle" title={HINTS.logScale}>
+          <input
+            type="checkbox"
+            checked={logScale}
+            onChange={(e) => setView({ logScale: e.target.checked })}
+          />
+          Log scale
+        </label>
+      </div>
+      <div className="charts-grid">
+        {CHARTS.map((spec) => (
+          <ChartFromStore key={spec.id} spec={spec} logScale={logScale} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function ChartFromStore({ spec, logScale }: { spec: ChartSpec; logScale: boolean }) {
+  const history = useRun((s) =>
+    spec.source === 'metrics' ? s.metrics : s.evals,
+  ) as BoundedHistory<HistoryPoint>;
+  return <Chart spec={spec} history={history} logScale={logScale && spec.positive} />;
+}
+
+const Chart = memo(function Chart({
+  spec,
+  history,
+  logScale,
+}: {
+  spec: ChartSpec;
+  history: BoundedHistory<HistoryPoint>;
+  logScale: boolean;
+}) {
+  const data = useMemo(() => {
+    const points = historyPoints(history);
+    if (!logScale) return points;
+    // A log axis cannot show zero or negative values: leave gaps.
+    return points.map((p) => {
+      const q: HistoryPoint = { step: p.step };
+      for (const s of spec.series) {
+        const v = p[s.key];
+        q[s.key] = typeof v === 'number' && v > 0 ? v : null;
+      }
+      return q;
+    });
+  }, [history, logScale, spec.series]);
+  const titleId = `chart-${spec.id}`;
+  const hasRight = spec.series.some((s) => s.right);
+  return (
+    <figure className="chart" role="group" aria-labelledby={titleId} data-points={data.length}>
+      <figcaption id={titleId} title={spec.hint}>
+        {spec.title}
+      </figcaption>
+      <div className="chart-body">
+        {data.length === 0 ? (
+          <p className="chart-empty muted">
+            {spec.source === 'evals' ? 'Evaluated every 100 steps.' : 'Press Play to train.'}
+          </p>
+        ) : (
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={data} margin={{ top: 4, right: hasRight ? 0 : 8, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+              <XAxis
+                dataKey="step"
+                type="number"
+                domain={['dataMin', 'dataMax']}
+                tick={{ fontSize: 11 }}
+                tickFormatter={formatTick}
+                stroke="var(--muted)"
+              />
+              <YAxis
+                yAxisId="left"
+                width={44}
+                tick={{ fontSize: 11 }}
+                scale={logScale ? 'log' : 'auto'}
+                domain={logScale ? ['auto', 'auto'] : ['auto', 'auto']}
+                allowDataOverflow={false}
+                tickFormatter={formatTick}
+                stroke="var(--muted)"
+              />
+              {hasRight && (
+                <YAxis
+                  yAxisId="right"
+                  orientation="right"
+                  width={36}
+                  tick={{ fontSize: 11 }}
+                  domain={[0, 100]}
+                  stroke="var(--muted)"
+                />
+              )}
+              <Tooltip
+                isAnimationActive={false}
+                contentStyle={{
+                  background: 'var(--surface)',
+                  border: '1px solid var(--border)',
+                  fontSize: 12,
+                }}
+                labelFormatter={(step) => `step ${Math.round(Number(step))}`}
+                formatter={(v) => (typeof v === 'number' ? +v.toPrecision(4) : v)}
+              />
+              <Legend wrapperStyle={{ fontSize: 12 }} iconSize={10} />
+              {spec.series.map((s) => (
+                <Line
+                  key={s.key}
+                  yAxisId={s.right ? 'right' : 'left'}
+                  dataKey={s.key}
+                  name={s.name}
+                  stroke={s.colour}
+                  dot={false}
+                  strokeWidth={1.6}
+                  isAnimationActive={false}
+                  connectNulls
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+    </figure>
+  );
+});

@@ -1,0 +1,342 @@
+/** The settings column: data, model and training, each control labelled and explained. */
+import type { ToyDatasetName } from '../../engine/datasets';
+import type { LossName } from '../../engine/lossNames';
+import { BACKEND_NAMES, type BackendName } from '../../protocol';
+import { useSettings, useSettingsApi } from '../context';
+import { HINTS } from '../hints';
+import { CheckField, NumberField, SelectField } from './Field';
+
+export const DATASET_OPTIONS: {
+  value: ToyDatasetName | 'stacked-mnist';
+  label: string;
+  disabled?: boolean;
+}[] = [
+  { value: 'ring8', label: 'Ring of 8 Gaussians' },
+  { value: 'grid25', label: 'Grid of 25 Gaussians' },
+  { value: 'spiral', label: 'Spiral' },
+  { value: 'moons', label: 'Two moons' },
+  { value: 'circles', label: 'Two circles' },
+  { value: 'gaussian', label: 'One Gaussian' },
+  { value: 'custom', label: 'Your drawing' },
+  { value: 'stacked-mnist', label: 'Stacked MNIST (coming soon)', disabled: true },
+];
+
+export const LOSS_OPTIONS: { value: LossName; label: string }[] = [
+  { value: 'minimax', label: 'Minimax (original GAN)' },
+  { value: 'nsgan', label: 'Non-saturating (NS GAN)' },
+  { value: 'rpgan', label: 'RpGAN (relativistic pairing)' },
+  { value: 'hinge', label: 'Hinge' },
+  { value: 'lsgan', label: 'Least squares (LSGAN)' },
+  { value: 'wgan-gp', label: 'WGAN-GP' },
+];
+
+export function SettingsPanel() {
+  return (
+    <aside className="settings" aria-label="Settings">
+      <DataSection />
+      <ModelSection />
+      <TrainingSection />
+    </aside>
+  );
+}
+
+function DataSection() {
+  const dataset = useSettings((s) => s.config.dataset);
+  const api = useSettingsApi();
+  return (
+    <section className="settings-section" aria-labelledby="data-heading">
+      <h2 id="data-heading">Data</h2>
+      <SelectField
+        label="Dataset"
+        hint={HINTS.dataset}
+        value={dataset}
+        options={DATASET_OPTIONS}
+        onChange={(v) => v !== 'stacked-mnist' && api.getState().setDataset(v)}
+      />
+      <p className="muted small">Stacked MNIST: coming soon.</p>
+    </section>
+  );
+}
+
+function ModelSection() {
+  const c = useSettings((s) => s.config);
+  const api = useSettingsApi();
+  const num = api.getState().setNumber;
+  return (
+    <section className="settings-section" aria-labelledby="model-heading">
+      <h2 id="model-heading">Model</h2>
+      <div className="field-grid">
+        <NumberField
+          label="G width"
+          hint={HINTS.gWidth}
+          value={c.gWidth}
+          min={1}
+          max={1024}
+          step={1}
+          onCommit={(v) => num('gWidth', v)}
+        />
+        <NumberField
+          label="G depth"
+          hint={HINTS.gDepth}
+          value={c.gDepth}
+          min={1}
+          max={8}
+          step={1}
+          onCommit={(v) => num('gDepth', v)}
+        />
+        <NumberField
+          label="D width"
+          hint={HINTS.dWidth}
+          value={c.dWidth}
+          min={1}
+          max={1024}
+          step={1}
+          onCommit={(v) => num('dWidth', v)}
+        />
+        <NumberField
+          label="D depth"
+          hint={HINTS.dDepth}
+          value={c.dDepth}
+          min={1}
+          max={8}
+          step={1}
+          onCommit={(v) => num('dDepth', v)}
+        />
+        <NumberField
+          label="Latent size"
+          hint={HINTS.latentDim}
+          value={c.latentDim}
+          min={1}
+          max={256}
+          step={1}
+          onCommit={(v) => num('latentDim', v)}
+        />
+        <SelectField
+          label="Architecture"
+          hint={HINTS.architecture}
+          value="mlp"
+          options={[
+            { value: 'mlp', label: 'MLP' },
+            { value: 'conv', label: 'Conv (coming soon)', disabled: true },
+          ]}
+          onChange={() => {}}
+        />
+      </div>
+      <CheckField
+        label="Minibatch stddev (coming soon)"
+        hint={HINTS.minibatchStd}
+        checked={false}
+        onChange={() => {}}
+        disabled
+      />
+      <CheckField
+        label="Progressive growing (coming soon)"
+        hint={HINTS.progressive}
+        checked={false}
+        onChange={() => {}}
+        disabled
+      />
+    </section>
+  );
+}
+
+function TrainingSection() {
+  const c = useSettings((s) => s.config);
+  const p = useSettings((s) => s.penalties);
+  const backend = useSettings((s) => s.backend);
+  const api = useSettingsApi();
+  const s = api.getState();
+  return (
+    <section className="settings-section" aria-labelledby="training-heading">
+      <h2 id="training-heading">Training</h2>
+      <SelectField
+        label="Loss"
+        hint={HINTS.loss}
+        value={c.loss}
+        options={LOSS_OPTIONS}
+        onChange={(v) => s.setLoss(v)}
+      />
+      <fieldset className="penalties">
+        <legend>Regularisation</legend>
+        <div className="penalty-toggles">
+          <CheckField
+            label="R1 (real)"
+            hint={HINTS.r1}
+            checked={p.r1}
+            onChange={(on) => s.setPenaltyEnabled('r1', on)}
+          />
+          <CheckField
+            label="R2 (fake)"
+            hint={HINTS.r2}
+            checked={p.r2}
+            onChange={(on) => s.setPenaltyEnabled('r2', on)}
+          />
+        </div>
+        <CheckField
+          label="One γ for both"
+          hint={HINTS.linkGamma}
+          checked={p.linked}
+          onChange={(on) => s.setGammaLinked(on)}
+        />
+        {p.linked ? (
+          <NumberField
+            label="γ (R1 and R2)"
+            hint={HINTS.gamma}
+            value={p.r1Gamma}
+            min={0}
+            max={1e4}
+            onCommit={(v) => s.setGamma('r1', v)}
+          />
+        ) : (
+          <div className="field-grid">
+            <NumberField
+              label="R1 γ"
+              hint={HINTS.gamma}
+              value={p.r1Gamma}
+              min={0}
+              max={1e4}
+              onCommit={(v) => s.setGamma('r1', v)}
+            />
+            <NumberField
+              label="R2 γ"
+              hint={HINTS.gamma}
+              value={p.r2Gamma}
+              min={0}
+              max={1e4}
+              onCommit={(v) => s.setGamma('r2', v)}
+            />
+          </div>
+        )}
+        <div className="field-grid">
+          <NumberField
+            label="Lazy interval"
+            hint={HINTS.lazyInterval}
+            value={c.lazyInterval}
+            min={1}
+            max={64}
+            step={1}
+            onCommit={(v) => s.setNumber('lazyInterval', v)}
+          />
+          <NumberField
+            label="GP weight λ"
+            hint={HINTS.gpWeight}
+            value={c.gpWeight}
+            min={0}
+            max={1e4}
+            disabled={c.loss !== 'wgan-gp'}
+            onCommit={(v) => s.setNumber('gpWeight', v)}
+          />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Optimisers (Adam)</legend>
+        <table className="optimizer-table">
+          <thead>
+            <tr>
+              <th scope="col"></th>
+              <th scope="col">lr</th>
+              <th scope="col">β1</th>
+              <th scope="col">β2</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(['g', 'd'] as const).map((which) => {
+              const o = which === 'g' ? c.gOptimizer : c.dOptimizer;
+              const who = which.toUpperCase();
+              return (
+                <tr key={which}>
+                  <th scope="row">{who}</th>
+                  <td>
+                    <NumberField
+                      label={`${who} lr`}
+                      hint={HINTS.lr}
+                      value={o.lr}
+                      min={1e-6}
+                      max={10}
+                      onCommit={(v) => s.setOptimizer(which, 'lr', v)}
+                    />
+                  </td>
+                  <td>
+                    <NumberField
+                      label={`${who} β1`}
+                      hint={HINTS.beta1}
+                      value={o.beta1}
+                      min={0}
+                      max={0.999}
+                      onCommit={(v) => s.setOptimizer(which, 'beta1', v)}
+                    />
+                  </td>
+                  <td>
+                    <NumberField
+                      label={`${who} β2`}
+                      hint={HINTS.beta2}
+                      value={o.beta2}
+                      min={0}
+                      max={0.9999}
+                      onCommit={(v) => s.setOptimizer(which, 'beta2', v)}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </fieldset>
+      <div className="field-grid">
+        <NumberField
+          label="Batch size"
+          hint={HINTS.batchSize}
+          value={c.batchSize}
+          min={1}
+          max={4096}
+          step={1}
+          onCommit={(v) => s.setNumber('batchSize', v)}
+        />
+        <NumberField
+          label="D steps per G step"
+          hint={HINTS.dSteps}
+          value={c.dSteps}
+          min={1}
+          max={10}
+          step={1}
+          onCommit={(v) => s.setNumber('dSteps', v)}
+        />
+        <NumberField
+          label="EMA half-life"
+          hint={HINTS.emaHalfLife}
+          value={c.emaHalfLife}
+          min={0}
+          max={1e7}
+          step={1}
+          onCommit={(v) => s.setNumber('emaHalfLife', v)}
+        />
+        <NumberField
+          label="Seed"
+          hint={HINTS.seed}
+          value={c.seed}
+          min={0}
+          max={2147483647}
+          step={1}
+          onCommit={(v) => s.setNumber('seed', v)}
+        />
+      </div>
+      <SelectField<BackendName | 'auto'>
+        label="Backend"
+        hint={HINTS.backend}
+        value={backend}
+        options={[
+          { value: 'auto', label: 'Automatic (fastest available)' },
+          ...BACKEND_NAMES.map((b) => ({
+            value: b,
+            label:
+              b === 'webgpu' ? 'WebGPU' : b === 'webgl' ? 'WebGL' : b === 'wasm' ? 'WASM' : 'CPU',
+          })),
+        ]}
+        onChange={(v) => s.setBackend(v)}
+      />
+      <button type="button" className="link-button" onClick={() => s.restoreDefaults()}>
+        Restore the opening preset
+      </button>
+    </section>
+  );
+}

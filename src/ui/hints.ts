@@ -1,0 +1,49 @@
+/**
+ * Short explanations shown on hover/focus beside each control (and in the glossary). Plain
+ * text: formulas use Unicode, not markup.
+ */
+export const HINTS = {
+  dataset:
+    'The real data the generator must imitate. Mixtures (ring, grid) have separate modes, which makes mode collapse easy to see.',
+  stackedMnist: 'Stacked MNIST (1000 modes of 3-digit images) needs the conv models: coming soon.',
+  gWidth: 'Units per hidden layer of the generator G (an MLP). Changing it restarts training.',
+  gDepth: 'Hidden layers of the generator. Changing it restarts training.',
+  dWidth: 'Units per hidden layer of the discriminator D. Changing it restarts training.',
+  dDepth: 'Hidden layers of the discriminator. Changing it restarts training.',
+  latentDim:
+    'Size of the random vector z that G turns into a point, z ~ N(0, I). Changing it restarts training.',
+  architecture: 'Toys use MLPs. Conv generators for image data: coming soon.',
+  minibatchStd: 'Minibatch standard deviation (a D feature against mode collapse): coming soon.',
+  progressive: 'Progressive growing (image resolution grows during training): coming soon.',
+  loss: 'The adversarial game G and D play. Minimax: D max E[log D(x)] + E[log(1 − D(G(z)))], G min the same. NS (non-saturating): G maximises E[log D(G(z))] instead, so its gradient does not vanish early. RpGAN (relativistic pairing): D judges real vs fake in pairs, f(D(x) − D(G(z))), which removes many bad equilibria. Hinge: max(0, 1 − D(x)) + max(0, 1 + D(G(z))). LSGAN: least squares to targets 1 and 0. WGAN-GP: D(x) − D(G(z)) with a gradient penalty λ·(‖∇D‖ − 1)² on interpolates.',
+  r1: 'R1 = γ/2 · E‖∇ₓD(x)‖² on real data: D must be flat on the data, so it cannot push G past it (stops oscillation around the data).',
+  r2: 'R2 = γ/2 · E‖∇ₓD(G(z))‖² on fake data: D must be flat on the samples too. R1 + R2 with RpGAN is R3GAN’s recipe.',
+  gamma:
+    'γ: weight of R1/R2. It acts like blurring the data with noise of std ≈ √γ, so pick it from the data’s scale (each dataset has its own default).',
+  linkGamma: 'Use one γ for both R1 and R2 (the usual choice).',
+  lazyInterval:
+    'Lazy regularisation: apply R1/R2 only every k-th D step, scaled by k (StyleGAN2). 1 = every step.',
+  gpWeight:
+    'λ of WGAN-GP’s penalty (‖∇D‖ − 1)² on points between real and fake. Used only by WGAN-GP.',
+  lr: 'Adam learning rate: the step size of each update.',
+  beta1: 'Adam β1: momentum. GANs often use 0 (or 0.5): momentum makes the two players overshoot.',
+  beta2: 'Adam β2: how long the squared-gradient average remembers (0.99 or 0.999).',
+  batchSize: 'Real and fake points per update.',
+  dSteps: 'Discriminator updates per generator update.',
+  emaHalfLife:
+    'Half-life (in steps) of an exponential moving average of G’s weights, which smooths the samples. 0 = off. Turning it on or off restarts training.',
+  seed: 'Random seed for the initial weights and the data. Changing it restarts training.',
+  backend:
+    'Where tfjs runs: WebGPU (fastest), WebGL, WASM (CPU, SIMD) or plain CPU. Changing it restarts the worker and the run.',
+  stepPart:
+    'What Step and slow motion update: both players (one full iteration), only D, or only G.',
+  speed: 'Full speed, or a slow motion that makes one update at a time so each change is visible.',
+  modeCollapse:
+    'Mode collapse: G covers only some of the modes (clusters) of the data, because D can be fooled there.',
+  heatmap:
+    'D’s opinion of every point of the plane: blue where D says “real”, orange where it says “fake”.',
+  arrows:
+    'Transport vectors: −∇ₓ of G’s loss at each fake point, the direction G is being told to move it.',
+  modes: 'Centres of the mixture; a marker lights up when enough generated samples land on it.',
+  logScale: 'Logarithmic y axes for the positive series (R1, R2, gradients, distances).',
+} as const;

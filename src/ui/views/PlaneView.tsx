@@ -1,0 +1,292 @@
+/**
+ * The 2-D plane: real vs generated points over D's heatmap, transport arrows and mode markers,
+ * redrawn (at most once per animation frame) when the worker sends a new view. For the custom
+ * dataset it doubles as a drawing board.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+
+import { makeToyDataset, type MixtureInfo, type ToyDatasetName } from '../../engine/datasets';
+import type { ViewBounds } from '../../protocol';
+import { seededUniform, type Point } from '../../store/customPoints';
+import type { RunState } from '../../store/run';
+import type { SettingsState } from '../../store/settings';
+import { useRunApi, useSettings, useSettingsApi } from '../context';
+import { HINTS } from '../hints';
+import { DrawingTools } from './DrawingTools';
+import {
+  DARK_PALETTE,
+  LIGHT_PALETTE,
+  drawPlane,
+  planeTransform,
+  type PlaneScene,
+} from './planeRenderer';
+
+/** Mode centres of the mixtures (datasets.ts is tfjs-free). */
+function mixtureOf(dataset: ToyDatasetName): MixtureInfo | null {
+  if (dataset !== 'ring8' && dataset !== 'grid25') return null;
+  return makeToyDataset(dataset).mixture ?? null;
+}
+
+/** The drawing board's square: ±5, or wider when loaded points need it. */
+export function editorBounds(points: Point[]): ViewBounds {
+  let extent = 4.5;
+  for (const [x, y] of points) extent = Math.max(extent, Math.abs(x), Math.abs(y));
+  const half = Math.min(10.5, extent * 1.1);
+  return { xMin: -half, xMax: half, yMin: -half, yMax: half };
+}
+
+function flatten(points: Point[]): Float64Array {
+  const out = new Float64Array(points.length * 2);
+  points.forEach(([x, y], i) => {
+    out[2 * i] = x;
+    out[2 * i + 1] = y;
+  });
+  return out;
+}
+
+const isDark = () => document.documentElement.dataset.theme === 'dark';
+
+export function PlaneView() {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const runApi = useRunApi();
+  const settingsApi = useSettingsApi();
+  const dataset = useSettings((s) => s.config.dataset);
+  const view = useSettings((s) => s.view);
+  const drawing = useSettings((s) => s.drawing);
+  const setView = settingsApi.getState().setView;
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState<Point[]>(drawing);
+  const mixture = useMemo(() => mixtureOf(dataset), [dataset]);
+  const isEditing = editing && dataset === 'custom';
+
+  // Drawing: everything the renderer needs is read from refs/stores at frame time.
+  const sceneRef = useRef({ isEditing, draft, mixture });
+  useEffect(() => {
+    sceneRef.current = { isEditing, draft, mixture };
+  });
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const wrap = wrapRef.current;
+    if (!canvas || !wrap) return;
+    let frame = 0;
+    let frames = 0;
+    const draw = () => {
+      frame = 0;
+      const run: RunState = runApi.getState();
+      const settings: SettingsState = settingsApi.getState();
+      const { isEditing, draft, mixture } = sceneRef.current;
+      const palette = isDark() ? DARK_PALETTE : LIGHT_PALETTE;
+      let scene: PlaneScene | null;
+      if (isEditing) {
+        scene = {
+          bounds: editorBounds(draft),
+          heatmap: null,
+          real: flatten(draft),
+          fake: null,
+          transport: null,
+          modes: null,
+        };
+      } else if (run.frame.bounds) {
+        scene = {
+          bounds: run.frame.bounds,
+          heatmap: run.frame.heatmap,
+          real: run.frame.real,
+          fake: run.frame.fake,
+          transport: run.frame.transport,
+          modes: mixture && {
+            centers: mixture.centers,
+            sigma: mixture.sigma,
+            counts: run.evaluation?.modeCounts ?? null,
+          },
+        };
+      } else {
+        scene = null;
+      }
+      if (!scene) return;
+      const options = isEditing
+        ? { heatmap: false, arrows: false, real: true, modes: false }
+        : settings.view;
+      drawPlane(canvas, scene, options, palette);
+      canvas.dataset.frame = String(++frames);
+      canvas.dataset.iteration = String(run.frame.iteration);
+    };
+    const schedule = () => {
+      if (frame === 0) frame = requestAnimationFrame(draw);
+    };
+    const resize = () => {
+      const dpr = window.devicePixelRatio || 1;
+      const size = Math.round(wrap.clientWidth * dpr);
+      if (size > 0 && canvas.width !== size) {
+        canvas.width = size;
+        canvas.height = size;
+      }
+      schedule();
+    };
+    const observer = new ResizeObserver(resize);
+    observer.observe(wrap);
+    resize();
+    const offRun = runApi.subscribe((s, prev) => {
+      if (s.frame !== prev.frame || s.evaluation !== prev.evaluation) schedule();
+    });
+    const offSettings = settingsApi.subscribe((s, prev) => {
+      if (s.view !== prev.view || s.theme !== prev.theme) schedule();
+    });
+    const redraw = () => schedule();
+    window.addEventListener('gan-redraw', redraw);
+    return () => {
+      observer.disconnect();
+      offRun();
+      offSettings();
+      window.removeEventListener('gan-redraw', redraw);
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [runApi, settingsApi]);
+
+  // Redraw when the local scene changes (editing, the draft, the dataset's modes).
+  useEffect(() => {
+    window.dispatchEvent(new Event('gan-redraw'));
+  }, [isEditing, draft, mixture]);
+
+  // Painting: a few jittered points per pointer move, like a spray can.
+  const painting = useRef(false);
+  const spray = useMemo(() => seededUniform(12345), []);
+  const paint = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const rect = canvas.getBoundingClientRect();
+    const { toData } = planeTransform(editorBounds(draft), rect.width, rect.height);
+    const [x, y] = toData(e.clientX - rect.left, e.clientY - rect.top);
+    const added: Point[] = [];
+    for (let i = 0; i < 3; i++) {
+      const px = Math.round((x + 0.15 * (spray() - 0.5)) * 1000) / 1000;
+      const py = Math.round((y + 0.15 * (spray() - 0.5)) * 1000) / 1000;
+      if (Math.abs(px) <= 10 && Math.abs(py) <= 10) added.push([px, py]);
+    }
+    setDraft((d) => (d.length + added.length > 5000 ? d : [...d, ...added]));
+  };
+
+  const startEditing = () => {
+    setDraft(drawing);
+    setEditing(true);
+  };
+  const finishEditing = () => {
+    settingsApi.getState().setDrawing(draft);
+    setEditing(false);
+  };
+
+  return (
+    <section className="plane" aria-labelledby="plane-heading">
+      <h2 id="plane-heading" className="sr-only">
+        Data plane
+      </h2>
+      <div className="plane-canvas" ref={wrapRef}>
+        <canvas
+          ref={canvasRef}
+          role="img"
+          aria-label={isEditing ? 'Drawing board' : 'Real data and generated samples'}
+          className={isEditing ? 'drawing' : undefined}
+          onPointerDown={(e) => {
+            if (!isEditing) return;
+            painting.current = true;
+            e.currentTarget.setPointerCapture(e.pointerId);
+            paint(e);
+          }}
+          onPointerMove={(e) => {
+            if (isEditing && painting.current) paint(e);
+          }}
+          onPointerUp={() => (painting.current = false)}
+          onPointerCancel={() => (painting.current = false)}
+        >
+          Grey dots: real data. Pink dots: the generator&apos;s samples.
+        </canvas>
+        {isEditing && (
+          <p className="plane-overlay" aria-live="polite">
+            {`Click or drag to paint points (${draft.length} points).`}
+          </p>
+        )}
+      </div>
+      {dataset === 'custom' && (
+        <DrawingTools
+          editing={isEditing}
+          count={isEditing ? draft.length : drawing.length}
+          onEdit={startEditing}
+          onDone={finishEditing}
+          onCancel={() => setEditing(false)}
+          onReplace={(points) => {
+            setDraft(points);
+            if (!isEditing) settingsApi.getState().setDrawing(points);
+          }}
+        />
+      )}
+      <fieldset className="layers">
+        <legend>Show</legend>
+        <LayerToggle
+          label="D heatmap"
+          hint={HINTS.heatmap}
+          checked={view.heatmap}
+          onChange={(on) => setView({ heatmap: on })}
+        />
+        <LayerToggle
+          label="Arrows (what G is told)"
+          hint={HINTS.arrows}
+          checked={view.arrows}
+          onChange={(on) => setView({ arrows: on })}
+        />
+        <LayerToggle
+          label="Real data"
+          checked={view.real}
+          onChange={(on) => setView({ real: on })}
+        />
+        <LayerToggle
+          label="Mode markers"
+          hint={HINTS.modes}
+          checked={view.modes}
+          onChange={(on) => setView({ modes: on })}
+          disabled={!mixture}
+        />
+      </fieldset>
+      <PlaneLegend />
+    </section>
+  );
+}
+
+function LayerToggle(props: {
+  label: string;
+  hint?: string;
+  checked: boolean;
+  onChange: (on: boolean) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <label className="layer-toggle" title={props.hint}>
+      <input
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      {props.label}
+    </label>
+  );
+}
+
+function PlaneLegend() {
+  return (
+    <ul className="plane-legend" aria-label="Legend">
+      <li>
+        <span className="swatch swatch-real" aria-hidden="true" /> real data
+      </li>
+      <li>
+        <span className="swatch swatch-fake" aria-hidden="true" /> generated G(z)
+      </li>
+      <li>
+        <span className="swatch swatch-heat" aria-hidden="true" /> D: <em>real</em> … <em>fake</em>
+      </li>
+      <li>
+        <span className="swatch swatch-mode" aria-hidden="true" /> mode (green: covered)
+      </li>
+    </ul>
+  );
+}

@@ -1,0 +1,253 @@
+/**
+ * Draws the 2-D plane of a toy run on a canvas, in layers: D's heatmap, the mixture's mode
+ * markers, real points (grey), transport arrows and generated points (vivid). No React; the
+ * colour map is a pure function so it can be tested and reused by the legend.
+ */
+import type { ViewBounds } from '../../protocol';
+import type { HeatmapView } from '../../store/run';
+
+export type Rgb = [number, number, number];
+
+export interface PlanePalette {
+  background: Rgb;
+  /** D rates the region as real / as fake. */
+  realSide: Rgb;
+  fakeSide: Rgb;
+  realPoint: string;
+  fakePoint: string;
+  arrow: string;
+  grid: string;
+  modeIdle: string;
+  modeCovered: string;
+}
+
+export const LIGHT_PALETTE: PlanePalette = {
+  background: [255, 255, 255],
+  realSide: [67, 147, 195],
+  fakeSide: [244, 165, 130],
+  realPoint: 'rgba(70, 70, 70, 0.5)',
+  fakePoint: 'rgba(214, 18, 120, 0.9)',
+  arrow: 'rgba(150, 10, 90, 0.75)',
+  grid: 'rgba(0, 0, 0, 0.07)',
+  modeIdle: 'rgba(60, 60, 60, 0.55)',
+  modeCovered: 'rgb(0, 150, 90)',
+};
+
+export const DARK_PALETTE: PlanePalette = {
+  background: [22, 24, 29],
+  realSide: [33, 102, 172],
+  fakeSide: [178, 88, 44],
+  realPoint: 'rgba(200, 200, 200, 0.5)',
+  fakePoint: 'rgba(255, 70, 170, 0.95)',
+  arrow: 'rgba(255, 150, 210, 0.8)',
+  grid: 'rgba(255, 255, 255, 0.07)',
+  modeIdle: 'rgba(220, 220, 220, 0.55)',
+  modeCovered: 'rgb(60, 220, 140)',
+};
+
+export interface PlaneScene {
+  bounds: ViewBounds;
+  heatmap: HeatmapView | null;
+  real: Float32Array | Float64Array | null;
+  fake: Float32Array | null;
+  transport: Float32Array | null;
+  modes: { centers: [number, number][]; sigma: number; counts: number[] | null } | null;
+}
+
+/**
+ * Colour of one heatmap cell. `v` in [−1, 1]: +1 where D rates the point most "real" relative to
+ * the rest of the view, −1 most "fake". Blends from the background so points stay readable.
+ */
+export function heatColour(v: number, palette: PlanePalette): Rgb {
+  const t = Math.min(1, Math.abs(v)) ** 0.8 * 0.8;
+  const target = v >= 0 ? palette.realSide : palette.fakeSide;
+  const bg = palette.background;
+  return [0, 1, 2].map((i) => Math.round(bg[i] + (target[i] - bg[i]) * t)) as Rgb;
+}
+
+/**
+ * Logits to [−1, 1]: centred on the view's mean and scaled by the largest deviation. D's scale
+ * differs by loss (probabilities' logits, WGAN critics, least squares), and for RpGAN and WGAN
+ * only differences mean anything, so the map shows D's relative opinion.
+ */
+export function normaliseLogits(logits: Float32Array): Float32Array {
+  let mean = 0;
+  for (const l of logits) mean += l;
+  mean /= logits.length || 1;
+  let dev = 0;
+  for (const l of logits) dev = Math.max(dev, Math.abs(l - mean));
+  const out = new Float32Array(logits.length);
+  if (!(dev > 0) || !Number.isFinite(dev)) return out;
+  for (let i = 0; i < logits.length; i++) out[i] = (logits[i] - mean) / dev;
+  return out;
+}
+
+export function heatmapImage(heatmap: HeatmapView, palette: PlanePalette): ImageData {
+  const n = heatmap.resolution;
+  const values = normaliseLogits(heatmap.logits);
+  const image = new ImageData(n, n);
+  for (let i = 0; i < n * n; i++) {
+    const [r, g, b] = heatColour(values[i], palette);
+    image.data[4 * i] = r;
+    image.data[4 * i + 1] = g;
+    image.data[4 * i + 2] = b;
+    image.data[4 * i + 3] = 255;
+  }
+  return image;
+}
+
+/** Maps data coordinates to canvas pixels (y up). */
+export function planeTransform(bounds: ViewBounds, width: number, height: number) {
+  const { xMin, xMax, yMin, yMax } = bounds;
+  const sx = width / (xMax - xMin);
+  const sy = height / (yMax - yMin);
+  return {
+    px: (x: number) => (x - xMin) * sx,
+    py: (y: number) => (yMax - y) * sy,
+    /** Canvas pixel to data coordinates. */
+    toData: (cx: number, cy: number): [number, number] => [xMin + cx / sx, yMax - cy / sy],
+    scale: sx,
+  };
+}
+
+export interface DrawOptions {
+  heatmap: boolean;
+  arrows: boolean;
+  real: boolean;
+  modes: boolean;
+}
+
+let heatCanvas: HTMLCanvasElement | null = null;
+
+export function drawPlane(
+  canvas: HTMLCanvasElement,
+  scene: PlaneScene,
+  options: DrawOptions,
+  palette: PlanePalette,
+): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const { width, height } = canvas;
+  const { px, py, scale } = planeTransform(scene.bounds, width, height);
+  const dpr = Math.max(1, width / (canvas.clientWidth || width));
+  const [br, bg, bb] = palette.background;
+  ctx.fillStyle = `rgb(${br}, ${bg}, ${bb})`;
+  ctx.fillRect(0, 0, width, height);
+
+  if (options.heatmap && scene.heatmap) {
+    const { bounds, resolution } = scene.heatmap;
+    heatCanvas ??= document.createElement('canvas');
+    heatCanvas.width = resolution;
+    heatCanvas.height = resolution;
+    heatCanvas.getContext('2d')?.putImageData(heatmapImage(scene.heatmap, palette), 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    // Cell centres sit half a cell inside the bounds: stretch the image over the full cells.
+    const cellW = (bounds.xMax - bounds.xMin) / (resolution - 1);
+    const cellH = (bounds.yMax - bounds.yMin) / (resolution - 1);
+    const x0 = px(bounds.xMin - cellW / 2);
+    const y0 = py(bounds.yMax + cellH / 2);
+    ctx.drawImage(
+      heatCanvas,
+      x0,
+      y0,
+      px(bounds.xMax + cellW / 2) - x0,
+      py(bounds.yMin - cellH / 2) - y0,
+    );
+  }
+
+  drawGrid(ctx, scene.bounds, width, height, palette, dpr);
+
+  if (options.modes && scene.modes) {
+    const { centers, sigma, counts } = scene.modes;
+    const r = Math.max(7 * dpr, 3 * sigma * scale);
+    ctx.lineWidth = 1.5 * dpr;
+    centers.forEach(([x, y], k) => {
+      const covered = counts !== null && (counts[k] ?? 0) > 0;
+      ctx.beginPath();
+      ctx.arc(px(x), py(y), r, 0, 2 * Math.PI);
+      ctx.setLineDash(covered ? [] : [3 * dpr, 3 * dpr]);
+      ctx.strokeStyle = covered ? palette.modeCovered : palette.modeIdle;
+      ctx.stroke();
+      if (covered) {
+        ctx.fillStyle = palette.modeCovered.replace('rgb(', 'rgba(').replace(')', ', 0.18)');
+        ctx.fill();
+      }
+    });
+    ctx.setLineDash([]);
+  }
+
+  const dots = (points: ArrayLike<number>, colour: string, radius: number) => {
+    ctx.fillStyle = colour;
+    ctx.beginPath();
+    for (let i = 0; i + 1 < points.length; i += 2) {
+      const x = px(points[i]);
+      const y = py(points[i + 1]);
+      ctx.moveTo(x + radius, y);
+      ctx.arc(x, y, radius, 0, 2 * Math.PI);
+    }
+    ctx.fill();
+  };
+  const radius = Math.max(1.6 * dpr, width / 260);
+  if (options.real && scene.real) dots(scene.real, palette.realPoint, radius);
+
+  const { fake, transport } = scene;
+  if (fake && options.arrows && transport && transport.length === fake.length) {
+    // The longest arrow spans an eighth of the view: directions and relative sizes matter.
+    let longest = 0;
+    for (let i = 0; i < transport.length; i += 2) {
+      longest = Math.max(longest, Math.hypot(transport[i], transport[i + 1]));
+    }
+    const k = longest > 0 ? width / 8 / longest : 0;
+    ctx.strokeStyle = palette.arrow;
+    ctx.lineWidth = 1 * dpr;
+    ctx.beginPath();
+    for (let i = 0; i < fake.length; i += 2) {
+      const x = px(fake[i]);
+      const y = py(fake[i + 1]);
+      const dx = k * transport[i];
+      const dy = -k * transport[i + 1];
+      const len = Math.hypot(dx, dy);
+      if (len < 1) continue;
+      const ex = x + dx;
+      const ey = y + dy;
+      ctx.moveTo(x, y);
+      ctx.lineTo(ex, ey);
+      // Arrow head.
+      const head = Math.min(5 * dpr, len / 2);
+      const ux = dx / len;
+      const uy = dy / len;
+      ctx.moveTo(ex, ey);
+      ctx.lineTo(ex - head * (ux - 0.5 * uy), ey - head * (uy + 0.5 * ux));
+      ctx.moveTo(ex, ey);
+      ctx.lineTo(ex - head * (ux + 0.5 * uy), ey - head * (uy - 0.5 * ux));
+    }
+    ctx.stroke();
+  }
+  if (fake) dots(fake, palette.fakePoint, radius * 1.05);
+}
+
+function drawGrid(
+  ctx: CanvasRenderingContext2D,
+  bounds: ViewBounds,
+  width: number,
+  height: number,
+  palette: PlanePalette,
+  dpr: number,
+): void {
+  const { px, py } = planeTransform(bounds, width, height);
+  const span = bounds.xMax - bounds.xMin;
+  const step = span > 12 ? 2 : span > 5 ? 1 : 0.5;
+  ctx.strokeStyle = palette.grid;
+  ctx.lineWidth = dpr;
+  ctx.beginPath();
+  for (let x = Math.ceil(bounds.xMin / step) * step; x <= bounds.xMax; x += step) {
+    ctx.moveTo(Math.round(px(x)) + 0.5, 0);
+    ctx.lineTo(Math.round(px(x)) + 0.5, height);
+  }
+  for (let y = Math.ceil(bounds.yMin / step) * step; y <= bounds.yMax; y += step) {
+    ctx.moveTo(0, Math.round(py(y)) + 0.5);
+    ctx.lineTo(width, Math.round(py(y)) + 0.5);
+  }
+  ctx.stroke();
+}
