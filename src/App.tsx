@@ -154,10 +154,7 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
     <SessionContext.Provider value={session}>
       <div className="app">
         <header className="topbar">
-          <div className="brand">
-            <h1>GAN Playground</h1>
-            <Explainer />
-          </div>
+          <h1>GAN Playground</h1>
           <div className="topbar-tools">
             <BackendBadge status={status} />
             <ThemeButton />
@@ -167,6 +164,7 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
             </button>
           </div>
         </header>
+        <Explainer />
         {backendNotice !== undefined && (
           <p className="notice" role="alert">
             {backendNotice}

@@ -36,7 +36,8 @@ export class TrainingSession {
   private pendingRows: LogRow[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private configureTimer: ReturnType<typeof setTimeout> | null = null;
-  private configuring = false;
+  /** The configure loop in progress (null when the worker has the settings). */
+  private configuring: Promise<void> | null = null;
   /** The config the worker has (or is being sent). */
   private sent: GanConfig;
   private slowLoop: Promise<void> | null = null;
@@ -92,7 +93,8 @@ export class TrainingSession {
 
   play(): void {
     this.clearNotice();
-    if (this.settings.getState().speed === 'full') this.guard(this.client.play(this.runId));
+    if (this.settings.getState().speed === 'full')
+      this.afterConfig(() => this.client.play(this.runId));
     else this.startSlowMotion();
   }
 
@@ -105,11 +107,29 @@ export class TrainingSession {
   step(n = 1): void {
     this.stopSlowMotion();
     this.clearNotice();
-    this.guard(this.client.step(this.runId, n, this.settings.getState().stepPart));
+    const part = this.settings.getState().stepPart;
+    this.afterConfig(() => this.client.step(this.runId, n, part));
   }
 
   reset(): void {
-    this.guard(this.client.reset(this.runId));
+    this.afterConfig(() => this.client.reset(this.runId));
+  }
+
+  /**
+   * Runs a transport command once the worker has the latest settings: a step pressed right
+   * after unticking R1 must not run with R1 (settings changes are debounced).
+   */
+  private afterConfig(command: () => Promise<void>): void {
+    this.guard(this.flushConfig().then(command));
+  }
+
+  private async flushConfig(): Promise<void> {
+    if (this.configureTimer !== null) {
+      clearTimeout(this.configureTimer);
+      this.configureTimer = null;
+      void this.sendConfig();
+    }
+    await this.configuring;
   }
 
   private clearNotice(): void {
@@ -131,6 +151,7 @@ export class TrainingSession {
         const interval = speed === 'full' ? 0 : 1000 / SPEED_RATE[speed];
         const started = performance.now();
         try {
+          await this.flushConfig();
           await this.client.step(this.runId, 1, stepPart);
         } catch (error) {
           this.report(error);
@@ -175,7 +196,7 @@ export class TrainingSession {
   private adoptWorkerConfig(config: GanConfig): void {
     const local = this.settings.getState().config;
     if (sameConfig(local, config) || !sameConfig(local, this.sent)) return;
-    if (this.configuring || this.configureTimer !== null) return;
+    if (this.configuring !== null || this.configureTimer !== null) return;
     this.sent = config;
     this.settings.getState().adoptConfig(config);
   }
@@ -188,10 +209,9 @@ export class TrainingSession {
     }, CONFIGURE_DEBOUNCE_MS);
   }
 
-  private async sendConfig(): Promise<void> {
-    if (this.configuring || this.disposed) return;
-    this.configuring = true;
-    try {
+  private sendConfig(): Promise<void> {
+    if (this.configuring !== null || this.disposed) return this.configuring ?? Promise.resolve();
+    const loop = async () => {
       while (!this.disposed) {
         const config = this.settings.getState().config;
         if (sameConfig(config, this.sent)) break;
@@ -203,9 +223,13 @@ export class TrainingSession {
           break;
         }
       }
-    } finally {
-      this.configuring = false;
-    }
+    };
+    // Cleared in a later microtask, so never before it is set (the loop may finish at once).
+    const running: Promise<void> = loop().finally(() => {
+      if (this.configuring === running) this.configuring = null;
+    });
+    this.configuring = running;
+    return running;
   }
 
   private guard<T>(promise: Promise<T>): Promise<T | undefined> {

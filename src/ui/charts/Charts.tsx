@@ -3,10 +3,9 @@
  * and updated at most 10 times a second by the session; each chart re-renders only when its own
  * history changes, without animation.
  */
-import { memo, useMemo } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import {
   CartesianGrid,
-  Legend,
   Line,
   LineChart,
   ResponsiveContainer,
@@ -100,6 +99,18 @@ const CHARTS: ChartSpec[] = [
   },
 ];
 
+/** Points drawn per chart: SVG paths of more points cost layout and paint time, not detail. */
+const DISPLAY_POINTS = 200;
+
+/** Every k-th point (and always the last) so that at most about `max` remain. */
+export function thin<T>(points: T[], max: number): T[] {
+  if (points.length <= max) return points;
+  const k = Math.ceil(points.length / max);
+  const out = points.filter((_, i) => i % k === 0);
+  if ((points.length - 1) % k !== 0) out.push(points[points.length - 1]);
+  return out;
+}
+
 const formatTick = (v: number) =>
   Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0)
     ? v.toExponential(0)
@@ -131,10 +142,29 @@ export function Charts() {
 }
 
 function ChartFromStore({ spec, logScale }: { spec: ChartSpec; logScale: boolean }) {
-  const history = useRun((s) =>
+  const latest = useRun((s) =>
     spec.source === 'metrics' ? s.metrics : s.evals,
   ) as BoundedHistory<HistoryPoint>;
-  return <Chart spec={spec} history={history} logScale={logScale && spec.positive} />;
+  // Charts scrolled out of view keep their last picture: no render work for what nobody sees.
+  const ref = useRef<HTMLDivElement>(null);
+  const [visible, setVisible] = useState(true);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new IntersectionObserver(([entry]) => setVisible(entry.isIntersecting));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const [shown, setShown] = useState(latest);
+  if (visible && shown !== latest) setShown(latest);
+  // A low-priority, interruptible render: React yields to input and animation frames between
+  // the chart's components instead of blocking the main thread for the whole chart.
+  const history = useDeferredValue(shown);
+  return (
+    <div ref={ref} className="chart-slot">
+      <Chart spec={spec} history={history} logScale={logScale && spec.positive} />
+    </div>
+  );
 }
 
 const Chart = memo(function Chart({
@@ -147,7 +177,7 @@ const Chart = memo(function Chart({
   logScale: boolean;
 }) {
   const data = useMemo(() => {
-    const points = historyPoints(history);
+    const points = thin(historyPoints(history), DISPLAY_POINTS);
     if (!logScale) return points;
     // A log axis cannot show zero or negative values: leave gaps.
     return points.map((p) => {
@@ -166,6 +196,16 @@ const Chart = memo(function Chart({
       <figcaption id={titleId} title={spec.hint}>
         {spec.title}
       </figcaption>
+      {/* A static legend: recharts' own measures itself in the DOM on every update. */}
+      <ul className="chart-legend" aria-hidden="true">
+        {spec.series.map((s) => (
+          <li key={s.key}>
+            <span className="chart-key" style={{ background: s.colour }} />
+            {s.name}
+            {s.right ? ' (right axis)' : ''}
+          </li>
+        ))}
+      </ul>
       <div className="chart-body">
         {data.length === 0 ? (
           <p className="chart-empty muted">
@@ -182,16 +222,19 @@ const Chart = memo(function Chart({
                 tick={{ fontSize: 11 }}
                 tickFormatter={formatTick}
                 stroke="var(--muted)"
+                interval={0}
+                tickCount={5}
               />
               <YAxis
                 yAxisId="left"
                 width={44}
                 tick={{ fontSize: 11 }}
                 scale={logScale ? 'log' : 'auto'}
-                domain={logScale ? ['auto', 'auto'] : ['auto', 'auto']}
-                allowDataOverflow={false}
+                domain={['auto', 'auto']}
                 tickFormatter={formatTick}
                 stroke="var(--muted)"
+                interval={0}
+                tickCount={5}
               />
               {hasRight && (
                 <YAxis
@@ -201,6 +244,8 @@ const Chart = memo(function Chart({
                   tick={{ fontSize: 11 }}
                   domain={[0, 100]}
                   stroke="var(--muted)"
+                  interval={0}
+                  ticks={[0, 50, 100]}
                 />
               )}
               <Tooltip
@@ -213,7 +258,6 @@ const Chart = memo(function Chart({
                 labelFormatter={(step) => `step ${Math.round(Number(step))}`}
                 formatter={(v) => (typeof v === 'number' ? +v.toPrecision(4) : v)}
               />
-              <Legend wrapperStyle={{ fontSize: 12 }} iconSize={10} />
               {spec.series.map((s) => (
                 <Line
                   key={s.key}

@@ -108,7 +108,7 @@ export function PlaneView() {
       const options = isEditing
         ? { heatmap: false, arrows: false, real: true, modes: false }
         : settings.view;
-      drawPlane(canvas, scene, options, palette);
+      if (window.location.hash !== '#nocanvas') drawPlane(canvas, scene, options, palette);
       canvas.dataset.frame = String(++frames);
       canvas.dataset.iteration = String(run.frame.iteration);
     };

@@ -27,7 +27,7 @@ export const LIGHT_PALETTE: PlanePalette = {
   fakeSide: [244, 165, 130],
   realPoint: 'rgba(70, 70, 70, 0.5)',
   fakePoint: 'rgba(214, 18, 120, 0.9)',
-  arrow: 'rgba(150, 10, 90, 0.75)',
+  arrow: 'rgba(150, 10, 90, 0.5)',
   grid: 'rgba(0, 0, 0, 0.07)',
   modeIdle: 'rgba(60, 60, 60, 0.55)',
   modeCovered: 'rgb(0, 150, 90)',
@@ -39,7 +39,7 @@ export const DARK_PALETTE: PlanePalette = {
   fakeSide: [178, 88, 44],
   realPoint: 'rgba(200, 200, 200, 0.5)',
   fakePoint: 'rgba(255, 70, 170, 0.95)',
-  arrow: 'rgba(255, 150, 210, 0.8)',
+  arrow: 'rgba(255, 150, 210, 0.55)',
   grid: 'rgba(255, 255, 255, 0.07)',
   modeIdle: 'rgba(220, 220, 220, 0.55)',
   modeCovered: 'rgb(60, 220, 140)',
@@ -117,7 +117,19 @@ export interface DrawOptions {
   modes: boolean;
 }
 
-let heatCanvas: HTMLCanvasElement | null = null;
+/** The last heatmap, rendered at its own resolution (re-rendered only when a new one arrives). */
+let heatCache: { heatmap: HeatmapView; palette: PlanePalette; canvas: HTMLCanvasElement } | null =
+  null;
+
+function heatmapCanvas(heatmap: HeatmapView, palette: PlanePalette): HTMLCanvasElement {
+  if (heatCache?.heatmap === heatmap && heatCache.palette === palette) return heatCache.canvas;
+  const canvas = heatCache?.canvas ?? document.createElement('canvas');
+  canvas.width = heatmap.resolution;
+  canvas.height = heatmap.resolution;
+  canvas.getContext('2d')?.putImageData(heatmapImage(heatmap, palette), 0, 0);
+  heatCache = { heatmap, palette, canvas };
+  return canvas;
+}
 
 export function drawPlane(
   canvas: HTMLCanvasElement,
@@ -136,12 +148,9 @@ export function drawPlane(
 
   if (options.heatmap && scene.heatmap) {
     const { bounds, resolution } = scene.heatmap;
-    heatCanvas ??= document.createElement('canvas');
-    heatCanvas.width = resolution;
-    heatCanvas.height = resolution;
-    heatCanvas.getContext('2d')?.putImageData(heatmapImage(scene.heatmap, palette), 0, 0);
+    const heatCanvas = heatmapCanvas(scene.heatmap, palette);
     ctx.imageSmoothingEnabled = true;
-    ctx.imageSmoothingQuality = 'high';
+    ctx.imageSmoothingQuality = 'low'; // bilinear: 'high' costs tens of ms per frame in software
     // Cell centres sit half a cell inside the bounds: stretch the image over the full cells.
     const cellW = (bounds.xMax - bounds.xMin) / (resolution - 1);
     const cellH = (bounds.yMax - bounds.yMin) / (resolution - 1);
@@ -188,7 +197,7 @@ export function drawPlane(
     }
     ctx.fill();
   };
-  const radius = Math.max(1.6 * dpr, width / 260);
+  const radius = Math.max(1.8 * dpr, width / 220);
   if (options.real && scene.real) dots(scene.real, palette.realPoint, radius);
 
   const { fake, transport } = scene;
@@ -198,7 +207,7 @@ export function drawPlane(
     for (let i = 0; i < transport.length; i += 2) {
       longest = Math.max(longest, Math.hypot(transport[i], transport[i + 1]));
     }
-    const k = longest > 0 ? width / 8 / longest : 0;
+    const k = longest > 0 ? width / 11 / longest : 0;
     ctx.strokeStyle = palette.arrow;
     ctx.lineWidth = 1 * dpr;
     ctx.beginPath();
@@ -214,7 +223,7 @@ export function drawPlane(
       ctx.moveTo(x, y);
       ctx.lineTo(ex, ey);
       // Arrow head.
-      const head = Math.min(5 * dpr, len / 2);
+      const head = Math.min(3.5 * dpr, len / 2);
       const ux = dx / len;
       const uy = dy / len;
       ctx.moveTo(ex, ey);
