@@ -218,7 +218,8 @@ const Chart = memo(function Chart({
               <XAxis
                 dataKey="step"
                 type="number"
-                domain={['dataMin', 'dataMax']}
+                domain={['auto', 'auto']}
+                allowDecimals={false}
                 tick={{ fontSize: 11 }}
                 tickFormatter={formatTick}
                 stroke="var(--muted)"
