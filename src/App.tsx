@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 
 import { parseBackendParam, type BackendName } from './protocol';
 import { createRunStore, initialRunState } from './store/run';
 import { TrainingSession } from './store/session';
 import { createSettingsStore, initialSettings, type SettingsStoreApi } from './store/settings';
-import { Charts } from './ui/charts/Charts';
 import {
   SessionContext,
   StoresContext,
@@ -20,6 +19,9 @@ import { shortcutFor } from './ui/shortcuts';
 import { PlaneView } from './ui/views/PlaneView';
 import { TrainingClient } from './worker/client';
 import './App.css';
+
+// recharts is most of the page's JavaScript: load it beside the first paint, not before it.
+const Charts = lazy(() => import('./ui/charts/Charts').then((m) => ({ default: m.Charts })));
 
 type WorkerStatus = { kind: 'starting' } | { kind: 'ready' } | { kind: 'error'; message: string };
 
@@ -186,7 +188,11 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
             <RunCounters />
             <Guide />
           </div>
-          <Charts />
+          <Suspense
+            fallback={<section className="charts" aria-label="Training curves (loading)" />}
+          >
+            <Charts />
+          </Suspense>
         </main>
         <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
       </div>

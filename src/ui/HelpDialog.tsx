@@ -14,7 +14,14 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
   }, [open]);
   return (
     <dialog ref={ref} className="help" aria-labelledby="help-heading" onClose={onClose}>
-      <h2 id="help-heading">Keyboard shortcuts</h2>
+      <div className="help-header">
+        <h2 id="help-heading">Keyboard shortcuts</h2>
+        <form method="dialog">
+          <button type="submit" className="primary">
+            Close
+          </button>
+        </form>
+      </div>
       <table className="shortcut-table">
         <tbody>
           {SHORTCUTS.map((s) => (
@@ -46,11 +53,6 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
         <dt>Arrows</dt>
         <dd>{HINTS.arrows}</dd>
       </dl>
-      <form method="dialog">
-        <button type="submit" className="primary">
-          Close
-        </button>
-      </form>
     </dialog>
   );
 }

@@ -39,7 +39,7 @@ export const HINTS = {
     'What Step and slow motion update: both players (one full iteration), only D, or only G.',
   speed: 'Full speed, or a slow motion that makes one update at a time so each change is visible.',
   modeCollapse:
-    'Mode collapse: G covers only some of the modes (clusters) of the data, because D can be fooled there.',
+    'G covers only some of the modes (clusters) of the data: it found outputs that fool D and stopped exploring.',
   heatmap:
     'D’s opinion of every point of the plane: blue where D says “real”, orange where it says “fake”.',
   arrows:

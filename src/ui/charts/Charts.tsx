@@ -77,7 +77,7 @@ const CHARTS: ChartSpec[] = [
   {
     id: 'modes',
     title: 'Modes covered and % high quality',
-    hint: `${HINTS.modeCollapse} High quality: samples within 3σ of a mode centre.`,
+    hint: `Mode collapse: ${HINTS.modeCollapse} High quality: samples within 3σ of a mode centre.`,
     series: [
       { key: 'modesCovered', name: 'modes covered', colour: '#1b9e77' },
       { key: 'highQuality', name: '% HQ', colour: '#7570b3', right: true },
