@@ -204,6 +204,16 @@ test('dataset, loss and R1/R2 reach the worker', async ({ page }, testInfo) => {
       return last && [last.r1, last.r2];
     })
     .toEqual([0, 0]);
+
+  // The backend setting restarts the worker; the settings stay.
+  await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
+  await expect(page.getByRole('status', { name: 'Backend' })).toHaveText(/^Backend: cpu\b/);
+  await expect(button(page, 'Play')).toBeEnabled();
+  expect(page.url()).toContain('backend=cpu');
+  await expect(page.getByLabel('Loss', { exact: true })).toHaveValue('rpgan');
+  await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('grid25');
+  await button(page, 'Step').click();
+  await expect.poll(() => shownIteration(page)).toBe(1);
   expect(errors).toEqual([]);
 });
 

@@ -3,7 +3,7 @@
  * redrawn (at most once per animation frame) when the worker sends a new view. For the custom
  * dataset it doubles as a drawing board.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import { makeToyDataset, type MixtureInfo, type ToyDatasetName } from '../../engine/datasets';
 import type { ViewBounds } from '../../protocol';
@@ -236,6 +236,7 @@ export function PlaneView() {
         />
         <LayerToggle
           label="Real data"
+          hint="The real data points (grey), a fixed sample of the dataset."
           checked={view.real}
           onChange={(on) => setView({ real: on })}
         />
@@ -259,16 +260,25 @@ function LayerToggle(props: {
   onChange: (on: boolean) => void;
   disabled?: boolean;
 }) {
+  const hintId = useId();
   return (
-    <label className="layer-toggle" title={props.hint}>
-      <input
-        type="checkbox"
-        checked={props.checked}
-        disabled={props.disabled}
-        onChange={(e) => props.onChange(e.target.checked)}
-      />
-      {props.label}
-    </label>
+    <span className="field field-inline">
+      <label className="layer-toggle">
+        <input
+          type="checkbox"
+          checked={props.checked}
+          disabled={props.disabled}
+          aria-describedby={props.hint ? hintId : undefined}
+          onChange={(e) => props.onChange(e.target.checked)}
+        />
+        {props.label}
+      </label>
+      {props.hint && (
+        <span className="hint" role="tooltip" id={hintId}>
+          {props.hint}
+        </span>
+      )}
+    </span>
   );
 }
 
