@@ -214,6 +214,15 @@ test('dataset, loss and R1/R2 reach the worker', async ({ page }, testInfo) => {
   await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('grid25');
   await button(page, 'Step').click();
   await expect.poll(() => shownIteration(page)).toBe(1);
+
+  // The settings are in the link: a reload (or a shared URL) opens the same experiment.
+  expect(decodeURIComponent(new URL(page.url()).hash)).toContain('"loss":"rpgan"');
+  await page.reload();
+  await expect(page.getByRole('status', { name: 'Backend' })).toHaveText(/^Backend: cpu\b/);
+  await expect(page.getByLabel('Loss', { exact: true })).toHaveValue('rpgan');
+  await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('grid25');
+  await expect(page.getByLabel('G width', { exact: true })).toHaveValue('16');
+  await expect(page.getByLabel('R1 (real)', { exact: true })).not.toBeChecked();
   expect(errors).toEqual([]);
 });
 

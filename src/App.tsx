@@ -1,9 +1,10 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 
-import { parseBackendParam, type BackendName } from './protocol';
+import { parseBackendParam, type BackendName, type GanConfig } from './protocol';
 import { createRunStore, initialRunState } from './store/run';
 import { TrainingSession } from './store/session';
 import { createSettingsStore, initialSettings, type SettingsStoreApi } from './store/settings';
+import { configFromHash, configToHash } from './store/urlState';
 import {
   SessionContext,
   StoresContext,
@@ -35,20 +36,46 @@ declare global {
   }
 }
 
-function createStores(): Stores {
+function createStores(): Stores & { linkError: string | null } {
   const { backend } = parseBackendParam(window.location.search);
-  return {
-    settings: createSettingsStore({ ...initialSettings(), backend: backend ?? 'auto' }),
-    run: createRunStore(),
-  };
+  const settings = createSettingsStore({ ...initialSettings(), backend: backend ?? 'auto' });
+  const link = configFromHash(window.location.hash);
+  if (link.config) settings.getState().adoptConfig(link.config);
+  return { settings, run: createRunStore(), linkError: link.error };
 }
 
 export default function App() {
   const [stores] = useState(createStores);
   const [backendNotice] = useState(() => parseBackendParam(window.location.search).notice);
+
+  // The settings live in the URL hash (shareable links); editing the hash changes them.
+  useEffect(() => {
+    const write = (config: GanConfig) => {
+      const url = new URL(window.location.href);
+      url.hash = configToHash(config);
+      if (url.href !== window.location.href) window.history.replaceState(null, '', url);
+    };
+    write(stores.settings.getState().config);
+    const off = stores.settings.subscribe((s, prev) => {
+      if (s.config !== prev.config) write(s.config);
+    });
+    const onHash = () => {
+      const { config } = configFromHash(window.location.hash);
+      if (config && configToHash(config) !== configToHash(stores.settings.getState().config)) {
+        stores.settings.getState().adoptConfig(config);
+      }
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      off();
+      window.removeEventListener('hashchange', onHash);
+    };
+  }, [stores]);
+
+  const notice = [backendNotice, stores.linkError].filter(Boolean).join(' ') || undefined;
   return (
     <StoresContext.Provider value={stores}>
-      <Playground stores={stores} backendNotice={backendNotice} />
+      <Playground stores={stores} backendNotice={notice} />
     </StoresContext.Provider>
   );
 }

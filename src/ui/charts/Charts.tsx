@@ -213,7 +213,10 @@ const Chart = memo(function Chart({
           </p>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={data} margin={{ top: 4, right: hasRight ? 0 : 8, bottom: 0, left: 0 }}>
+            <LineChart
+              data={data}
+              margin={{ top: 4, right: hasRight ? 0 : 14, bottom: 0, left: 0 }}
+            >
               <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
               <XAxis
                 dataKey="step"
