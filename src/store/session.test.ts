@@ -54,7 +54,7 @@ describe('TrainingSession', () => {
     expect(sent[0]).toMatchObject({ type: 'create', config: presetConfig() });
     settings.getState().setLoss('hinge');
     settings.getState().setNumber('gWidth', 32);
-    await wait(250);
+    await wait(500);
     const configures = sent.filter((c) => c.type === 'configure');
     expect(configures).toHaveLength(1);
     expect(configures[0].config).toMatchObject({ loss: 'hinge', gWidth: 32 });

@@ -13,8 +13,8 @@ import { SPEED_RATE, type SettingsState, type SettingsStoreApi } from './setting
 export const MAIN_RUN_ID = 'main';
 /** Chart histories take new rows at most this often. */
 const ROW_FLUSH_MS = 100;
-/** Rapid edits (typing a number, dragging) are sent together. */
-const CONFIGURE_DEBOUNCE_MS = 150;
+/** Rapid edits (typing "128" is three edits) are sent together; a step or play sends at once. */
+const CONFIGURE_DEBOUNCE_MS = 400;
 
 /** Streamed views: frequent enough to look live, rare enough not to slow training down. */
 export function streamFor(view: SettingsState['view']): Partial<StreamOptions> {
