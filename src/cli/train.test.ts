@@ -61,6 +61,27 @@ describe('train CLI', () => {
     expect([custom.r1Gamma, custom.r2Gamma]).toEqual([0.5, DATASET_GAMMA.ring8]);
   });
 
+  it('--recipe precision is exactly the recipe measured in the README', () => {
+    const measured = settingsFromFlags(
+      parseFlags(
+        [
+          ...['--dataset', 'grid25', '--steps', '30000', '--gamma', '0.01'],
+          ...['--gamma-burn-in-factor', '100', '--burn-in', '30000', '--lr-end-factor', '0.01'],
+          ...['--beta1', '0.5', '--ema', '1000'],
+        ],
+        TRAIN_FLAGS,
+      ),
+    );
+    const recipe = settingsFromFlags(
+      parseFlags(['--dataset', 'grid25', '--recipe', 'precision'], TRAIN_FLAGS),
+    );
+    expect(recipe).toEqual(measured);
+    const short = settingsFromFlags(
+      parseFlags(['--recipe', 'precision', '--steps', '500'], TRAIN_FLAGS),
+    );
+    expect(short.config.burnInSteps).toBe(500);
+  });
+
   it('rejects a malformed custom points file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gan-cli-'));
     const file = join(dir, 'points.json');

@@ -7,6 +7,9 @@ import { ZodError } from 'zod';
 import {
   DATASET_GAMMA,
   DEFAULT_CONFIG,
+  PRECISION_STEPS,
+  TOY_RECIPES,
+  type ToyRecipe,
   ganConfigSchema,
   toyDefaults,
   type GanConfig,
@@ -46,6 +49,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     type: 'string',
     placeholder: 'file.json',
     help: 'custom points: JSON [[x, y], …] (with --dataset custom)',
+  },
+  recipe: {
+    type: 'string',
+    choices: TOY_RECIPES,
+    help: `fast (default: constant γ) or precision (γ and lr anneal over the run, ${PRECISION_STEPS} iterations by default; see README)`,
   },
   loss: {
     type: 'string',
@@ -157,12 +165,14 @@ export interface RunSettings {
 
 export function settingsFromFlags(flags: ParsedFlags): RunSettings {
   const f = flags as Record<string, never>;
-  // Each dataset starts from its own defaults (its γ); flags override them.
-  const base: GanConfig = toyDefaults(
-    (f['dataset'] as ToyDatasetName | undefined) ?? DEFAULT_CONFIG.dataset,
-  );
   const num = (name: string) => f[name] as number | undefined;
   const str = (name: string) => f[name] as string | undefined;
+  // Each dataset starts from its own defaults (its γ) under the chosen recipe; flags override.
+  const recipe = (str('recipe') as ToyRecipe | undefined) ?? 'fast';
+  const datasetName = (str('dataset') as ToyDatasetName | undefined) ?? DEFAULT_CONFIG.dataset;
+  const steps =
+    num('steps') ?? (recipe === 'precision' ? PRECISION_STEPS : DEFAULT_STEPS[datasetName]);
+  const base: GanConfig = toyDefaults(datasetName, recipe, steps);
   const optimizer = (which: 'g' | 'd') => {
     const o = which === 'g' ? base.gOptimizer : base.dOptimizer;
     return {
@@ -216,7 +226,6 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
       flag = sub === 'lr' ? FLAG_FOR_FIELD[field] : sub;
     throw new UsageError(`Bad value for --${flag}: ${issue.message}.`);
   }
-  const steps = num('steps') ?? DEFAULT_STEPS[config.dataset];
   const settings = {
     config,
     steps,
