@@ -23,5 +23,11 @@ test('without WebGPU, trains on the fallback backend and says why', async ({ pag
   const samples = (await events(page)).filter((e) => e.type === 'samples' && e.runId === 'main');
   expect(new Set(samples.map((e) => e.iteration)).size).toBeGreaterThan(5);
   await page.screenshot({ path: testInfo.outputPath('training-fallback.png'), fullPage: true });
+
+  // The double-backprop (R1/R2/GP) weight gradients are right on this backend too.
+  const check = await page.evaluate(() => window.ganDebug!.client.debugGradientCheck());
+  console.log(`[e2e] gradient check on ${check.backend}: ${JSON.stringify(check.results)}`);
+  expect(check.results).toHaveLength(4);
+  for (const r of check.results) expect(r.relativeError, r.name).toBeLessThan(1e-2);
   expect(errors).toEqual([]);
 });

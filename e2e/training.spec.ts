@@ -65,6 +65,15 @@ test.describe.serial('training on WebGPU', () => {
     await page.screenshot({ path: testInfo.outputPath('training-webgpu.png'), fullPage: true });
   });
 
+  test('R1/R2/GP weight gradients match finite differences on WebGPU', async () => {
+    test.skip(!(await hasWebGpuAdapter(page)), 'no WebGPU adapter in this browser');
+    const check = await page.evaluate(() => window.ganDebug!.client.debugGradientCheck());
+    console.log(`[e2e] gradient check on ${check.backend}: ${JSON.stringify(check.results)}`);
+    expect(check.backend).toBe('webgpu');
+    expect(check.results).toHaveLength(4);
+    for (const r of check.results) expect(r.relativeError, r.name).toBeLessThan(1e-2);
+    expect(errors).toEqual([]);
+  });
   test('pause stops the steps; step(n) advances exactly n', async () => {
     await button(page, 'Pause').click();
     await expect(page.getByRole('status', { name: 'Training phase' })).toHaveText('Paused');

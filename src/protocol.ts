@@ -161,6 +161,8 @@ export type WorkerCommand =
   | (CommandBase & { type: 'debug-lose-device' })
   /** Reports tf.memory() and readback counters (a `stats` event). */
   | (CommandBase & { type: 'debug-stats' })
+  /** Runs the finite-difference R1/R2/GP gradient self-test on the active backend. */
+  | (CommandBase & { type: 'debug-gradcheck' })
   | DebugProfileCommand;
 
 export type WorkerCommandType = WorkerCommand['type'];
@@ -308,6 +310,13 @@ export interface StatsEvent extends EventBase {
   runs: { runId: string; iteration: number; phase: RunPhase; readbacks: number }[];
 }
 
+export interface GradientCheckEvent extends EventBase {
+  type: 'gradcheck';
+  backend: BackendName | null;
+  /** Relative error of the double-backprop weight gradient vs central differences, per case. */
+  results: { name: string; relativeError: number }[];
+}
+
 export interface ProfileEvent extends EventBase {
   type: 'profile';
   runId: string;
@@ -336,7 +345,8 @@ export type WorkerEvent =
   | DeviceLostEvent
   | BackendChangedEvent
   | StatsEvent
-  | ProfileEvent;
+  | ProfileEvent
+  | GradientCheckEvent;
 
 export type WorkerEventType = WorkerEvent['type'];
 
@@ -383,6 +393,7 @@ const EVENT_CHECKS: { [T in WorkerEventType]: (e: Fields) => boolean } = {
     isBackendName(e.backend) && isBackendName(e.previous) && Array.isArray(e.runs),
   stats: (e) => isNumber(e.numTensors) && Array.isArray(e.runs),
   profile: (e) => hasRun(e) && isNumber(e.kernels),
+  gradcheck: (e) => Array.isArray(e.results),
 };
 
 /** Checks events coming back from the worker. */

@@ -201,6 +201,7 @@ export function applyRunEvent(state: RunState, event: WorkerEvent): Partial<RunS
     case 'device-lost':
     case 'stats':
     case 'profile':
+    case 'gradcheck':
       return {};
     default: {
       const unhandled: never = event;

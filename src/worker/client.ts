@@ -150,6 +150,10 @@ export class TrainingClient {
     return answer(await this.request({ type: 'debug-stats' }), 'stats');
   }
 
+  async debugGradientCheck(): Promise<WorkerEventOf<'gradcheck'>> {
+    return answer(await this.request({ type: 'debug-gradcheck' }), 'gradcheck');
+  }
+
   async debugProfile(runId: string): Promise<WorkerEventOf<'profile'>> {
     return answer(await this.request({ type: 'debug-profile', runId }), 'profile');
   }

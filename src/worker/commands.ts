@@ -101,6 +101,7 @@ const COMMAND_SCHEMAS = {
   dispose: runCommand('dispose'),
   'debug-lose-device': z.strictObject({ type: z.literal('debug-lose-device'), requestId }),
   'debug-stats': z.strictObject({ type: z.literal('debug-stats'), requestId }),
+  'debug-gradcheck': z.strictObject({ type: z.literal('debug-gradcheck'), requestId }),
   'debug-profile': runCommand('debug-profile'),
 } satisfies { [T in WorkerCommandType]: SchemaFor<T> };
 

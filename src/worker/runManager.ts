@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
+import { checkPenaltyGradients } from '../engine/gradientCheck';
 import { evaluate } from '../engine/evaluate';
 import { restoreSnapshot, takeSnapshot, type TrainerSnapshot } from '../engine/snapshot';
 import { DivergenceError, needsRebuild, ToyGanTrainer, type LogRow } from '../engine/trainer';
@@ -418,6 +419,14 @@ export class RunManager {
       }
       case 'debug-profile':
         return this.profile(this.getRun(command.runId), requestId);
+      case 'debug-gradcheck':
+        this.post({
+          type: 'gradcheck',
+          requestId,
+          backend: this.backend,
+          results: await checkPenaltyGradients(),
+        });
+        return;
       default: {
         const unhandled: never = command;
         throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);
