@@ -10,12 +10,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from './args';
-import { DATASET_GAMMA } from '../engine/config';
+import { DATASET_GAMMA, TOY_RECIPES } from '../engine/config';
 import type { ToyDatasetName } from '../engine/datasets';
 import { DEFAULT_STEPS } from './trainOptions';
 
 const FLAGS: Record<string, FlagSpec> = {
   seeds: { type: 'integer', help: 'seeds per setting (default 3: seeds 1, 2, 3)' },
+  recipe: {
+    type: 'string',
+    choices: TOY_RECIPES,
+    help: 'training recipe of every run (default fast: the budget of the README table)',
+  },
   jobs: { type: 'integer', help: 'runs in parallel (default: number of CPU cores)' },
   steps: { type: 'integer', help: "iterations per run (default: each dataset's default budget)" },
   datasets: { type: 'string', placeholder: 'ring8,grid25', help: 'comma-separated datasets' },
@@ -99,6 +104,7 @@ async function main(flags: ParsedFlags): Promise<number> {
           '--out',
           file,
         ];
+        args.push('--recipe', (flags.recipe as string | undefined) ?? 'fast');
         if (flags.steps !== undefined) args.push('--steps', String(flags.steps));
         tasks.push({ file, args, dataset, variant });
       }

@@ -9,6 +9,7 @@ import { makeToyDataset } from '../engine/datasets';
 import { runToyTraining, type RunResult } from '../engine/run';
 import { runCommand, type FlagSpec, type ParsedFlags } from './args';
 import { DEFAULT_STEPS, settingsFromFlags, TRAIN_FLAGS, type RunSettings } from './trainOptions';
+import { PRECISION_STEPS } from '../engine/config';
 import { ProgressBar } from './progress';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -27,9 +28,10 @@ const USAGE = `Usage: npm run train -- [flags]
 Trains a GAN on a 2-D toy distribution in Node and reports modes covered, % high-quality
 samples (within 3σ), reverse KL and sliced Wasserstein distance.
 
-Default budgets, in iterations: the budgets of the README's tables. With the wasm backend and
-the default 3×64 MLPs an iteration takes ~40 ms on one core of our 2-core machines, so the
-default grid25 run takes about 3½ minutes and ring8 about 1½ minutes:
+Default budgets of the fast recipe, in iterations (the budgets of the README's experiments
+table). With the wasm backend and the default 3×64 MLPs an iteration takes ~25–40 ms on one
+core of our 2-core machines. grid25 defaults to --recipe precision: ${PRECISION_STEPS} iterations,
+about 15 minutes (the run behind the README's science bar); --recipe fast: about 3 minutes.
 ${Object.entries(DEFAULT_STEPS)
   .map(([name, steps]) => `  ${name.padEnd(9)}${steps}`)
   .join('\n')}`;
