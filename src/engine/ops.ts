@@ -70,3 +70,79 @@ export const dense = customGrad(
     };
   },
 ) as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/**
+ * 2-D convolution, stride 1, 'same' padding, odd square kernel, NHWC, filter [k, k, in, out].
+ *
+ * Why custom: the wasm backend has no Conv2DBackpropFilter kernel, so stock tf.conv2d cannot be
+ * trained in Node, and even R1's *second* backward pass on cpu/GPU needs it. Here both gradients
+ * are themselves forward convolutions (this same op), so every order of differentiation uses only
+ * the Conv2D forward kernel, which every backend has:
+ *   dx = conv(dy, W') with W'[i,j,o,c] = W[k−1−i, k−1−j, c, o] (spatially flipped, in/out swapped);
+ *   dW[i,j,c,o] = Σₙₕᵥ pad(x)[n,h+i,w+j,c]·dy[n,h,w,o], which is a 'valid' convolution of
+ *     pad(x) laid out as [c, H+k−1, W+k−1, n] with dy laid out as a [H, W, n, o] filter.
+ * GPU backends keep tfjs's own gradient kernels for the first order when they have them, but the
+ * same formulas are used everywhere so that one finite-difference test covers all backends.
+ */
+export const conv2d = customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+    gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => conv2dGrads(dy, sx, sw),
+  };
+}) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
+
+function conv2dGrads(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] {
+  const k = w.shape[0];
+  const p = (k - 1) / 2;
+  const flipped = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  const dx = conv2d(dy as tf.Tensor4D, flipped);
+  const padded =
+    p > 0
+      ? tf.pad(x, [
+          [0, 0],
+          [p, p],
+          [p, p],
+          [0, 0],
+        ])
+      : x;
+  const dw = tf.transpose(
+    validConv2d(
+      tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D,
+      tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D,
+    ),
+    [1, 2, 0, 3],
+  );
+  return [dx, dw];
+}
+
+/**
+ * 'valid' convolution used for filter gradients; its own gradients are again forward
+ * convolutions (a 'valid' conv's input gradient is a 'full' conv of dy with the flipped filter,
+ * and its filter gradient is a 'valid' conv of the input with dy).
+ */
+const validConv2d = customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid'),
+    gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => {
+      const [kh, kw] = sw.shape;
+      const flipped = tf.transpose(tf.reverse(sw, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+      const full = tf.pad(dy, [
+        [0, 0],
+        [kh - 1, kh - 1],
+        [kw - 1, kw - 1],
+        [0, 0],
+      ]) as tf.Tensor4D;
+      const dx = validConv2d(full, flipped);
+      const dw = tf.transpose(
+        validConv2d(
+          tf.transpose(sx, [3, 1, 2, 0]) as tf.Tensor4D,
+          tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D,
+        ),
+        [1, 2, 0, 3],
+      );
+      return [dx, dw];
+    },
+  };
+}) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
