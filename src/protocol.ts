@@ -52,6 +52,11 @@ export interface StreamOptions {
   heatmapEvery: number;
   /** Heatmap cells per side. */
   heatmapResolution: number;
+  /**
+   * Lines per side of the generator-manifold mesh sent with the samples: G applied to a square
+   * grid on a fixed 2-D plane of latent space (0: off).
+   */
+  manifoldResolution: number;
   /** Evaluation (modes, %HQ, reverse KL, sliced Wasserstein) every this many iterations. */
   evalEvery: number;
   evalSamples: number;
@@ -67,6 +72,7 @@ export const DEFAULT_STREAM: StreamOptions = {
   transport: false,
   heatmapEvery: 0,
   heatmapResolution: 48,
+  manifoldResolution: 0,
   evalEvery: 500,
   evalSamples: 2000,
   snapshotEvery: 200,
@@ -243,6 +249,11 @@ export interface SamplesEvent extends EventBase {
   points: Float32Array;
   /** −∇ₓ of G's per-sample loss at each point, interleaved (when the stream asks for it). */
   transport: Float32Array | null;
+  /**
+   * G on the latent-plane grid (manifoldResolution² points, row-major, interleaved x, y) when the
+   * stream asks for it.
+   */
+  manifold: Float32Array | null;
 }
 
 export interface HeatmapEvent extends EventBase {
@@ -383,7 +394,8 @@ const EVENT_CHECKS: { [T in WorkerEventType]: (e: Fields) => boolean } = {
   samples: (e) =>
     hasRun(e) &&
     e.points instanceof Float32Array &&
-    (e.transport === null || e.transport instanceof Float32Array),
+    (e.transport === null || e.transport instanceof Float32Array) &&
+    (e.manifold === null || e.manifold instanceof Float32Array),
   heatmap: (e) => hasRun(e) && isNumber(e.resolution) && e.logits instanceof Float32Array,
   eval: (e) => hasRun(e) && isRecord(e.evaluation),
   phase: (e) => hasRun(e) && ['paused', 'compiling', 'training'].includes(e.phase as string),

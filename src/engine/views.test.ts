@@ -12,6 +12,9 @@ import {
   generatedPoints,
   gridPoints,
   makeViewBatch,
+  MANIFOLD_SPAN,
+  manifoldLatents,
+  manifoldPoints,
   transportVectors,
 } from './views';
 
@@ -93,6 +96,35 @@ describe('views', () => {
     );
     expect(points).toHaveLength(40);
     expect(points).toEqual(direct);
+  });
+
+  it('manifold latents: a seeded square grid on a plane through 0 spanned by orthonormal u, v', async () => {
+    const dim = 5;
+    const n = 4;
+    const z = manifoldLatents(3, dim, n);
+    expect(z).toHaveLength(n * n * dim);
+    expect(manifoldLatents(3, dim, n)).toEqual(z);
+    expect(manifoldLatents(4, dim, n)).not.toEqual(z);
+    const at = (row: number, col: number) =>
+      Array.from(z.slice((row * n + col) * dim, (row * n + col + 1) * dim));
+    const sub = (a: number[], b: number[]) => a.map((x, i) => x - b[i]);
+    const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
+    // Along a row only a changes (u direction), down a column only b (−v direction).
+    const step = (2 * MANIFOLD_SPAN) / (n - 1);
+    const u = sub(at(0, 1), at(0, 0)).map((x) => x / step);
+    const v = sub(at(0, 0), at(1, 0)).map((x) => x / step);
+    expect(dot(u, u)).toBeCloseTo(1, 5);
+    expect(dot(v, v)).toBeCloseTo(1, 5);
+    expect(dot(u, v)).toBeCloseTo(0, 5);
+    // Corners at (±span, ±span): the grid is centred on the origin of latent space.
+    const centre = sub(
+      at(0, 0),
+      at(n - 1, n - 1).map((x) => -x),
+    );
+    centre.forEach((x) => expect(x).toBeCloseTo(0, 5));
+    expect(Math.sqrt(dot(at(0, 0), at(0, 0)))).toBeCloseTo(MANIFOLD_SPAN * Math.SQRT2, 4);
+    const points = await values(manifoldPoints(trainer, manifoldLatents(3, SMALL.latentDim, n)));
+    expect(points).toHaveLength(n * n * 2);
   });
 
   /** ∇ₓD and D at the points, from tfjs. */

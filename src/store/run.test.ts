@@ -46,7 +46,14 @@ describe('run reducer', () => {
     s = apply(s, { type: 'metrics', runId: 'main', rows: [], iteration: 42, stepsPerSecond: 12 });
     expect(s).toMatchObject({ iteration: 42, stepsPerSecond: 12 });
     const points = new Float32Array([1, 2]);
-    s = apply(s, { type: 'samples', runId: 'main', iteration: 40, points, transport: null });
+    s = apply(s, {
+      type: 'samples',
+      runId: 'main',
+      iteration: 40,
+      points,
+      transport: null,
+      manifold: null,
+    });
     expect(s.frame).toMatchObject({ fake: points, iteration: 40, bounds });
   });
 

@@ -37,6 +37,8 @@ export interface RunFrame {
   real: Float32Array | null;
   fake: Float32Array | null;
   transport: Float32Array | null;
+  /** G on the latent-plane grid (see StreamOptions.manifoldResolution), or null. */
+  manifold: Float32Array | null;
   heatmap: HeatmapView | null;
   /** Iteration of the fake points. */
   iteration: number;
@@ -79,7 +81,15 @@ export function initialRunState(): RunState {
     evaluation: null,
     metrics: emptyHistory(),
     evals: emptyHistory(),
-    frame: { bounds: null, real: null, fake: null, transport: null, heatmap: null, iteration: 0 },
+    frame: {
+      bounds: null,
+      real: null,
+      fake: null,
+      transport: null,
+      manifold: null,
+      heatmap: null,
+      iteration: 0,
+    },
     notice: null,
   };
 }
@@ -150,6 +160,7 @@ export function applyRunEvent(state: RunState, event: WorkerEvent): Partial<RunS
           real: event.realSamples,
           fake: null,
           transport: null,
+          manifold: null,
           heatmap: null,
         },
       };
@@ -170,6 +181,7 @@ export function applyRunEvent(state: RunState, event: WorkerEvent): Partial<RunS
           ...state.frame,
           fake: event.points,
           transport: event.transport,
+          manifold: event.manifold,
           iteration: event.iteration,
         },
       };

@@ -16,6 +16,9 @@ const ROW_FLUSH_MS = 100;
 /** Rapid edits (typing "128" is three edits) are sent together; a step or play sends at once. */
 const CONFIGURE_DEBOUNCE_MS = 400;
 
+/** Lines per side of the generator-manifold mesh: dense enough to show folds, light to draw. */
+const MANIFOLD_LINES = 21;
+
 /** Streamed views: frequent enough to look live, rare enough not to slow training down. */
 export function streamFor(view: SettingsState['view']): Partial<StreamOptions> {
   return {
@@ -24,6 +27,7 @@ export function streamFor(view: SettingsState['view']): Partial<StreamOptions> {
     transport: view.arrows,
     heatmapEvery: view.heatmap ? 20 : 0,
     heatmapResolution: 48,
+    manifoldResolution: view.manifold ? MANIFOLD_LINES : 0,
     evalEvery: 100,
     evalSamples: 1000,
   };
@@ -57,7 +61,8 @@ export class TrainingSession {
         if (state.config !== previous.config) this.scheduleConfigure();
         if (
           state.view.arrows !== previous.view.arrows ||
-          state.view.heatmap !== previous.view.heatmap
+          state.view.heatmap !== previous.view.heatmap ||
+          state.view.manifold !== previous.view.manifold
         ) {
           this.guard(client.setStream(runId, streamFor(state.view)));
         }

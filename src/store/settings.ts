@@ -24,6 +24,8 @@ export interface PenaltySettings {
 export interface ViewOptions {
   heatmap: boolean;
   arrows: boolean;
+  /** The generator-manifold mesh (G on a grid of a latent plane). */
+  manifold: boolean;
   real: boolean;
   modes: boolean;
   logScale: boolean;
@@ -100,7 +102,14 @@ export function initialSettings(): SettingsState {
     config: presetConfig(),
     penalties: { r1: false, r2: false, linked: true, r1Gamma: gamma, r2Gamma: gamma },
     drawing: CUSTOM_PRESETS.heart.points(),
-    view: { heatmap: true, arrows: true, real: true, modes: true, logScale: false },
+    view: {
+      heatmap: true,
+      arrows: true,
+      manifold: false,
+      real: true,
+      modes: true,
+      logScale: false,
+    },
     stepPart: 'both',
     stepCount: 10,
     speed: 'full',

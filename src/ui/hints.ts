@@ -44,6 +44,8 @@ export const HINTS = {
     'D’s opinion of every point of the plane: blue where D says “real”, orange where it says “fake”.',
   arrows:
     'Transport vectors: −∇ₓ of G’s loss at each fake point, the direction G is being told to move it.',
+  manifold:
+    'The generator’s manifold: G applied to a square grid on a 2-D plane through the centre of its latent space, drawn as a mesh. It shows where G stretches, folds or squeezes latent space; a collapsed G squeezes large regions of the grid onto one spot. (The latent space has more than 2 dimensions, so this is one slice of it.)',
   modes: 'Centres of the mixture; a marker lights up when enough generated samples land on it.',
   logScale: 'Logarithmic y axes for the positive series (R1, R2, gradients, distances).',
 } as const;

@@ -38,6 +38,7 @@ const streamSchema: z.ZodType<Partial<StreamOptions>> = z
     transport: z.boolean(),
     heatmapEvery: every,
     heatmapResolution: z.number().int().min(2).max(256),
+    manifoldResolution: z.union([z.literal(0), z.number().int().min(2).max(64)]),
     evalEvery: every,
     evalSamples: z.number().int().min(10).max(50_000),
     snapshotEvery: every,
@@ -125,7 +126,9 @@ export function parseCommand(x: unknown): ParsedCommand {
   const problems = result.error.issues
     .slice(0, 3)
     .map(
-      (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(message)'}: ${issue.message}`,
+      // Truncated: an unknown key is echoed in zod's message, and it may be megabytes long.
+      (issue) =>
+        `${clip(issue.path.length > 0 ? issue.path.join('.') : '(message)')}: ${clip(issue.message)}`,
     )
     .join('; ');
   return {
@@ -133,6 +136,10 @@ export function parseCommand(x: unknown): ParsedCommand {
     message: `invalid "${type}" command: ${problems}`,
     requestId: typeof rawId === 'number' && Number.isInteger(rawId) ? rawId : undefined,
   };
+}
+
+function clip(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
 export function isWorkerCommand(x: unknown): x is WorkerCommand {

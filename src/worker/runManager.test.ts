@@ -198,6 +198,21 @@ describe('RunManager: training', () => {
     expect(h.iteration('a')).toBe(12);
   });
 
+  it('sends the generator-manifold mesh with the samples when the stream asks for it', async () => {
+    const h = await start();
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    expect(h.last('samples', 'a')?.manifold).toBeNull();
+    await h.request({ type: 'set-stream', runId: 'a', stream: { manifoldResolution: 5 } });
+    const samples = (await h.request({ type: 'sample', runId: 'a' })).find(
+      (e) => e.type === 'samples',
+    );
+    expect(samples?.type === 'samples' && samples.manifold).toHaveLength(2 * 5 * 5);
+    expect(samples?.type === 'samples' && samples.points).toHaveLength(128);
+    await expect(
+      h.request({ type: 'set-stream', runId: 'a', stream: { manifoldResolution: 1 } }),
+    ).rejects.toThrow(/manifoldResolution/);
+  });
+
   it('plays: compiling → training, metrics, samples, transport, heatmap, evals; pause stops', async () => {
     const h = await start();
     await h.request({

@@ -25,6 +25,8 @@ import {
   generatedPoints,
   makeViewBatch,
   transportVectors,
+  manifoldLatents,
+  manifoldPoints,
   type ViewBatch,
   type ViewBounds,
 } from '../engine/views';
@@ -113,6 +115,8 @@ interface Run {
   /** Null only while a lost device is being replaced. */
   trainer: ToyGanTrainer | null;
   view: ViewBatch;
+  /** Latent grid of the generator-manifold view, for the key seed/latentDim/resolution. */
+  manifold?: { key: string; latents: Float32Array };
   bounds: ViewBounds;
   playing: boolean;
   phase: RunPhase;
@@ -744,6 +748,7 @@ export class RunManager {
     const resolution = what.heatmap?.resolution ?? run.stream.heatmapResolution;
     const bounds = what.heatmap?.bounds ?? run.bounds;
     const iteration = trainer.iteration;
+    const manifold = what.samples ? this.manifoldGrid(run) : null;
     const packed = tf.tidy(() => {
       const parts: tf.Tensor[] = [];
       if (what.samples) {
@@ -753,6 +758,7 @@ export class RunManager {
           const real = tf.tensor2d(run.view.real, [n, 2]);
           parts.push(tf.reshape(transportVectors(trainer, fake, real), [-1]));
         }
+        if (manifold) parts.push(tf.reshape(manifoldPoints(trainer, manifold), [-1]));
       }
       if (what.heatmap) parts.push(discriminatorGrid(trainer, bounds, resolution));
       return parts.length === 1 ? parts[0] : tf.concat(parts);
@@ -769,9 +775,18 @@ export class RunManager {
     if (what.samples) {
       const points = take(2 * n);
       const vectors = transport ? take(2 * n) : null;
+      const mesh = manifold ? take((2 * manifold.length) / trainer.config.latentDim) : null;
       this.post(
-        { type: 'samples', requestId, runId: run.id, iteration, points, transport: vectors },
-        vectors ? [points.buffer, vectors.buffer] : [points.buffer],
+        {
+          type: 'samples',
+          requestId,
+          runId: run.id,
+          iteration,
+          points,
+          transport: vectors,
+          manifold: mesh,
+        },
+        [points, vectors, mesh].filter((a) => a !== null).map((a) => a.buffer),
       );
     }
     if (what.heatmap) {
@@ -781,6 +796,21 @@ export class RunManager {
         [logits.buffer],
       );
     }
+  }
+
+  /**
+   * The latent grid of the manifold view, or null when the stream does not ask for it; cached on
+   * the run because it depends only on the seed, the latent size and the resolution.
+   */
+  private manifoldGrid(run: Run): Float32Array | null {
+    const resolution = run.stream.manifoldResolution;
+    if (resolution === 0) return null;
+    const { seed, latentDim } = this.trainerOf(run).config;
+    const key = `${seed}/${latentDim}/${resolution}`;
+    if (run.manifold?.key !== key) {
+      run.manifold = { key, latents: manifoldLatents(seed, latentDim, resolution) };
+    }
+    return run.manifold.latents;
   }
 
   private async sendEval(run: Run): Promise<void> {

@@ -86,6 +86,7 @@ export function PlaneView() {
           real: flatten(draft),
           fake: null,
           transport: null,
+          manifold: null,
           modes: null,
         };
       } else if (run.frame.bounds) {
@@ -95,6 +96,7 @@ export function PlaneView() {
           real: run.frame.real,
           fake: run.frame.fake,
           transport: run.frame.transport,
+          manifold: run.frame.manifold,
           modes: mixture && {
             centers: mixture.centers,
             sigma: mixture.sigma,
@@ -106,7 +108,7 @@ export function PlaneView() {
       }
       if (!scene) return;
       const options = isEditing
-        ? { heatmap: false, arrows: false, real: true, modes: false }
+        ? { heatmap: false, arrows: false, manifold: false, real: true, modes: false }
         : settings.view;
       if (window.location.hash !== '#nocanvas') drawPlane(canvas, scene, options, palette);
       canvas.dataset.frame = String(++frames);
@@ -233,6 +235,12 @@ export function PlaneView() {
           hint={HINTS.arrows}
           checked={view.arrows}
           onChange={(on) => setView({ arrows: on })}
+        />
+        <LayerToggle
+          label="G manifold"
+          hint={HINTS.manifold}
+          checked={view.manifold}
+          onChange={(on) => setView({ manifold: on })}
         />
         <LayerToggle
           label="Real data"

@@ -16,6 +16,7 @@ export interface PlanePalette {
   realPoint: string;
   fakePoint: string;
   arrow: string;
+  manifold: string;
   grid: string;
   modeIdle: string;
   modeCovered: string;
@@ -28,6 +29,7 @@ export const LIGHT_PALETTE: PlanePalette = {
   realPoint: 'rgba(70, 70, 70, 0.5)',
   fakePoint: 'rgba(214, 18, 120, 0.9)',
   arrow: 'rgba(150, 10, 90, 0.5)',
+  manifold: 'rgba(20, 90, 200, 0.45)',
   grid: 'rgba(0, 0, 0, 0.07)',
   modeIdle: 'rgba(60, 60, 60, 0.55)',
   modeCovered: 'rgb(0, 150, 90)',
@@ -40,6 +42,7 @@ export const DARK_PALETTE: PlanePalette = {
   realPoint: 'rgba(200, 200, 200, 0.5)',
   fakePoint: 'rgba(255, 70, 170, 0.95)',
   arrow: 'rgba(255, 150, 210, 0.55)',
+  manifold: 'rgba(120, 200, 255, 0.45)',
   grid: 'rgba(255, 255, 255, 0.07)',
   modeIdle: 'rgba(220, 220, 220, 0.55)',
   modeCovered: 'rgb(60, 220, 140)',
@@ -51,6 +54,8 @@ export interface PlaneScene {
   real: Float32Array | Float64Array | null;
   fake: Float32Array | null;
   transport: Float32Array | null;
+  /** G on a square latent grid (row-major, interleaved x, y), drawn as a mesh. */
+  manifold: Float32Array | null;
   modes: { centers: [number, number][]; sigma: number; counts: number[] | null } | null;
 }
 
@@ -113,6 +118,7 @@ export function planeTransform(bounds: ViewBounds, width: number, height: number
 export interface DrawOptions {
   heatmap: boolean;
   arrows: boolean;
+  manifold: boolean;
   real: boolean;
   modes: boolean;
 }
@@ -197,6 +203,8 @@ export function drawPlane(
     }
     ctx.fill();
   };
+  if (options.manifold && scene.manifold) drawMesh(ctx, scene.manifold, px, py, palette, dpr);
+
   const radius = Math.max(1.8 * dpr, width / 220);
   if (options.real && scene.real) dots(scene.real, palette.realPoint, radius);
 
@@ -234,6 +242,43 @@ export function drawPlane(
     ctx.stroke();
   }
   if (fake) dots(fake, palette.fakePoint, radius * 1.05);
+}
+
+/**
+ * The manifold mesh: each point joined to its right and lower neighbours on the latent grid, so
+ * the picture is the latent square as G deforms it.
+ */
+function drawMesh(
+  ctx: CanvasRenderingContext2D,
+  mesh: Float32Array,
+  px: (x: number) => number,
+  py: (y: number) => number,
+  palette: PlanePalette,
+  dpr: number,
+): void {
+  const n = Math.round(Math.sqrt(mesh.length / 2));
+  if (n < 2 || n * n * 2 !== mesh.length) return;
+  const at = (row: number, col: number): [number, number] => {
+    const i = 2 * (row * n + col);
+    return [px(mesh[i]), py(mesh[i + 1])];
+  };
+  ctx.strokeStyle = palette.manifold;
+  ctx.lineWidth = dpr;
+  ctx.beginPath();
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) {
+      const [x, y] = at(row, col);
+      if (col + 1 < n) {
+        ctx.moveTo(x, y);
+        ctx.lineTo(...at(row, col + 1));
+      }
+      if (row + 1 < n) {
+        ctx.moveTo(x, y);
+        ctx.lineTo(...at(row + 1, col));
+      }
+    }
+  }
+  ctx.stroke();
 }
 
 function drawGrid(
