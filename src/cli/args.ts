@@ -30,9 +30,10 @@ export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): Par
       value = name.slice(eq + 1);
       name = name.slice(0, eq);
     }
-    const spec = specs[name];
+    // Own keys only: `--constructor` or `--__proto__` must not find Object.prototype's members.
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (!spec) throw new UsageError(`Unknown flag --${name}. Run with --help to list the flags.`);
-    if (name in out) throw new UsageError(`Flag --${name} is given twice.`);
+    if (Object.hasOwn(out, name)) throw new UsageError(`Flag --${name} is given twice.`);
     if (spec.type === 'boolean') {
       if (value !== undefined && value !== 'true' && value !== 'false')
         throw new UsageError(`Flag --${name} takes no value (or =true / =false).`);

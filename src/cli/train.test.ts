@@ -27,7 +27,7 @@ describe('train CLI', () => {
     [['--dataset', 'mnist9'], /--dataset must be one of/],
     [['--loss', '<script>'], /--loss must be one of/],
     [['--batch', '-4'], /--batch/],
-    [['--width', '100000'], /--g-width/],
+    [['--width', '100000'], /--width/],
     [['--r1', '-0.5'], /--r1/],
     [['--beta2', '1'], /--beta2/],
     [['--dataset', 'custom'], /--points is needed/],
@@ -41,9 +41,48 @@ describe('train CLI', () => {
     expect(parse).toThrow(message);
   });
 
+  // Every numeric flag × hostile values: a UsageError that names the flag the user typed.
+  const numericFlags = Object.entries(TRAIN_FLAGS)
+    .filter(([, spec]) => spec.type === 'number' || spec.type === 'integer')
+    .map(([name]) => name);
+  const hostileValues = [
+    'NaN',
+    '1e309',
+    '-1e309',
+    'Infinity',
+    '-1',
+    '-0.5',
+    '',
+    ' ',
+    '1e999x',
+    '0/0',
+  ];
+  it.each(numericFlags.flatMap((flag) => hostileValues.map((value) => [flag, value])))(
+    'hostile value: --%s %j exits with a message naming the flag',
+    (flag, value) => {
+      for (const args of [[`--${flag}`, value], [`--${flag}=${value}`]]) {
+        const parse = () => settingsFromFlags(parseFlags(args, TRAIN_FLAGS));
+        expect(parse).toThrow(UsageError);
+        expect(parse).toThrow(`--${flag}`);
+      }
+    },
+  );
+
+  it.each(['--evil', '--__proto__', '--constructor', '--<script>', '---', '--', '--lr-', '--LR'])(
+    'unknown flag %s is named',
+    (flag) => {
+      const parse = () => settingsFromFlags(parseFlags([flag, '1'], TRAIN_FLAGS));
+      expect(parse).toThrow(UsageError);
+      expect(parse).toThrow(/Unknown flag|Unexpected argument/);
+    },
+  );
+
   it.each([
     [['--bogus', '1'], /train: Unknown flag --bogus/],
     [['--lr', 'NaN'], /train: Flag --lr needs a finite number/],
+    [['--batch', '1e309'], /train: Flag --batch needs a finite number/],
+    [['--gamma', '-1'], /train: Bad value for --gamma:/],
+    [['--width=-3'], /train: Bad value for --width:/],
   ])('the CLI exits with code 2 on %j', (args, message) => {
     const r = train(...args);
     expect(r.code).toBe(2);

@@ -142,31 +142,51 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   },
 };
 
-/** Config field → the flag that sets it, to name the flag in validation errors. */
-const FLAG_FOR_FIELD: Record<string, string> = {
-  seed: 'seed',
-  dataset: 'dataset',
-  customPoints: 'points',
-  latentDim: 'latent',
-  gWidth: 'g-width',
-  gDepth: 'g-depth',
-  dWidth: 'd-width',
-  dDepth: 'd-depth',
-  loss: 'loss',
-  r1Gamma: 'r1',
-  r2Gamma: 'r2',
-  lazyInterval: 'lazy',
-  gpWeight: 'gp-weight',
-  batchSize: 'batch',
-  dSteps: 'd-steps',
-  gOptimizer: 'g-lr',
-  dOptimizer: 'd-lr',
-  burnInSteps: 'burn-in',
-  gammaBurnInFactor: 'gamma-burn-in-factor',
-  beta2BurnIn: 'beta2-burn-in',
-  lrEndFactor: 'lr-end-factor',
-  emaHalfLife: 'ema',
+/**
+ * Config field → the flags that set it, most specific first: an error names the one the user
+ * gave (`--gamma -1` is reported as --gamma, not --r1).
+ */
+const FLAGS_FOR_FIELD: Record<string, string[]> = {
+  seed: ['seed'],
+  dataset: ['dataset'],
+  customPoints: ['points'],
+  latentDim: ['latent'],
+  gWidth: ['g-width', 'width'],
+  gDepth: ['g-depth', 'depth'],
+  dWidth: ['d-width', 'width'],
+  dDepth: ['d-depth', 'depth'],
+  loss: ['loss'],
+  r1Gamma: ['r1', 'gamma'],
+  r2Gamma: ['r2', 'gamma'],
+  lazyInterval: ['lazy'],
+  gpWeight: ['gp-weight'],
+  batchSize: ['batch'],
+  dSteps: ['d-steps'],
+  burnInSteps: ['burn-in', 'steps'],
+  gammaBurnInFactor: ['gamma-burn-in-factor'],
+  beta2BurnIn: ['beta2-burn-in'],
+  lrEndFactor: ['lr-end-factor'],
+  emaHalfLife: ['ema'],
 };
+
+/** The flag to name for a schema issue at `path`. */
+function flagFor(path: readonly PropertyKey[], given: ParsedFlags): string {
+  const field = String(path[0] ?? '');
+  const sub = path[1];
+  let candidates = FLAGS_FOR_FIELD[field] ?? [field];
+  if (field === 'gOptimizer' || field === 'dOptimizer') {
+    const which = field[0];
+    candidates =
+      sub === 'lr'
+        ? [`${which}-lr`, 'lr']
+        : sub === 'kind'
+          ? ['optimizer']
+          : typeof sub === 'string'
+            ? [sub]
+            : [`${which}-lr`, 'lr'];
+  }
+  return candidates.find((flag) => flag in given) ?? candidates[0];
+}
 
 export interface RunSettings {
   config: GanConfig;
@@ -233,12 +253,7 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
     const issue = error.issues[0];
-    const field = String(issue.path[0] ?? '');
-    const sub = issue.path[1];
-    let flag = FLAG_FOR_FIELD[field] ?? field;
-    if ((field === 'gOptimizer' || field === 'dOptimizer') && typeof sub === 'string')
-      flag = sub === 'lr' ? FLAG_FOR_FIELD[field] : sub;
-    throw new UsageError(`Bad value for --${flag}: ${issue.message}.`);
+    throw new UsageError(`Bad value for --${flagFor(issue.path, flags)}: ${issue.message}.`);
   }
   const settings = {
     config,

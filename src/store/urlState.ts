@@ -3,10 +3,9 @@
  * opening preset, as JSON (`#{"loss":"rpgan","r1Gamma":0.1}`), validated like any other input.
  * A drawing (up to 5000 points) is not put in the URL.
  */
-import { ganConfigSchema, type GanConfig } from '../engine/config';
+import type { GanConfig } from '../engine/config';
+import { configFromText, describeProblems } from './configInput';
 import { presetConfig } from './settings';
-
-type Patch = Partial<Record<keyof GanConfig, unknown>>;
 
 /** The hash for a config ('' for the preset itself). */
 export function configToHash(config: GanConfig): string {
@@ -21,29 +20,31 @@ export function configToHash(config: GanConfig): string {
 
 export type HashResult = { config: GanConfig | null; error: string | null };
 
-/** Settings from a hash: null when there are none; an error (and null) when they are invalid. */
+/** Longest hash read (a link with every setting changed is ~700 characters). */
+export const MAX_HASH_LENGTH = 20_000;
+
+/**
+ * Settings from a hash: null when there are none. Whatever the hash holds, this never throws:
+ * unreadable or oversized hashes give null and a message; readable ones give the preset with
+ * every valid setting applied, and a message naming each ignored one.
+ */
 export function configFromHash(hash: string): HashResult {
   const raw = hash.replace(/^#/, '');
   if (raw === '') return { config: null, error: null };
-  let patch: unknown;
-  try {
-    patch = JSON.parse(decodeURIComponent(raw));
-  } catch {
-    return { config: null, error: 'The settings in the link are not readable; using the preset.' };
-  }
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    return { config: null, error: 'The settings in the link are not readable; using the preset.' };
-  }
-  const candidate = { ...presetConfig(), ...(patch as Patch) };
-  if (candidate.dataset === 'custom') candidate.dataset = 'ring8'; // the drawing is not in links
-  const parsed = ganConfigSchema.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.join('.') || 'settings';
+  const unreadable = 'The settings in the link are not readable; using the preset.';
+  if (raw.length > MAX_HASH_LENGTH) {
     return {
       config: null,
-      error: `The link's settings are invalid (${where}: ${issue?.message}); using the preset.`,
+      error: `The settings in the link are too long (${raw.length} characters); using the preset.`,
     };
   }
-  return { config: parsed.data as GanConfig, error: null };
+  let text: string;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    return { config: null, error: unreadable };
+  }
+  const { config, problems } = configFromText(text, presetConfig());
+  if (problems.some((p) => p.startsWith('settings:'))) return { config: null, error: unreadable };
+  return { config, error: describeProblems(problems, 'the link') };
 }

@@ -1,0 +1,157 @@
+/**
+ * Settings that come from outside the app — a shared link's hash, an imported settings file —
+ * turned into a valid GanConfig, whatever they contain. Each known setting is checked on its
+ * own against ganConfigSchema, so one bad value costs only that value: the others are applied,
+ * and every ignored entry is named in a short message. The input is never trusted: unknown keys
+ * (including `__proto__` and `constructor`) are only ever read with Object.hasOwn and named, never
+ * assigned; messages never echo more than a few dozen characters of it.
+ */
+import { ganConfigSchema, type GanConfig } from '../engine/config';
+
+/** Longest settings text accepted (a full config is ~600 characters; a drawing ~100 kB). */
+export const MAX_SETTINGS_TEXT = 1_000_000;
+/** Problems listed in one message (the rest are counted). */
+const MAX_LISTED = 4;
+
+export interface ConfigInput {
+  /** A valid config: the base with every acceptable entry of the input applied. */
+  config: GanConfig;
+  /** One line per ignored entry, naming it (empty when everything was applied). */
+  problems: string[];
+}
+
+export interface ConfigInputOptions {
+  /** Whether `customPoints` (a drawing) may come with the input; links leave drawings out. */
+  allowCustomPoints?: boolean;
+}
+
+const FIELD_SCHEMAS = ganConfigSchema.shape;
+type FieldName = keyof typeof FIELD_SCHEMAS;
+const FIELD_NAMES = Object.keys(FIELD_SCHEMAS) as FieldName[];
+
+/** An object literal (or JSON object): not an array, a Date, a class instance, a function. */
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  try {
+    const proto: unknown = Object.getPrototypeOf(x);
+    return proto === Object.prototype || proto === null;
+  } catch {
+    return false;
+  }
+}
+
+/** A key or value quoted for a message: printable characters only, at most 40 of them. */
+export function quoteForMessage(text: string): string {
+  const printable = text.replace(/[^\x20-\x7e\u00a0-\uffff]|[\ud800-\udfff]/g, '?');
+  const short = printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
+  return JSON.stringify(short);
+}
+
+/** The first zod issue as "reason" (without echoing the value). */
+function reason(error: { issues: { message: string }[] }): string {
+  const message = error.issues[0]?.message ?? 'invalid value';
+  return message.length > 120 ? `${message.slice(0, 120)}…` : message;
+}
+
+/**
+ * Applies `input` (an object of settings, possibly partial; nested optimiser settings may be
+ * partial too) over `base`. Never throws.
+ */
+export function configFromPatch(
+  input: unknown,
+  base: GanConfig,
+  options: ConfigInputOptions = {},
+): ConfigInput {
+  if (!isPlainObject(input)) {
+    const got =
+      input === null
+        ? 'null'
+        : Array.isArray(input)
+          ? 'a list'
+          : typeof input === 'object'
+            ? 'another kind of object'
+            : typeof input;
+    return { config: base, problems: [`settings: expected an object of settings, got ${got}`] };
+  }
+  const problems: string[] = [];
+  const config: Record<string, unknown> = { ...base };
+  let keys: string[];
+  try {
+    keys = Object.keys(input);
+  } catch {
+    return { config: base, problems: ['settings: the object cannot be read'] };
+  }
+  for (const key of keys) {
+    if (!(FIELD_NAMES as string[]).includes(key)) {
+      problems.push(`${quoteForMessage(key)}: unknown setting`);
+      continue;
+    }
+    const field = key as FieldName;
+    if (field === 'customPoints' && !options.allowCustomPoints) {
+      problems.push('customPoints: drawings are not taken from links');
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = input[key];
+    } catch {
+      problems.push(`${field}: cannot be read`);
+      continue;
+    }
+    // Optimiser settings may name only what changes ({"lr": 0.01}).
+    if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
+      const merged: Record<string, unknown> = { ...base[field] };
+      const subKeys = ['kind', 'lr', 'beta1', 'beta2'];
+      for (const sub of Object.keys(value)) {
+        if (subKeys.includes(sub)) merged[sub] = value[sub];
+        else problems.push(`${field}.${quoteForMessage(sub)}: unknown setting`);
+      }
+      value = merged;
+    }
+    const result = FIELD_SCHEMAS[field].safeParse(value);
+    if (result.success) config[field] = result.data;
+    else problems.push(`${field}: ${reason(result.error)}`);
+  }
+  if (config.dataset === 'custom' && config.customPoints === undefined) {
+    config.dataset = base.dataset === 'custom' ? 'ring8' : base.dataset;
+    problems.push('dataset: "custom" needs a drawing, which this input does not carry');
+  }
+  if (config.dataset !== 'custom') delete config.customPoints;
+  // The fields are independent, so this holds; checked anyway: a wrong config never leaves here.
+  const whole = ganConfigSchema.safeParse(config);
+  if (!whole.success) {
+    return { config: base, problems: [...problems, `settings: ${reason(whole.error)}`] };
+  }
+  return { config: whole.data as GanConfig, problems };
+}
+
+/** Parses settings text (JSON). Never throws. */
+export function configFromText(
+  text: string,
+  base: GanConfig,
+  options: ConfigInputOptions = {},
+): ConfigInput {
+  if (text.length > MAX_SETTINGS_TEXT) {
+    return {
+      config: base,
+      problems: [
+        `settings: the text is ${(text.length / 1e6).toFixed(1)} MB; the limit is ${MAX_SETTINGS_TEXT / 1e6} MB`,
+      ],
+    };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { config: base, problems: ['settings: not valid JSON'] };
+  }
+  return configFromPatch(data, base, options);
+}
+
+/** "Ignored from the link: a; b; c (and 3 more)." — or null when there is nothing to say. */
+export function describeProblems(problems: string[], source: string): string | null {
+  if (problems.length === 0) return null;
+  const listed = problems.slice(0, MAX_LISTED).join('; ');
+  const more = problems.length > MAX_LISTED ? ` (and ${problems.length - MAX_LISTED} more)` : '';
+  return `Ignored from ${source}: ${listed}${more}. The other settings were applied.`;
+}
