@@ -80,6 +80,8 @@ interface Result {
   iterations?: number;
   seconds?: number;
   kernelsPerStep?: number;
+  /** Kernels of the same iteration written naively with stock tfjs ops (engine/naive.ts). */
+  naiveKernelsPerStep?: number;
   readbacksPerStep?: number;
   compileMs?: number;
   longTasks?: number;
@@ -270,6 +272,8 @@ async function measure(
       };
     });
     const profile = await page.evaluate(() => window.ganDebug!.client.debugProfile('main'));
+    // The same iteration written naively with stock tfjs ops (engine/naive.ts), for comparison.
+    const naive = await page.evaluate(() => window.ganDebug!.client.debugProfile('main', true));
     const longTasks = await page.evaluate(
       ({ from, to }) => (window.__longTasks ?? []).filter((t) => t.start >= from && t.start < to),
       { from: start.at, to: end.playingUntil },
@@ -285,6 +289,7 @@ async function measure(
       iterations,
       seconds: wallSeconds,
       kernelsPerStep: profile.kernels,
+      naiveKernelsPerStep: naive.kernels,
       readbacksPerStep: (end.readbacks - start.readbacks) / playedIterations,
       compileMs: start.compileMs,
       longTasks: longTasks.length,
@@ -310,7 +315,7 @@ function markdownTable(results: Result[], chromium: string, seconds: number): st
   const lines = [
     `Chromium ${chromium}, headless, ${cpus().length} CPU cores, ${seconds} s per backend.`,
     '',
-    '| workload | backend | steps/s | kernels/step | readbacks/step | compile (ms) | long tasks (>50 ms) | long-task ms | status |',
+    '| workload | backend | steps/s | kernels/step (naive) | readbacks/step | compile (ms) | long tasks (>50 ms) | long-task ms | status |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
@@ -324,7 +329,9 @@ function markdownTable(results: Result[], chromium: string, seconds: number): st
             : `failed: ${r.note ?? ''}`;
     lines.push(
       `| ${r.workload}: ${name(r.workload)} | ${r.requested} | ${f(r.stepsPerSecond, 2)} | ${
-        r.kernelsPerStep ?? ''
+        r.kernelsPerStep === undefined
+          ? ''
+          : `${r.kernelsPerStep}${r.naiveKernelsPerStep ? ` (${r.naiveKernelsPerStep})` : ''}`
       } | ${f(r.readbacksPerStep, 3)} | ${f(r.compileMs, 0)} | ${r.longTasks ?? ''} | ${f(
         r.longTaskMs,
         0,

@@ -148,6 +148,11 @@ export interface RequestHeatmapCommand extends CommandBase {
 export interface DebugProfileCommand extends CommandBase {
   type: 'debug-profile';
   runId: string;
+  /**
+   * Profile the naive baseline (engine/naive.ts) on this run's config instead of the run's own
+   * iteration; the run's state is untouched.
+   */
+  naive?: boolean;
 }
 
 export type WorkerCommand =
@@ -338,6 +343,8 @@ export interface ProfileEvent extends EventBase {
   kernelCounts: Record<string, number>;
   /** Whether the profiled iteration recorded diagnostics (only when logEvery is 1). */
   logging: boolean;
+  /** The iteration profiled was the naive baseline's. */
+  naive: boolean;
   wallMs: number;
 }
 

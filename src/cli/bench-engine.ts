@@ -12,8 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { NODE_BACKENDS, useNodeBackend } from '../engine/backend';
 import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
 import { ToyGanTrainer } from '../engine/trainer';
-import { Rng } from '../engine/rng';
-import { makeToyDataset } from '../engine/datasets';
+import { naiveToyStep } from '../engine/naive';
 import { runCommand, type FlagSpec, type ParsedFlags } from './args';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -81,72 +80,6 @@ async function measure(step: () => void, steps: number): Promise<Measurement> {
   return { msPerStep, kernelsPerStep, matMulShare: total > 0 ? matMul / total : 0 };
 }
 
-/** The same iteration written the obvious way with stock tfjs ops (the baseline). */
-function naiveStep(config: GanConfig): { step: () => void; dispose: () => void } {
-  const rng = new Rng(config.seed);
-  const data = makeToyDataset(config.dataset);
-  const layer = (i: number, o: number) => ({
-    w: tf.variable(tf.tensor2d(rng.normals(i * o, Math.sqrt(2 / i)), [i, o])),
-    b: tf.variable(tf.zeros([o])),
-  });
-  const mlp = (inp: number, width: number, depth: number, out: number) => [
-    layer(inp, width),
-    ...Array.from({ length: depth - 1 }, () => layer(width, width)),
-    layer(width, out),
-  ];
-  const G = mlp(config.latentDim, config.gWidth, config.gDepth, 2);
-  const D = mlp(2, config.dWidth, config.dDepth, 1);
-  const apply = (net: typeof G, x: tf.Tensor) =>
-    net.reduce((h, { w, b }, i) => {
-      const y = tf.add(tf.matMul(h, w), b);
-      return i < net.length - 1 ? tf.add(tf.mul(y, 0.6), tf.mul(tf.abs(y), 0.4)) : y;
-    }, x);
-  const vars = (net: typeof G) => net.flatMap(({ w, b }) => [w, b]);
-  const gOpt = tf.train.adam(config.gOptimizer.lr, 0, 0.99);
-  const dOpt = tf.train.adam(config.dOptimizer.lr, 0, 0.99);
-  const B = config.batchSize;
-  const batch = () => tf.tensor2d(data.sample(rng, B), [B, 2]);
-  const latents = () => tf.tensor2d(rng.normals(B * config.latentDim), [B, config.latentDim]);
-  const gradSq = (x: tf.Tensor) =>
-    tf.mean(tf.sum(tf.square(tf.grad((xx: tf.Tensor) => tf.sum(apply(D, xx)))(x)), 1));
-  const penalised = config.r1Gamma > 0;
-  const step = () =>
-    tf.tidy(() => {
-      const real = batch();
-      const fake = apply(G, latents());
-      dOpt.minimize(
-        () => {
-          const r = apply(D, real);
-          const f = apply(D, fake);
-          let loss =
-            config.loss === 'rpgan'
-              ? tf.mean(tf.softplus(tf.sub(f, r)))
-              : tf.mean(tf.add(tf.softplus(tf.neg(r)), tf.softplus(f)));
-          if (penalised)
-            loss = tf.add(loss, tf.mul(tf.add(gradSq(real), gradSq(fake)), config.r1Gamma / 2));
-          return loss as tf.Scalar;
-        },
-        false,
-        vars(D),
-      );
-      const real2 = batch();
-      const z = latents();
-      gOpt.minimize(
-        () => {
-          const f = apply(D, apply(G, z));
-          return (
-            config.loss === 'rpgan'
-              ? tf.mean(tf.softplus(tf.sub(apply(D, real2), f)))
-              : tf.mean(tf.softplus(tf.neg(f)))
-          ) as tf.Scalar;
-        },
-        false,
-        vars(G),
-      );
-    });
-  return { step, dispose: () => tf.dispose([...vars(G), ...vars(D)]) };
-}
-
 async function main(flags: ParsedFlags): Promise<number> {
   const steps = (flags.steps as number | undefined) ?? 40;
   const backend = (flags.backend as 'wasm' | 'cpu' | undefined) ?? 'wasm';
@@ -162,7 +95,7 @@ async function main(flags: ParsedFlags): Promise<number> {
     trainer.dispose();
     let naive: Measurement | null = null;
     if (!flags['skip-naive']) {
-      const n = naiveStep(w.config);
+      const n = naiveToyStep(w.config);
       naive = await measure(n.step, Math.max(5, Math.round(steps / 4)));
       n.dispose();
     }

@@ -154,8 +154,9 @@ export class TrainingClient {
     return answer(await this.request({ type: 'debug-gradcheck' }), 'gradcheck');
   }
 
-  async debugProfile(runId: string): Promise<WorkerEventOf<'profile'>> {
-    return answer(await this.request({ type: 'debug-profile', runId }), 'profile');
+  /** Kernels of one iteration of the run, or of the naive baseline on its config. */
+  async debugProfile(runId: string, naive = false): Promise<WorkerEventOf<'profile'>> {
+    return answer(await this.request({ type: 'debug-profile', runId, naive }), 'profile');
   }
 
   terminate(): void {

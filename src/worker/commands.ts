@@ -103,7 +103,12 @@ const COMMAND_SCHEMAS = {
   'debug-lose-device': z.strictObject({ type: z.literal('debug-lose-device'), requestId }),
   'debug-stats': z.strictObject({ type: z.literal('debug-stats'), requestId }),
   'debug-gradcheck': z.strictObject({ type: z.literal('debug-gradcheck'), requestId }),
-  'debug-profile': runCommand('debug-profile'),
+  'debug-profile': z.strictObject({
+    type: z.literal('debug-profile'),
+    requestId,
+    runId,
+    naive: z.boolean().optional(),
+  }),
 } satisfies { [T in WorkerCommandType]: SchemaFor<T> };
 
 export type ParsedCommand =

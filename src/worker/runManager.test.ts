@@ -298,6 +298,15 @@ describe('RunManager: training', () => {
     expect(first.kernels).toBeGreaterThan(100);
     expect(second.kernels).toBe(first.kernels);
     expect(Object.values(first.kernelCounts).reduce((a, b) => a + b, 0)).toBe(first.kernels);
+
+    // The naive baseline on the same config: more kernels, and the run is untouched.
+    const naive = (await h.request({ type: 'debug-profile', runId: 'a', naive: true })).find(
+      (e): e is WorkerEventOf<'profile'> => e.type === 'profile',
+    )!;
+    expect(naive).toMatchObject({ backend: 'wasm', naive: true });
+    expect(naive.kernels).toBeGreaterThan(first.kernels);
+    expect(h.iteration('a')).toBe(12);
+    expect((await profile()).kernels).toBe(first.kernels);
   });
 
   it('configure: live settings apply in place; architecture changes rebuild', async () => {

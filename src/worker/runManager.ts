@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
 import { checkPenaltyGradients } from '../engine/gradientCheck';
 import { evaluate } from '../engine/evaluate';
+import { naiveToyStep } from '../engine/naive';
 import { restoreSnapshot, takeSnapshot, type TrainerSnapshot } from '../engine/snapshot';
 import { DivergenceError, needsRebuild, ToyGanTrainer, type LogRow } from '../engine/trainer';
 import {
@@ -134,6 +135,14 @@ interface Run {
   readbacks: number;
   /** Last point where the CPU waited for the device, and the device's time per iteration. */
   sync: { iteration: number; at: number; msPerStep: number | null } | null;
+}
+
+/** Kernel counts of a tf.profile; names of nested scopes (customGrad wrappers) are not kernels. */
+function profileSummary(profile: { kernels: { name: string }[] }) {
+  const kernels = profile.kernels.filter((k) => /^[A-Z_]/.test(k.name));
+  const kernelCounts: Record<string, number> = {};
+  for (const k of kernels) kernelCounts[k.name] = (kernelCounts[k.name] ?? 0) + 1;
+  return { kernels: kernels.length, kernelCounts, naive: false };
 }
 
 export class RunManager {
@@ -422,7 +431,9 @@ export class RunManager {
         return;
       }
       case 'debug-profile':
-        return this.profile(this.getRun(command.runId), requestId);
+        return command.naive
+          ? this.profileNaive(this.getRun(command.runId), requestId)
+          : this.profile(this.getRun(command.runId), requestId);
       case 'debug-gradcheck':
         this.post({
           type: 'gradcheck',
@@ -630,22 +641,43 @@ export class RunManager {
     });
     run.dirty = true;
     const wallMs = this.now() - start;
-    // Names of nested scopes (customGrad wrappers, lower case) are not kernels.
-    const kernels = profile.kernels.filter((k) => /^[A-Z_]/.test(k.name));
-    const kernelCounts: Record<string, number> = {};
-    for (const k of kernels) kernelCounts[k.name] = (kernelCounts[k.name] ?? 0) + 1;
     await this.settle(run);
     this.setPhase(run, 'paused');
     this.post({
+      ...profileSummary(profile),
       type: 'profile',
       requestId,
       runId: run.id,
       backend: this.backend,
-      kernels: kernels.length,
-      kernelCounts,
       logging,
       wallMs,
     });
+  }
+
+  /**
+   * Kernels of one iteration of the naive baseline on the run's config (after a warm-up
+   * iteration), so the browser bench can show what the engine saves on this backend.
+   */
+  private async profileNaive(run: Run, requestId: number | undefined): Promise<void> {
+    const naive = naiveToyStep(this.trainerOf(run).config);
+    try {
+      naive.step();
+      const start = this.now();
+      const profile = await tf.profile(() => naive.step());
+      const wallMs = this.now() - start;
+      this.post({
+        ...profileSummary(profile),
+        type: 'profile',
+        requestId,
+        runId: run.id,
+        backend: this.backend,
+        logging: false,
+        naive: true,
+        wallMs,
+      });
+    } finally {
+      naive.dispose();
+    }
   }
 
   // -------------------------------------------------------------------------------------------
