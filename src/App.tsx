@@ -1,10 +1,23 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 
-import { parseBackendParam, type BackendName, type GanConfig } from './protocol';
-import { createRunStore, initialRunState } from './store/run';
+import { TOY_DATASET_NAMES } from './engine/datasets';
+import { applyLesson } from './lessons/applyLesson';
+import { lessonById, lessonUnavailable, type Lesson } from './lessons/lessons';
+import { parseBackendParam, type BackendName } from './protocol';
+import { CompareController } from './store/compare';
+import { createDiracStore, diracDiff, diracPatch, type DiracStoreApi } from './store/dirac';
+import { createRunStore, initialRunState, type RunStoreApi } from './store/run';
 import { TrainingSession } from './store/session';
 import { createSettingsStore, initialSettings, type SettingsStoreApi } from './store/settings';
 import { configFromHash, configToHash } from './store/urlState';
+import {
+  createWorkspaceStore,
+  parseWorkspaceHash,
+  workspaceHash,
+  type WorkspaceStoreApi,
+  type WorkspaceTab,
+} from './store/workspace';
 import {
   SessionContext,
   StoresContext,
@@ -15,7 +28,11 @@ import {
 } from './ui/context';
 import { SettingsPanel } from './ui/controls/SettingsPanel';
 import { RunCounters, TransportBar } from './ui/controls/TransportBar';
+import { CompareView } from './ui/compare/CompareView';
+import { DiracView } from './ui/dirac/DiracView';
 import { HelpDialog } from './ui/HelpDialog';
+import { HiddenControlsContext } from './ui/hiddenControls';
+import { LessonCard, LessonPicker } from './ui/lessons/LessonPicker';
 import { shortcutFor } from './ui/shortcuts';
 import { PlaneView } from './ui/views/PlaneView';
 import { TrainingClient } from './worker/client';
@@ -32,47 +49,120 @@ type WorkerStatus = { kind: 'starting' } | { kind: 'ready' } | { kind: 'error'; 
  */
 declare global {
   interface Window {
-    ganDebug?: { client: TrainingClient; settings: SettingsStoreApi };
+    ganDebug?: { client: TrainingClient; settings: SettingsStoreApi; run: RunStoreApi };
   }
 }
 
-function createStores(): Stores & { linkError: string | null } {
+/** Datasets the app can select (lessons that need another one are shown as unavailable). */
+const SELECTABLE_DATASETS: readonly string[] = TOY_DATASET_NAMES;
+
+interface AppStores extends Stores {
+  workspace: WorkspaceStoreApi;
+  dirac: DiracStoreApi;
+  compare: CompareController;
+}
+
+/** Applies a link (hash) to the stores; returns what was ignored, as one notice (or null). */
+function applyHash(stores: AppStores, hash: string, initial: boolean): string | null {
+  const params = parseWorkspaceHash(hash);
+  const problems = [...params.problems];
+  const ws = stores.workspace.getState();
+  ws.setHidden(params.hidden);
+  if (params.lesson !== null && params.lesson !== ws.lesson) {
+    const lesson = lessonById(params.lesson);
+    const unavailable = lesson ? lessonUnavailable(lesson, SELECTABLE_DATASETS) : null;
+    if (!lesson) problems.push(`lesson: there is no lesson "${params.lesson}"`);
+    else if (unavailable) problems.push(`lesson "${lesson.title}": ${unavailable}`);
+    else problems.push(...applyLesson(lesson, stores));
+  } else if (params.lesson === null && !initial) ws.setLesson(null);
+  if (params.tab !== null) ws.setTab(params.tab);
+  else if (params.lesson === null) ws.setTab('playground');
+  if (params.dirac !== null) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(params.dirac);
+    } catch {
+      parsed = null;
+    }
+    const { patch, problems: diracProblems } = diracPatch(parsed);
+    problems.push(...diracProblems);
+    const problem = stores.dirac.getState().set(patch);
+    if (problem) problems.push(`dirac: ${problem}`);
+  }
+  const link = configFromHash(params.configHash);
+  if (link.config && configToHash(link.config) !== configToHash(stores.settings.getState().config))
+    stores.settings.getState().adoptConfig(link.config);
+  const notices = [link.error];
+  if (problems.length > 0)
+    notices.push(
+      `Some of the link was ignored (${problems.join('; ')}); those parts use their defaults.`,
+    );
+  return notices.filter(Boolean).join(' ') || null;
+}
+
+/** The hash for the current state (the original settings-only form when nothing else is set). */
+function currentHash(stores: AppStores): string {
+  const ws = stores.workspace.getState();
+  const dirac = diracDiff(stores.dirac.getState().settings);
+  return workspaceHash({
+    tab: ws.tab,
+    lesson: ws.lesson,
+    hidden: ws.hidden,
+    dirac: ws.tab === 'dirac' && Object.keys(dirac).length > 0 ? JSON.stringify(dirac) : null,
+    configHash: configToHash(stores.settings.getState().config),
+  });
+}
+
+function createStores(): AppStores & { linkError: string | null } {
   const { backend } = parseBackendParam(window.location.search);
   const settings = createSettingsStore({ ...initialSettings(), backend: backend ?? 'auto' });
-  const link = configFromHash(window.location.hash);
-  if (link.config) settings.getState().adoptConfig(link.config);
-  return { settings, run: createRunStore(), linkError: link.error };
+  const stores: AppStores = {
+    settings,
+    run: createRunStore(),
+    workspace: createWorkspaceStore(),
+    dirac: createDiracStore(),
+    compare: new CompareController(),
+  };
+  const linkError = applyHash(stores, window.location.hash, true);
+  return { ...stores, linkError };
 }
 
 export default function App() {
   const [stores] = useState(createStores);
   const [backendNotice] = useState(() => parseBackendParam(window.location.search).notice);
 
-  // The settings live in the URL hash (shareable links); editing the hash changes them.
+  // The settings, view, lesson and hidden controls live in the URL hash (shareable links).
+  const [hashNotice, setHashNotice] = useState<string | null>(null);
   useEffect(() => {
-    const write = (config: GanConfig) => {
+    let written = '';
+    const write = () => {
       const url = new URL(window.location.href);
-      url.hash = configToHash(config);
+      url.hash = currentHash(stores);
+      written = url.hash;
       if (url.href !== window.location.href) window.history.replaceState(null, '', url);
     };
-    write(stores.settings.getState().config);
-    const off = stores.settings.subscribe((s, prev) => {
-      if (s.config !== prev.config) write(s.config);
-    });
+    write();
+    const offs = [
+      stores.settings.subscribe((s, prev) => {
+        if (s.config !== prev.config) write();
+      }),
+      stores.workspace.subscribe(write),
+      stores.dirac.subscribe(write),
+    ];
     const onHash = () => {
-      const { config } = configFromHash(window.location.hash);
-      if (config && configToHash(config) !== configToHash(stores.settings.getState().config)) {
-        stores.settings.getState().adoptConfig(config);
-      }
+      if (window.location.hash === written) return;
+      setHashNotice(applyHash(stores, window.location.hash, false));
+      write();
     };
     window.addEventListener('hashchange', onHash);
     return () => {
-      off();
+      offs.forEach((off) => off());
       window.removeEventListener('hashchange', onHash);
     };
   }, [stores]);
 
-  const notice = [backendNotice, stores.linkError].filter(Boolean).join(' ') || undefined;
+  const notice =
+    [backendNotice, hashNotice ?? stores.linkError].filter(Boolean).join(' ') || undefined;
   return (
     <StoresContext.Provider value={stores}>
       <Playground stores={stores} backendNotice={notice} />
@@ -80,7 +170,7 @@ export default function App() {
   );
 }
 
-function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?: string }) {
+function Playground({ stores, backendNotice }: { stores: AppStores; backendNotice?: string }) {
   const requested = useSettings((s) => s.backend);
   const theme = useSettings((s) => s.theme);
   const presentation = useSettings((s) => s.presentation);
@@ -100,7 +190,7 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
 
     stores.run.setState(initialRunState());
     const client = TrainingClient.start();
-    window.ganDebug = { client, settings: stores.settings };
+    window.ganDebug = { client, settings: stores.settings, run: stores.run };
     let current: TrainingSession | null = null;
     let cancelled = false;
     const unsubscribe = client.subscribe((event) => {
@@ -112,6 +202,7 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
           setWorkerError(`The ${event.backend} device was lost (${event.message}); recovering…`);
           break;
         case 'backend-changed':
+        case 'worker-restarted': // the run's notice says what happened
           setWorkerError(null);
           break;
         case 'error':
@@ -128,6 +219,7 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
         current = new TrainingSession(client, stores.settings, stores.run);
         setSession(current);
         void current.start();
+        stores.compare.attach(client);
       },
       () => {}, // reported through the error event
     );
@@ -135,6 +227,7 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
       cancelled = true;
       unsubscribe();
       current?.dispose();
+      stores.compare.detach();
       setSession(null);
       setStatus({ kind: 'starting' });
       setWorkerError(null);
@@ -159,6 +252,19 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
     document.documentElement.classList.toggle('presentation', presentation);
   }, [presentation]);
 
+  // Only the runs on screen train: the worker shares its time between every playing run.
+  const tab = useStore(stores.workspace, (s) => s.tab);
+  const lessonId = useStore(stores.workspace, (s) => s.lesson);
+  const hidden = useStore(stores.workspace, (s) => s.hidden);
+  const lesson = lessonId === null ? undefined : lessonById(lessonId);
+  const [lessonsOpen, setLessonsOpen] = useState(false);
+  useEffect(() => {
+    if (tab !== 'compare') stores.compare.idle();
+    if (tab !== 'playground' && session?.playing) session.pause();
+    if (tab === 'compare' && stores.compare.store.getState().runs.length === 0)
+      duplicatePlayground(stores);
+  }, [tab, session, stores]);
+
   // Keyboard shortcuts (not while typing in a field).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -167,6 +273,15 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
       if (action === 'help') {
         e.preventDefault();
         setHelpOpen(true);
+        return;
+      }
+      const where = stores.workspace.getState().tab;
+      if (where === 'dirac') return;
+      if (where === 'compare') {
+        e.preventDefault();
+        if (action === 'toggle-play') stores.compare.togglePlayAll();
+        else if (action === 'step') stores.compare.stepAll(1);
+        else stores.compare.resetAll();
         return;
       }
       if (!session || !stores.run.getState().created) return;
@@ -188,12 +303,25 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
             <BackendBadge status={status} />
             <ThemeButton />
             <PresentationButton />
+            {!hidden.includes('lessons') && (
+              <button type="button" onClick={() => setLessonsOpen(true)}>
+                Lessons
+              </button>
+            )}
             <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
               Keyboard shortcuts
             </button>
           </div>
         </header>
-        <Explainer />
+        {tab === 'playground' && <Explainer />}
+        {!hidden.includes('tabs') && <WorkspaceTabs stores={stores} />}
+        {lesson && (
+          <LessonCard
+            lesson={lesson}
+            onRestart={() => applyLesson(lesson, stores)}
+            onClose={() => stores.workspace.getState().setLesson(null)}
+          />
+        )}
         {backendNotice !== undefined && (
           <p className="notice" role="alert">
             {backendNotice}
@@ -204,26 +332,89 @@ function Playground({ stores, backendNotice }: { stores: Stores; backendNotice?:
             Training worker error: {workerError}
           </p>
         )}
-        <main className="layout">
-          <SettingsPanel />
-          <div className="stage">
-            <TransportBar />
-            <RunNotice />
-            <PlaneView />
-          </div>
-          <div className="side">
-            <RunCounters />
-            <Guide />
-          </div>
-          <Suspense
-            fallback={<section className="charts" aria-label="Training curves (loading)" />}
-          >
-            <Charts />
-          </Suspense>
-        </main>
+        <HiddenControlsContext.Provider value={hidden}>
+          {tab === 'playground' && (
+            <main className="layout">
+              <SettingsPanel />
+              <div className="stage">
+                <TransportBar />
+                <RunNotice />
+                <PlaneView />
+              </div>
+              <div className="side">
+                <RunCounters />
+                <Guide />
+              </div>
+              <Suspense
+                fallback={<section className="charts" aria-label="Training curves (loading)" />}
+              >
+                <Charts />
+              </Suspense>
+            </main>
+          )}
+          {tab === 'compare' && (
+            <main>
+              <CompareView
+                controller={stores.compare}
+                hidden={hidden}
+                onCopyPlayground={() => duplicatePlayground(stores)}
+              />
+            </main>
+          )}
+          {tab === 'dirac' && (
+            <main>
+              <DiracView store={stores.dirac} hidden={hidden} />
+            </main>
+          )}
+        </HiddenControlsContext.Provider>
+        <LessonPicker
+          open={lessonsOpen}
+          onClose={() => setLessonsOpen(false)}
+          datasets={SELECTABLE_DATASETS}
+          onOpenLesson={(l) => {
+            setLessonsOpen(false);
+            openLesson(l, stores);
+          }}
+        />
         <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
       </div>
     </SessionContext.Provider>
+  );
+}
+
+/** The comparison's runs: the playground's settings twice, ready for "change one thing". */
+function duplicatePlayground(stores: AppStores): void {
+  const config = stores.settings.getState().config;
+  stores.compare.setRuns(config, [{ patch: {} }, { patch: {} }]);
+}
+
+function openLesson(lesson: Lesson, stores: AppStores): void {
+  applyLesson(lesson, stores);
+  window.scrollTo({ top: 0 });
+}
+
+const TAB_LABELS: Record<WorkspaceTab, string> = {
+  playground: 'Playground',
+  compare: 'Compare',
+  dirac: 'Dirac-GAN',
+};
+
+function WorkspaceTabs({ stores }: { stores: AppStores }) {
+  const tab = useStore(stores.workspace, (s) => s.tab);
+  return (
+    <nav className="workspace-tabs" role="tablist" aria-label="Views">
+      {(Object.keys(TAB_LABELS) as WorkspaceTab[]).map((t) => (
+        <button
+          key={t}
+          type="button"
+          role="tab"
+          aria-selected={tab === t}
+          onClick={() => stores.workspace.getState().setTab(t)}
+        >
+          {TAB_LABELS[t]}
+        </button>
+      ))}
+    </nav>
   );
 }
 

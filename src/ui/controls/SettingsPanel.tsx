@@ -4,6 +4,7 @@ import type { LossName } from '../../engine/lossNames';
 import { BACKEND_NAMES, type BackendName } from '../../protocol';
 import { useSettings, useSettingsApi } from '../context';
 import { HINTS } from '../hints';
+import { useHidden } from '../hiddenControls';
 import { CheckField, NumberField, SelectField } from './Field';
 
 export const DATASET_OPTIONS: {
@@ -31,10 +32,13 @@ export const LOSS_OPTIONS: { value: LossName; label: string }[] = [
 ];
 
 export function SettingsPanel() {
+  // A teacher can hide groups of controls through the URL (`hide=dataset,model`).
+  const hideData = useHidden('dataset');
+  const hideModel = useHidden('model');
   return (
     <aside className="settings" aria-label="Settings">
-      <DataSection />
-      <ModelSection />
+      {!hideData && <DataSection />}
+      {!hideModel && <ModelSection />}
       <TrainingSection />
     </aside>
   );
@@ -146,194 +150,211 @@ function TrainingSection() {
   const backend = useSettings((s) => s.backend);
   const api = useSettingsApi();
   const s = api.getState();
+  const hide = {
+    loss: useHidden('loss'),
+    penalties: useHidden('penalties'),
+    optimizer: useHidden('optimizer'),
+    training: useHidden('training'),
+    backend: useHidden('backend'),
+  };
   return (
     <section className="settings-section" aria-labelledby="training-heading">
       <h2 id="training-heading">Training</h2>
-      <SelectField
-        label="Loss"
-        hint={HINTS.loss}
-        value={c.loss}
-        options={LOSS_OPTIONS}
-        onChange={(v) => s.setLoss(v)}
-      />
-      <fieldset className="penalties">
-        <legend>Regularisation</legend>
-        <div className="penalty-toggles">
-          <CheckField
-            label="R1 (real)"
-            hint={HINTS.r1}
-            checked={p.r1}
-            onChange={(on) => s.setPenaltyEnabled('r1', on)}
-          />
-          <CheckField
-            label="R2 (fake)"
-            hint={HINTS.r2}
-            checked={p.r2}
-            onChange={(on) => s.setPenaltyEnabled('r2', on)}
-          />
-        </div>
-        <CheckField
-          label="One γ for both"
-          hint={HINTS.linkGamma}
-          checked={p.linked}
-          onChange={(on) => s.setGammaLinked(on)}
+      {!hide.loss && (
+        <SelectField
+          label="Loss"
+          hint={HINTS.loss}
+          value={c.loss}
+          options={LOSS_OPTIONS}
+          onChange={(v) => s.setLoss(v)}
         />
-        {p.linked ? (
-          <NumberField
-            label="γ (R1 and R2)"
-            hint={HINTS.gamma}
-            value={p.r1Gamma}
-            min={0}
-            max={1e4}
-            onCommit={(v) => s.setGamma('r1', v)}
+      )}
+      {!hide.penalties && (
+        <fieldset className="penalties">
+          <legend>Regularisation</legend>
+          <div className="penalty-toggles">
+            <CheckField
+              label="R1 (real)"
+              hint={HINTS.r1}
+              checked={p.r1}
+              onChange={(on) => s.setPenaltyEnabled('r1', on)}
+            />
+            <CheckField
+              label="R2 (fake)"
+              hint={HINTS.r2}
+              checked={p.r2}
+              onChange={(on) => s.setPenaltyEnabled('r2', on)}
+            />
+          </div>
+          <CheckField
+            label="One γ for both"
+            hint={HINTS.linkGamma}
+            checked={p.linked}
+            onChange={(on) => s.setGammaLinked(on)}
           />
-        ) : (
-          <div className="field-grid">
+          {p.linked ? (
             <NumberField
-              label="R1 γ"
+              label="γ (R1 and R2)"
               hint={HINTS.gamma}
               value={p.r1Gamma}
               min={0}
               max={1e4}
               onCommit={(v) => s.setGamma('r1', v)}
             />
+          ) : (
+            <div className="field-grid">
+              <NumberField
+                label="R1 γ"
+                hint={HINTS.gamma}
+                value={p.r1Gamma}
+                min={0}
+                max={1e4}
+                onCommit={(v) => s.setGamma('r1', v)}
+              />
+              <NumberField
+                label="R2 γ"
+                hint={HINTS.gamma}
+                value={p.r2Gamma}
+                min={0}
+                max={1e4}
+                onCommit={(v) => s.setGamma('r2', v)}
+              />
+            </div>
+          )}
+          <div className="field-grid">
             <NumberField
-              label="R2 γ"
-              hint={HINTS.gamma}
-              value={p.r2Gamma}
+              label="Lazy interval"
+              hint={HINTS.lazyInterval}
+              value={c.lazyInterval}
+              min={1}
+              max={64}
+              step={1}
+              onCommit={(v) => s.setNumber('lazyInterval', v)}
+            />
+            <NumberField
+              label="GP weight λ"
+              hint={HINTS.gpWeight}
+              value={c.gpWeight}
               min={0}
               max={1e4}
-              onCommit={(v) => s.setGamma('r2', v)}
+              disabled={c.loss !== 'wgan-gp'}
+              onCommit={(v) => s.setNumber('gpWeight', v)}
             />
           </div>
-        )}
+        </fieldset>
+      )}
+      {!hide.optimizer && (
+        <fieldset>
+          <legend>Optimisers (Adam)</legend>
+          <table className="optimizer-table">
+            <thead>
+              <tr>
+                <th scope="col"></th>
+                <th scope="col">lr</th>
+                <th scope="col">β1</th>
+                <th scope="col">β2</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(['g', 'd'] as const).map((which) => {
+                const o = which === 'g' ? c.gOptimizer : c.dOptimizer;
+                const who = which.toUpperCase();
+                return (
+                  <tr key={which}>
+                    <th scope="row">{who}</th>
+                    <td>
+                      <NumberField
+                        label={`${who} lr`}
+                        hint={HINTS.lr}
+                        value={o.lr}
+                        min={1e-6}
+                        max={10}
+                        onCommit={(v) => s.setOptimizer(which, 'lr', v)}
+                      />
+                    </td>
+                    <td>
+                      <NumberField
+                        label={`${who} β1`}
+                        hint={HINTS.beta1}
+                        value={o.beta1}
+                        min={0}
+                        max={0.999}
+                        onCommit={(v) => s.setOptimizer(which, 'beta1', v)}
+                      />
+                    </td>
+                    <td>
+                      <NumberField
+                        label={`${who} β2`}
+                        hint={HINTS.beta2}
+                        value={o.beta2}
+                        min={0}
+                        max={0.9999}
+                        onCommit={(v) => s.setOptimizer(which, 'beta2', v)}
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </fieldset>
+      )}
+      {!hide.training && (
         <div className="field-grid">
           <NumberField
-            label="Lazy interval"
-            hint={HINTS.lazyInterval}
-            value={c.lazyInterval}
+            label="Batch size"
+            hint={HINTS.batchSize}
+            value={c.batchSize}
             min={1}
-            max={64}
+            max={4096}
             step={1}
-            onCommit={(v) => s.setNumber('lazyInterval', v)}
+            onCommit={(v) => s.setNumber('batchSize', v)}
           />
           <NumberField
-            label="GP weight λ"
-            hint={HINTS.gpWeight}
-            value={c.gpWeight}
+            label="D steps per G step"
+            hint={HINTS.dSteps}
+            value={c.dSteps}
+            min={1}
+            max={10}
+            step={1}
+            onCommit={(v) => s.setNumber('dSteps', v)}
+          />
+          <NumberField
+            label="EMA half-life"
+            hint={HINTS.emaHalfLife}
+            value={c.emaHalfLife}
             min={0}
-            max={1e4}
-            disabled={c.loss !== 'wgan-gp'}
-            onCommit={(v) => s.setNumber('gpWeight', v)}
+            max={1e7}
+            step={1}
+            onCommit={(v) => s.setNumber('emaHalfLife', v)}
+          />
+          <NumberField
+            label="Seed"
+            hint={HINTS.seed}
+            value={c.seed}
+            min={0}
+            max={2147483647}
+            step={1}
+            onCommit={(v) => s.setNumber('seed', v)}
           />
         </div>
-      </fieldset>
-      <fieldset>
-        <legend>Optimisers (Adam)</legend>
-        <table className="optimizer-table">
-          <thead>
-            <tr>
-              <th scope="col"></th>
-              <th scope="col">lr</th>
-              <th scope="col">β1</th>
-              <th scope="col">β2</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(['g', 'd'] as const).map((which) => {
-              const o = which === 'g' ? c.gOptimizer : c.dOptimizer;
-              const who = which.toUpperCase();
-              return (
-                <tr key={which}>
-                  <th scope="row">{who}</th>
-                  <td>
-                    <NumberField
-                      label={`${who} lr`}
-                      hint={HINTS.lr}
-                      value={o.lr}
-                      min={1e-6}
-                      max={10}
-                      onCommit={(v) => s.setOptimizer(which, 'lr', v)}
-                    />
-                  </td>
-                  <td>
-                    <NumberField
-                      label={`${who} β1`}
-                      hint={HINTS.beta1}
-                      value={o.beta1}
-                      min={0}
-                      max={0.999}
-                      onCommit={(v) => s.setOptimizer(which, 'beta1', v)}
-                    />
-                  </td>
-                  <td>
-                    <NumberField
-                      label={`${who} β2`}
-                      hint={HINTS.beta2}
-                      value={o.beta2}
-                      min={0}
-                      max={0.9999}
-                      onCommit={(v) => s.setOptimizer(which, 'beta2', v)}
-                    />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </fieldset>
-      <div className="field-grid">
-        <NumberField
-          label="Batch size"
-          hint={HINTS.batchSize}
-          value={c.batchSize}
-          min={1}
-          max={4096}
-          step={1}
-          onCommit={(v) => s.setNumber('batchSize', v)}
+      )}
+      {!hide.backend && (
+        <SelectField<BackendName | 'auto'>
+          label="Backend"
+          hint={HINTS.backend}
+          value={backend}
+          options={[
+            { value: 'auto', label: 'Automatic (fastest available)' },
+            ...BACKEND_NAMES.map((b) => ({
+              value: b,
+              label:
+                b === 'webgpu' ? 'WebGPU' : b === 'webgl' ? 'WebGL' : b === 'wasm' ? 'WASM' : 'CPU',
+            })),
+          ]}
+          onChange={(v) => s.setBackend(v)}
         />
-        <NumberField
-          label="D steps per G step"
-          hint={HINTS.dSteps}
-          value={c.dSteps}
-          min={1}
-          max={10}
-          step={1}
-          onCommit={(v) => s.setNumber('dSteps', v)}
-        />
-        <NumberField
-          label="EMA half-life"
-          hint={HINTS.emaHalfLife}
-          value={c.emaHalfLife}
-          min={0}
-          max={1e7}
-          step={1}
-          onCommit={(v) => s.setNumber('emaHalfLife', v)}
-        />
-        <NumberField
-          label="Seed"
-          hint={HINTS.seed}
-          value={c.seed}
-          min={0}
-          max={2147483647}
-          step={1}
-          onCommit={(v) => s.setNumber('seed', v)}
-        />
-      </div>
-      <SelectField<BackendName | 'auto'>
-        label="Backend"
-        hint={HINTS.backend}
-        value={backend}
-        options={[
-          { value: 'auto', label: 'Automatic (fastest available)' },
-          ...BACKEND_NAMES.map((b) => ({
-            value: b,
-            label:
-              b === 'webgpu' ? 'WebGPU' : b === 'webgl' ? 'WebGL' : b === 'wasm' ? 'WASM' : 'CPU',
-          })),
-        ]}
-        onChange={(v) => s.setBackend(v)}
-      />
+      )}
       <button type="button" className="link-button" onClick={() => s.restoreDefaults()}>
         Restore the opening preset
       </button>

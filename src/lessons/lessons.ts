@@ -1,0 +1,295 @@
+/**
+ * Lessons a teacher opens with one click (or a link, `#lesson=<id>`): a short text, a preset,
+ * what to look for and the outcome to expect. The toy lessons' outcomes are measured, not
+ * assumed: `outcome` is what `lessons.outcome.test.ts` checks through the engine over seeds
+ * 1–3 (`npm run test:lessons`), and where a paper's claim does not reproduce at this scale the
+ * lesson says so and shows what does happen.
+ *
+ * Data only (no React, no tfjs): the UI, the URL parser and the tests all read it.
+ */
+import type { GanConfig } from '../engine/config';
+import type { DiracSettings } from '../engine/dirac';
+
+/** One run of a comparison: a label and what differs from the lesson's base config. */
+export interface LessonVariant {
+  label: string;
+  patch: Partial<GanConfig>;
+}
+
+export type LessonPreset =
+  /** One run in the playground. */
+  | { kind: 'playground'; config: Partial<GanConfig> }
+  /** Side-by-side runs on the same data and seed: `base`, then each variant's patch over it. */
+  | { kind: 'compare'; base: Partial<GanConfig>; variants: LessonVariant[] }
+  | { kind: 'dirac'; dirac: Partial<DiracSettings> };
+
+/** A claim about modes covered, checked per variant over the seeds. */
+export interface ModesClaim {
+  variant: string;
+  /** Every seed covers at least this many modes. */
+  everyAtLeast?: number;
+  /** At least one seed covers at most this many (mode dropping happens). */
+  someAtMost?: number;
+  /** The mean over seeds is at most this. */
+  meanAtMost?: number;
+}
+
+export interface LessonOutcome {
+  /** Iterations of each run (the lesson's suggested budget). */
+  steps: number;
+  seeds: number[];
+  /** The variants trained (for playground lessons: the single run, labelled). */
+  variants: LessonVariant[];
+  base: Partial<GanConfig>;
+  claims: ModesClaim[];
+  /** Variant whose mean modes must be ≥ the other's mean (e.g. the fix beats the failure). */
+  meanOrder?: { better: string; worse: string; margin: number };
+  /** Two variants whose mean modes differ by at most this (a claim that did NOT reproduce). */
+  meanClose?: { a: string; b: string; within: number };
+}
+
+export interface Lesson {
+  id: string;
+  title: string;
+  /** One line for the picker. */
+  summary: string;
+  /** The lesson text: a few short paragraphs. */
+  text: string[];
+  lookFor: string[];
+  /** What will happen (measured at this scale). */
+  expected: string;
+  /** Where the paper's claim does not reproduce here, what we saw instead. */
+  caveat?: string;
+  source: string;
+  preset: LessonPreset;
+  /** A dataset (engine/config.ts) the lesson needs; unavailable until it can be selected. */
+  requiresDataset?: string;
+  /** A feature the lesson needs that the app does not have yet. */
+  requiresFeature?: string;
+  outcome?: LessonOutcome;
+}
+
+/** The ring of 8 at the playground's model size, seed 1 (the README's one-command example). */
+const RING: Partial<GanConfig> = { dataset: 'ring8', seed: 1, lazyInterval: 1 };
+const RING_GAMMA = 0.1;
+const NONE = { r1Gamma: 0, r2Gamma: 0 };
+const R1 = { r1Gamma: RING_GAMMA, r2Gamma: 0 };
+const R1R2 = { r1Gamma: RING_GAMMA, r2Gamma: RING_GAMMA };
+
+/** Iterations the toy lessons suggest (and their tests train). */
+export const LESSON_STEPS = 2000;
+const SEEDS = [1, 2, 3];
+
+const NSGAN: LessonVariant = { label: 'NSGAN, no penalty', patch: { loss: 'nsgan', ...NONE } };
+const RPGAN_R1R2: LessonVariant = { label: 'RpGAN + R1 + R2', patch: { loss: 'rpgan', ...R1R2 } };
+const RPGAN_R1: LessonVariant = { label: 'RpGAN + R1 only', patch: { loss: 'rpgan', ...R1 } };
+const RPGAN_LAZY: LessonVariant = {
+  label: 'RpGAN + R1 + R2, lazy (every 16th D step)',
+  patch: { loss: 'rpgan', ...R1R2, lazyInterval: 16 },
+};
+
+export const LESSONS: readonly Lesson[] = [
+  {
+    id: 'mode-collapse',
+    title: '1. Mode collapse',
+    summary: 'The classic GAN on a ring of 8 Gaussians drops modes.',
+    text: [
+      'The data are 8 small blobs on a ring. The generator (pink) must learn to put samples on all of them.',
+      'With the non-saturating GAN and no penalty, the discriminator keeps telling the generator to move towards whichever blobs it covers least — and the generator overshoots, crowding onto a few blobs and hopping between them.',
+    ],
+    lookFor: [
+      'Pink dots crowding onto a few blobs while others stay empty (mode markers stay grey).',
+      'The “Modes covered” counter falling below 8 and wandering as G hops between blobs.',
+      'Arrows all pointing the same way: G is pushed as a whole, not blob by blob.',
+    ],
+    expected:
+      'After 2000 iterations seed 1 covers 5 of 8 modes (4 at iteration 1000). Over seeds 1, 2, 3 we measured 5, 8 and 3 modes: mode dropping is likely, not certain — seed 2 happens to find all 8 late in the run.',
+    source: 'Metz et al., Unrolled GANs (ICLR 2017): the ring of 8; R3GAN §2.2.',
+    preset: { kind: 'playground', config: { ...RING, loss: 'nsgan', ...NONE } },
+    outcome: {
+      steps: LESSON_STEPS,
+      seeds: SEEDS,
+      base: RING,
+      variants: [NSGAN],
+      claims: [{ variant: NSGAN.label, someAtMost: 6, meanAtMost: 7 }],
+    },
+  },
+  {
+    id: 'r3gan-fix',
+    title: '2. RpGAN + R1 + R2 fixes it',
+    summary: 'R3GAN’s recipe keeps every mode of the ring, side by side with the classic GAN.',
+    text: [
+      'RpGAN judges each fake against a real sample (relativistic pairing), which removes the mode-dropping local minima of the classic loss (Sun et al., cited in R3GAN §2.2).',
+      'R1 and R2 penalise the discriminator’s slope on real and on fake data. Together they keep D smooth, so G feels every blob instead of a few sharp cliffs.',
+      'Both runs share the data, the seed and the initial weights; only the loss and the penalties differ.',
+    ],
+    lookFor: [
+      'Right run: pink dots on all 8 blobs, mode markers green.',
+      'The “Modes covered” chart: one line stays at 8, the other drops.',
+      'The heatmap on the right is smoother (R1/R2 flatten D around the data).',
+    ],
+    expected:
+      'After 2000 iterations RpGAN + R1 + R2 covers at least 7 of 8 modes on every seed (8, 8, 7 on seeds 1–3), against 5, 8, 3 for NSGAN. It needs time: at iteration 1000 seed 1 still has 6.',
+    source: 'Huang et al., R3GAN (NeurIPS 2024) §2.2–2.3.',
+    preset: { kind: 'compare', base: RING, variants: [NSGAN, RPGAN_R1R2] },
+    outcome: {
+      steps: LESSON_STEPS,
+      seeds: SEEDS,
+      base: RING,
+      variants: [NSGAN, RPGAN_R1R2],
+      claims: [{ variant: RPGAN_R1R2.label, everyAtLeast: 7 }],
+      meanOrder: { better: RPGAN_R1R2.label, worse: NSGAN.label, margin: 1 },
+    },
+  },
+  {
+    id: 'r1-alone',
+    title: '3. R1 alone vs R1 + R2',
+    summary: 'R3GAN reports that R1 alone fails; on the toy ring it does not.',
+    text: [
+      'R3GAN §2.4 reports that RpGAN with R1 alone diverges on Stacked MNIST: far from equilibrium a powerful D memorises the reals and its gradient on fakes explodes; adding R2 (the same penalty on fakes) keeps it stable.',
+      'Here both variants train side by side on the ring.',
+    ],
+    lookFor: [
+      'The E‖∇ₓD‖² chart: with R1 only, the slope on fakes is unpenalised — watch whether it grows.',
+      'Modes covered and reverse KL of both runs.',
+    ],
+    expected:
+      'Both keep 7–8 of 8 modes on every seed after 2000 iterations, with similar coverage (R1 only: 8, 8, 8; R1 + R2: 8, 8, 7): at toy scale R1 alone does not fail.',
+    caveat:
+      'This claim does not reproduce on 2-D toys: R3GAN measures the R1-only failure on Stacked MNIST with large conv nets, where D can memorise the data. Our 3×64 MLPs are too small to do that (README, “Science”: R1-only 8.0 ± 0 of 8 modes on the ring).',
+    source: 'R3GAN §2.4 and Fig. 2.',
+    preset: { kind: 'compare', base: RING, variants: [RPGAN_R1, RPGAN_R1R2] },
+    outcome: {
+      steps: LESSON_STEPS,
+      seeds: SEEDS,
+      base: RING,
+      variants: [RPGAN_R1, RPGAN_R1R2],
+      claims: [
+        { variant: RPGAN_R1.label, everyAtLeast: 7 },
+        { variant: RPGAN_R1R2.label, everyAtLeast: 7 },
+      ],
+      meanClose: { a: RPGAN_R1.label, b: RPGAN_R1R2.label, within: 1 },
+    },
+  },
+  {
+    id: 'lazy-regularisation',
+    title: '4. Lazy R1/R2',
+    summary: 'StyleGAN2 applies R1 every 16th step; R3GAN reports that this fails.',
+    text: [
+      'StyleGAN2 saves time by applying R1 only every 16th discriminator step, multiplied by 16 (“lazy regularisation”). R3GAN App. E reports that lazy R1/R2 fails with its loss, where every-step R1/R2 works.',
+      'Both runs use RpGAN + R1 + R2 with the same γ; the right one applies the penalties lazily.',
+    ],
+    lookFor: [
+      'The R1 and R2 chart: the lazy run’s penalty comes in bursts.',
+      'Modes covered: does the lazy run lose modes or wobble?',
+    ],
+    expected:
+      'Every-step R1 + R2 keeps at least 7 of 8 modes on every seed after 2000 iterations; the lazy run’s measured coverage is in the README (“Lessons”).',
+    source: 'Karras et al., StyleGAN2 §4 (lazy regularisation); R3GAN App. E.',
+    preset: { kind: 'compare', base: RING, variants: [RPGAN_R1R2, RPGAN_LAZY] },
+    outcome: {
+      steps: LESSON_STEPS,
+      seeds: SEEDS,
+      base: RING,
+      variants: [RPGAN_R1R2, RPGAN_LAZY],
+      claims: [{ variant: RPGAN_R1R2.label, everyAtLeast: 7 }],
+    },
+  },
+  {
+    id: 'dirac-gan',
+    title: '5. Dirac-GAN',
+    summary: 'Two parameters, one equilibrium: why unregularised GANs circle, and how R1 damps.',
+    text: [
+      'The smallest GAN: the generator puts all its mass at θ, the discriminator is the line D(x) = ψ·x, and the data sit at 0. The only equilibrium is θ = ψ = 0.',
+      'Without a penalty the field rotates around the equilibrium: simultaneous steps spiral outwards, alternating steps circle for ever. R1 (γ/2·ψ²) adds friction — the eigenvalues get a negative real part — and the trajectory spirals in.',
+    ],
+    lookFor: [
+      'Plain GAN: the radius grows from 1.41 to 3.10 in 500 steps (|μ| = 1.005 > 1).',
+      'Alternating: bounded oscillation, radius stays about 1.42.',
+      'R1 γ = 0.3: radius 2.6e-6; R1 + R2 damp twice as hard: 2.2e-13. γ = 1 is critical damping.',
+    ],
+    expected:
+      'Exactly the closed form (gan-facts §7): 3.097 (plain), 1.421 (alternating), 2.64e-6 (R1 γ = 0.3), 2.16e-13 (R1 + R2 γ = 0.3).',
+    source: 'Mescheder, Geiger & Nowozin, ICML 2018; R3GAN App. B.',
+    preset: {
+      kind: 'dirac',
+      dirac: {
+        loss: 'gan',
+        r1: 0,
+        r2: 0,
+        update: 'simultaneous',
+        lr: 0.2,
+        steps: 500,
+        dSteps: 1,
+        start: [1, 1],
+      },
+    },
+  },
+  {
+    id: 'stacked-mnist-race',
+    title: '6. Stacked MNIST mode race',
+    summary: 'NSGAN vs RpGAN on 1000 modes, with the live mode map.',
+    text: [
+      'Stacked MNIST stacks three digits into the colour channels: 1000 modes. R3GAN Table 1 reports 693 modes for the classic GAN + R1 against all 1000 for RpGAN + R1 + R2.',
+    ],
+    lookFor: ['The 1000-cell mode map filling up faster for RpGAN.'],
+    expected: 'RpGAN + R1 + R2 finds more of the 1000 modes than NSGAN in the same budget.',
+    source: 'R3GAN §2.4, Table 1.',
+    preset: {
+      kind: 'compare',
+      base: { seed: 1 },
+      variants: [
+        { label: 'NSGAN + R1', patch: { loss: 'nsgan', r2Gamma: 0 } },
+        { label: 'RpGAN + R1 + R2', patch: { loss: 'rpgan' } },
+      ],
+    },
+    requiresDataset: 'stacked-mnist',
+  },
+  {
+    id: 'minibatch-stddev',
+    title: '7. Minibatch stddev and progressive growing',
+    summary: 'ProGAN’s two tricks against mode collapse, on Stacked MNIST.',
+    text: [
+      'Minibatch standard deviation lets D see how varied a batch is, so a collapsed generator is easy to spot. Progressive growing trains at 7×7, then 14×14, then 28×28.',
+    ],
+    lookFor: ['Modes covered with and without the minibatch-stddev layer.'],
+    expected: 'With minibatch stddev the generator covers more modes early in training.',
+    source: 'Karras et al., ProGAN (ICLR 2018) §3–4.',
+    preset: {
+      kind: 'compare',
+      base: { seed: 1, loss: 'nsgan' },
+      variants: [
+        { label: 'No minibatch stddev', patch: {} },
+        { label: 'Minibatch stddev', patch: {} },
+      ],
+    },
+    requiresDataset: 'stacked-mnist',
+  },
+  {
+    id: 'latent-interpolation',
+    title: '8. Latent interpolation: lerp vs slerp',
+    summary: 'Walk between two latent vectors on a trained generator.',
+    text: [
+      'Gaussian latents live near a sphere of radius √d. A straight line (lerp) between two of them dips inside that sphere, where the generator saw few latents; slerp follows the sphere.',
+    ],
+    lookFor: ['Samples in the middle of a lerp path looking blander than those on the slerp path.'],
+    expected: 'Slerp keeps intermediate samples as sharp as the endpoints.',
+    source: 'White, “Sampling Generative Networks” (2016); StyleGAN’s perceptual path length.',
+    preset: { kind: 'playground', config: { ...RING, loss: 'rpgan', ...R1R2 } },
+    requiresDataset: 'stacked-mnist',
+    requiresFeature: 'the latent interpolation strip',
+  },
+];
+
+export function lessonById(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}
+
+/** Why a lesson cannot be opened yet (null when it can), given the selectable datasets. */
+export function lessonUnavailable(lesson: Lesson, datasets: readonly string[]): string | null {
+  if (lesson.requiresDataset && !datasets.includes(lesson.requiresDataset))
+    return `Needs the ${lesson.requiresDataset} dataset, which is not in the app yet.`;
+  if (lesson.requiresFeature)
+    return `Needs ${lesson.requiresFeature}, which is not in the app yet.`;
+  return null;
+}
