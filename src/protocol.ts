@@ -15,10 +15,11 @@
  */
 import type { GanConfig } from './engine/config';
 import type { ToyEvaluation } from './engine/evaluate';
+import type { TrainerSnapshot } from './engine/snapshot';
 import type { LogRow } from './engine/trainer';
 import type { ViewBounds } from './engine/views';
 
-export type { GanConfig, LogRow, ToyEvaluation, ViewBounds };
+export type { GanConfig, LogRow, ToyEvaluation, TrainerSnapshot, ViewBounds };
 
 /** tfjs backends the app knows about, in the order the worker tries them by default. */
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -62,6 +63,11 @@ export interface StreamOptions {
   evalSamples: number;
   /** CPU snapshot of weights and optimiser state every this many iterations (and on pause). */
   snapshotEvery: number;
+  /**
+   * Send every snapshot to the UI as well (a `snapshot` event, values transferred), so the UI can
+   * restore the run in a new worker if this one crashes.
+   */
+  streamSnapshots: boolean;
 }
 
 export const DEFAULT_STREAM: StreamOptions = {
@@ -76,6 +82,7 @@ export const DEFAULT_STREAM: StreamOptions = {
   evalEvery: 500,
   evalSamples: 2000,
   snapshotEvery: 200,
+  streamSnapshots: false,
 };
 
 /** 'compiling': playing, but the first steps on this backend (shader compilation) are not done. */
@@ -155,9 +162,28 @@ export interface DebugProfileCommand extends CommandBase {
   naive?: boolean;
 }
 
+/**
+ * Creates a run in the state of a snapshot (its config, weights, optimiser state and iteration):
+ * how the UI resumes its runs in a new worker after a crash. Answered like `create`.
+ */
+export interface RestoreCommand extends CommandBase {
+  type: 'restore';
+  runId: string;
+  kind: 'toy';
+  snapshot: TrainerSnapshot;
+  /** Live settings changed since the snapshot (rejected if they would need a rebuild). */
+  config?: GanConfig;
+  stream?: Partial<StreamOptions>;
+}
+
 export type WorkerCommand =
   | InitCommand
   | CreateCommand
+  | RestoreCommand
+  /** Takes a snapshot now (once pending work is read) and answers with a `snapshot` event. */
+  | RunCommand<'snapshot'>
+  /** Liveness check: answered with an `ack` at once, ahead of queued commands. */
+  | (CommandBase & { type: 'ping' })
   | ConfigureCommand
   | SetStreamCommand
   | RunCommand<'play'>
@@ -316,11 +342,44 @@ export interface BackendChangedEvent extends EventBase {
   }[];
 }
 
+/** A CPU copy of a run's trainer state (periodic with `streamSnapshots`, or on request). */
+export interface SnapshotEvent extends EventBase {
+  type: 'snapshot';
+  runId: string;
+  iteration: number;
+  /** `snapshot.values` is transferred. */
+  snapshot: TrainerSnapshot;
+}
+
+/**
+ * Sent by the client, not the worker: the worker stopped answering (crashed, or was killed) and
+ * a new one took over, each run restored from the last snapshot the UI received.
+ */
+export interface WorkerRestartedEvent extends EventBase {
+  type: 'worker-restarted';
+  /** What gave the crash away. */
+  reason: string;
+  runs: {
+    runId: string;
+    /** The iteration the run continues from. */
+    iteration: number;
+    /** Iterations done since that snapshot, which are redone. */
+    lostIterations: number;
+    restoredFrom: 'snapshot' | 'scratch';
+  }[];
+}
+
 export interface StatsEvent extends EventBase {
   type: 'stats';
   backend: BackendName | null;
   numTensors: number;
   numBytes: number;
+  /**
+   * The backend's own memory figures: tf.memory()'s other numeric fields (numBytesInGPU,
+   * numBytesInGPUAllocated, … where the backend has them) and, on wasm, the size of the WASM heap
+   * (`wasmHeapBytes`, which only grows).
+   */
+  backendMemory?: Record<string, number>;
   /** GPU→CPU readbacks (`await data()`) since the worker started. */
   readbacks: number;
   runs: { runId: string; iteration: number; phase: RunPhase; readbacks: number }[];
@@ -362,6 +421,8 @@ export type WorkerEvent =
   | DivergedEvent
   | DeviceLostEvent
   | BackendChangedEvent
+  | SnapshotEvent
+  | WorkerRestartedEvent
   | StatsEvent
   | ProfileEvent
   | GradientCheckEvent;
@@ -410,6 +471,13 @@ const EVENT_CHECKS: { [T in WorkerEventType]: (e: Fields) => boolean } = {
   'device-lost': (e) => isBackendName(e.backend) && isString(e.message),
   'backend-changed': (e) =>
     isBackendName(e.backend) && isBackendName(e.previous) && Array.isArray(e.runs),
+  snapshot: (e) =>
+    hasRun(e) &&
+    isNumber(e.iteration) &&
+    isRecord(e.snapshot) &&
+    (e.snapshot as Fields).values instanceof Float32Array &&
+    Array.isArray((e.snapshot as Fields).shapes),
+  'worker-restarted': (e) => isString(e.reason) && Array.isArray(e.runs),
   stats: (e) => isNumber(e.numTensors) && Array.isArray(e.runs),
   profile: (e) => hasRun(e) && isNumber(e.kernels),
   gradcheck: (e) => Array.isArray(e.results),

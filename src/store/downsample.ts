@@ -75,3 +75,21 @@ export function appendBounded<T extends HistoryPoint>(
 export function historyPoints<T extends HistoryPoint>(history: BoundedHistory<T>): T[] {
   return history.partial === null ? history.points : [...history.points, history.partial];
 }
+
+/** The history without points past `step` (a run that went back to a snapshot redoes them). */
+export function truncateHistory<T extends HistoryPoint>(
+  history: BoundedHistory<T>,
+  step: number,
+): BoundedHistory<T> {
+  const points = history.points.filter((p) => p.step <= step);
+  const keepPartial = history.partial !== null && history.partial.step <= step;
+  if (points.length === history.points.length && (keepPartial || history.partial === null)) {
+    return history;
+  }
+  return {
+    points,
+    stride: history.stride,
+    partial: keepPartial ? history.partial : null,
+    partialCount: keepPartial ? history.partialCount : 0,
+  };
+}

@@ -94,6 +94,27 @@ describe('run reducer', () => {
     ]);
   });
 
+  it('after a worker crash: the history drops what will be redone, and the user is told', () => {
+    let s = { ...initialRunState(), ...appendRows(initialRunState(), [10, 20, 30, 40].map(row)) };
+    const event: WorkerEvent = {
+      type: 'worker-restarted',
+      reason: 'no answer for 10.0 s',
+      runs: [{ runId: 'main', iteration: 20, lostIterations: 20, restoredFrom: 'snapshot' }],
+    };
+    expect(applyRunEvent(s, event, 'other')).toEqual({});
+    s = { ...s, ...applyRunEvent(s, event, 'main') };
+    expect(historyPoints(s.metrics).map((p) => p.step)).toEqual([10, 20]);
+    expect(s.iteration).toBe(20);
+    expect(s.notice).toEqual({
+      kind: 'info',
+      text: expect.stringMatching(
+        /stopped \(no answer for 10.0 s\).*resumed from its last snapshot at step 20 \(20 steps are redone\).*keep their history/,
+      ),
+    });
+    s = { ...s, ...appendRows(s, [30].map(row)) };
+    expect(historyPoints(s.metrics).map((p) => p.step)).toEqual([10, 20, 30]);
+  });
+
   it('divergence and run errors become notices; other runs are not its business', () => {
     let s = apply(initialRunState(), {
       type: 'diverged',

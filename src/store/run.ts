@@ -12,8 +12,15 @@ import type {
   ToyEvaluation,
   ViewBounds,
   WorkerEvent,
+  WorkerRestartedEvent,
 } from '../protocol';
-import { appendBounded, emptyHistory, type BoundedHistory, type HistoryPoint } from './downsample';
+import {
+  appendBounded,
+  emptyHistory,
+  truncateHistory,
+  type BoundedHistory,
+  type HistoryPoint,
+} from './downsample';
 
 /** Points kept per chart history (each a mean of equally many logged rows). */
 export const HISTORY_POINTS = 600;
@@ -115,6 +122,18 @@ export function restartNotice(changed: string[]): string {
   return `Restarted from step 0: changing ${names} needs new networks.`;
 }
 
+export function workerRestartedNotice(
+  reason: string,
+  run: WorkerRestartedEvent['runs'][number],
+): string {
+  const from =
+    run.restoredFrom === 'snapshot'
+      ? `resumed from its last snapshot at step ${run.iteration}` +
+        (run.lostIterations > 0 ? ` (${run.lostIterations} steps are redone)` : '')
+      : 'restarted from step 0 (there was no snapshot yet)';
+  return `The training worker stopped (${reason}); a new one took over and the run ${from}. The charts keep their history.`;
+}
+
 export function evalPoint(e: ToyEvaluation): EvalPoint {
   return {
     step: e.step,
@@ -138,7 +157,11 @@ export function appendRows(state: RunState, rows: LogRow[]): Partial<RunState> {
  * What an event for the run (or the worker) changes. Metric rows are not appended here: the
  * session batches them (see appendRows) so that charts re-render at a bounded rate.
  */
-export function applyRunEvent(state: RunState, event: WorkerEvent): Partial<RunState> {
+export function applyRunEvent(
+  state: RunState,
+  event: WorkerEvent,
+  runId?: string,
+): Partial<RunState> {
   switch (event.type) {
     case 'ready':
       return { backend: event.backend, fallbackReasons: event.fallbackReasons };
@@ -209,7 +232,19 @@ export function applyRunEvent(state: RunState, event: WorkerEvent): Partial<RunS
       };
     case 'error':
       return event.runId === undefined ? {} : { notice: { kind: 'error', text: event.message } };
+    case 'worker-restarted': {
+      const restored = event.runs.find((r) => r.runId === runId);
+      if (!restored) return {};
+      // The run continues from its snapshot: drop the chart points it will redo.
+      return {
+        iteration: restored.iteration,
+        metrics: truncateHistory(state.metrics, restored.iteration),
+        evals: truncateHistory(state.evals, restored.iteration),
+        notice: { kind: 'info', text: workerRestartedNotice(event.reason, restored) },
+      };
+    }
     case 'ack':
+    case 'snapshot':
     case 'device-lost':
     case 'stats':
     case 'profile':

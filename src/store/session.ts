@@ -30,6 +30,9 @@ export function streamFor(view: SettingsState['view']): Partial<StreamOptions> {
     manifoldResolution: view.manifold ? MANIFOLD_LINES : 0,
     evalEvery: 100,
     evalSamples: 1000,
+    // Each snapshot (every 200 steps and at every pause) also goes to the client, which resumes
+    // the run from it in a new worker if this one crashes.
+    streamSnapshots: true,
   };
 }
 
@@ -183,7 +186,11 @@ export class TrainingSession {
       this.pendingRows = []; // rows of the old networks
     }
     if (event.type === 'created') this.adoptWorkerConfig(event.config);
-    const patch = applyRunEvent(this.run.getState(), event);
+    if (event.type === 'worker-restarted') {
+      const restored = event.runs.find((r) => r.runId === this.runId);
+      if (restored) this.pendingRows = this.pendingRows.filter((r) => r.step <= restored.iteration);
+    }
+    const patch = applyRunEvent(this.run.getState(), event, this.runId);
     if (Object.keys(patch).length > 0) this.run.setState(patch);
   }
 
@@ -247,7 +254,8 @@ export class TrainingSession {
   private report(error: unknown): void {
     if (this.disposed) return;
     const text = error instanceof Error ? error.message : String(error);
-    if (/terminated/.test(text)) return;
+    // A crashed worker is reported once, by the client's `worker-restarted` event.
+    if (/terminated|crashed/.test(text)) return;
     this.run.setState({ notice: { kind: 'error', text } });
   }
 }

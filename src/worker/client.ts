@@ -2,6 +2,13 @@
  * Main-thread side of the training worker: starts it, checks what it sends back, and wraps the
  * protocol in a small typed API. Commands return promises that settle when the worker
  * acknowledges them (or reports an error for them); streaming events go to subscribers.
+ *
+ * Crash recovery: a worker can die without a word (killed for memory, a crashed GPU process
+ * taking it along, a bug). The client pings it every second; when a ping goes unanswered for
+ * HEARTBEAT_TIMEOUT_MS (COMPILE_TIMEOUT_MS while kernels compile, which can block a worker for
+ * seconds), or the worker reports a fatal error, it starts a new worker, restores every run from
+ * the last snapshot the worker streamed (`streamSnapshots`) with its latest settings and stream
+ * options, resumes the runs that were playing, and emits `worker-restarted`.
  */
 import {
   isWorkerEvent,
@@ -9,6 +16,7 @@ import {
   type GanConfig,
   type StepPart,
   type StreamOptions,
+  type TrainerSnapshot,
   type ViewBounds,
   type WorkerCommand,
   type WorkerCommandBody,
@@ -33,14 +41,76 @@ interface Pending {
   events: WorkerEvent[];
 }
 
+export interface ClientOptions {
+  /** Starts a replacement worker after a crash; without it a crash is only reported. */
+  restart?: () => WorkerEndpoint;
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+  compileTimeoutMs?: number;
+  /** Restarts allowed within RESTART_WINDOW_MS before the client gives up (a crash loop). */
+  maxRestarts?: number;
+}
+
+const HEARTBEAT_MS = 1000;
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+const COMPILE_TIMEOUT_MS = 60_000;
+const RESTART_WINDOW_MS = 5 * 60_000;
+
+/** What the client knows about a run, to recreate it in a new worker. */
+interface RunRecord {
+  config: GanConfig;
+  stream: Partial<StreamOptions>;
+  snapshot: TrainerSnapshot | null;
+  iteration: number;
+  playing: boolean;
+  compiling: boolean;
+}
+
 export class TrainingClient {
   private readonly listeners = new Set<EventListener>();
   private readonly pending = new Map<number, Pending>();
   private nextRequestId = 1;
   private terminated = false;
+  private worker: WorkerEndpoint;
+  private readonly runs = new Map<string, RunRecord>();
+  private preferredBackend: BackendName | undefined;
+  /** The worker has answered `init` (crash detection starts then). */
+  private ready = false;
+  private lastHeard = 0;
+  private ping: { id: number; sentAt: number } | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** Set while a new worker is being brought up; other requests wait for it. */
+  private recovery: Promise<void> | null = null;
+  private restarts: number[] = [];
 
-  constructor(private readonly worker: WorkerEndpoint) {
+  constructor(
+    worker: WorkerEndpoint,
+    private readonly options: ClientOptions = {},
+  ) {
+    this.worker = worker;
+    this.attach(worker);
+    if (options.restart) {
+      this.heartbeat = setInterval(
+        () => this.checkHeartbeat(),
+        options.heartbeatMs ?? HEARTBEAT_MS,
+      );
+    }
+  }
+
+  /** Starts the module worker (and a new one whenever it crashes). */
+  static start(): TrainingClient {
+    const spawn = () =>
+      new Worker(new URL('./training.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'training',
+      });
+    return new TrainingClient(spawn(), { restart: spawn });
+  }
+
+  private attach(worker: WorkerEndpoint): void {
     worker.addEventListener('message', (e) => {
+      if (worker !== this.worker) return; // a worker we have replaced
+      this.lastHeard = now();
       if (isWorkerEvent(e.data)) {
         this.receive(e.data);
       } else {
@@ -50,17 +120,16 @@ export class TrainingClient {
     worker.addEventListener('error', (e) => {
       // Fired when the worker script fails to load or throws at top level.
       e.preventDefault();
-      this.failAll(`training worker failed: ${e.message || 'unknown error'}`);
+      if (worker !== this.worker) return;
+      const message = `training worker failed: ${e.message || 'unknown error'}`;
+      if (this.ready && this.options.restart) {
+        // It may still be alive (an uncaught error does not end a worker): ask it at once.
+        this.emit({ type: 'error', message });
+        this.checkHeartbeat();
+      } else {
+        this.failAll(message);
+      }
     });
-  }
-
-  /** Starts the module worker. */
-  static start(): TrainingClient {
-    const worker = new Worker(new URL('./training.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'training',
-    });
-    return new TrainingClient(worker);
   }
 
   /** Every event, in order; returns an unsubscribe function. */
@@ -75,6 +144,12 @@ export class TrainingClient {
    */
   request(body: WorkerCommandBody): Promise<WorkerEvent[]> {
     if (this.terminated) return Promise.reject(new Error('the training worker was terminated'));
+    if (this.recovery) return this.recovery.then(() => this.request(body));
+    return this.send(body);
+  }
+
+  private send(body: WorkerCommandBody): Promise<WorkerEvent[]> {
+    this.track(body);
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject, events: [] });
@@ -159,14 +234,197 @@ export class TrainingClient {
     return answer(await this.request({ type: 'debug-profile', runId, naive }), 'profile');
   }
 
+  /** The last snapshot the worker streamed for a run (null before the first). */
+  lastSnapshot(runId: string): TrainerSnapshot | null {
+    return this.runs.get(runId)?.snapshot ?? null;
+  }
+
+  /**
+   * Kills the worker without telling anyone, as the browser would when it runs out of memory:
+   * the crash detection has to notice. For e2e tests.
+   */
+  debugKillWorker(): void {
+    this.worker.terminate();
+  }
+
   terminate(): void {
     this.terminated = true;
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     this.worker.terminate();
     this.failAll('the training worker was terminated');
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Crash detection and recovery
+
+  /** What the client must remember of a command to replay it in a new worker. */
+  private track(body: WorkerCommandBody): void {
+    switch (body.type) {
+      case 'init':
+        this.preferredBackend = body.preferredBackend;
+        return;
+      case 'create':
+      case 'restore': {
+        const config = body.type === 'create' ? body.config : (body.config ?? body.snapshot.config);
+        const snapshot = body.type === 'restore' ? body.snapshot : null;
+        this.runs.set(body.runId, {
+          config,
+          stream: { ...body.stream },
+          snapshot,
+          iteration: snapshot?.iteration ?? 0,
+          playing: false,
+          compiling: false,
+        });
+        return;
+      }
+      case 'configure': {
+        const run = this.runs.get(body.runId);
+        if (run) run.config = body.config;
+        return;
+      }
+      case 'set-stream': {
+        const run = this.runs.get(body.runId);
+        if (run) run.stream = { ...run.stream, ...body.stream };
+        return;
+      }
+      case 'dispose':
+        this.runs.delete(body.runId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private observe(event: WorkerEvent): void {
+    if (event.type === 'ready') this.ready = true;
+    const run = 'runId' in event && event.runId ? this.runs.get(event.runId) : undefined;
+    if (!run) return;
+    switch (event.type) {
+      case 'created':
+        run.config = event.config;
+        run.stream = { ...event.stream };
+        return;
+      case 'rebuilt':
+        run.snapshot = null;
+        run.iteration = 0;
+        return;
+      case 'snapshot':
+        run.snapshot = event.snapshot;
+        return;
+      case 'metrics':
+        run.iteration = event.iteration;
+        return;
+      case 'phase':
+        run.playing = event.phase !== 'paused';
+        run.compiling = event.phase === 'compiling';
+        return;
+      default:
+        return;
+    }
+  }
+
+  private checkHeartbeat(): void {
+    if (this.terminated || this.recovery || !this.ready || !this.options.restart) return;
+    const t = now();
+    if (this.ping !== null) {
+      if (this.lastHeard >= this.ping.sentAt) {
+        this.ping = null;
+      } else {
+        const compiling = [...this.runs.values()].some((r) => r.compiling);
+        const limit = compiling
+          ? (this.options.compileTimeoutMs ?? COMPILE_TIMEOUT_MS)
+          : (this.options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS);
+        if (t - this.ping.sentAt > limit) {
+          void this.recover(`no answer for ${((t - this.ping.sentAt) / 1000).toFixed(1)} s`);
+        }
+        return;
+      }
+    }
+    const id = this.nextRequestId++;
+    this.ping = { id, sentAt: t };
+    this.worker.postMessage({ type: 'ping', requestId: id });
+  }
+
+  /** A new worker, every run restored from its last snapshot; then `worker-restarted`. */
+  private recover(reason: string): Promise<void> {
+    if (this.recovery) return this.recovery;
+    const restart = this.options.restart!;
+    const t = now();
+    this.restarts = this.restarts.filter((at) => t - at < RESTART_WINDOW_MS);
+    if (this.restarts.length >= (this.options.maxRestarts ?? 3)) {
+      this.terminate();
+      this.emit({
+        type: 'error',
+        message: `the training worker keeps crashing (${reason}); reload the page to try again`,
+      });
+      return Promise.resolve();
+    }
+    this.restarts.push(t);
+    const run = async () => {
+      try {
+        this.worker.terminate();
+      } catch {
+        // already gone
+      }
+      this.failPending(`the training worker crashed (${reason}); restarting it`);
+      this.ping = null;
+      this.ready = false;
+      const worker = restart();
+      this.worker = worker;
+      this.lastHeard = now();
+      this.attach(worker);
+      await this.send({ type: 'init', preferredBackend: this.preferredBackend });
+      const restored: WorkerEventOf<'worker-restarted'>['runs'] = [];
+      for (const [runId, record] of [...this.runs]) {
+        const { snapshot, stream, config, playing, iteration } = record;
+        let from: 'snapshot' | 'scratch' = 'scratch';
+        if (snapshot) {
+          try {
+            await this.send({ type: 'restore', runId, kind: 'toy', snapshot, config, stream });
+            from = 'snapshot';
+          } catch {
+            // e.g. the settings changed architecture after the snapshot: start from scratch
+          }
+        }
+        try {
+          if (from === 'scratch')
+            await this.send({ type: 'create', runId, kind: 'toy', config, stream });
+          const start = from === 'snapshot' ? snapshot!.iteration : 0;
+          restored.push({
+            runId,
+            iteration: start,
+            lostIterations: Math.max(0, iteration - start),
+            restoredFrom: from,
+          });
+          if (playing) await this.send({ type: 'play', runId });
+        } catch (error) {
+          this.emit({
+            type: 'error',
+            runId,
+            message: `could not restore the run after a worker crash: ${errorText(error)}`,
+          });
+        }
+      }
+      this.emit({ type: 'worker-restarted', reason, runs: restored });
+    };
+    this.recovery = run()
+      .catch((error: unknown) => {
+        this.emit({
+          type: 'error',
+          message: `could not restart the training worker: ${errorText(error)}`,
+        });
+      })
+      .finally(() => {
+        this.recovery = null;
+      });
+    return this.recovery;
+  }
+
   private receive(event: WorkerEvent): void {
     const id = event.requestId;
+    if (this.ping !== null && id === this.ping.id) return; // a heartbeat answer: nobody's news
+    this.observe(event);
     const pending = id === undefined ? undefined : this.pending.get(id);
     if (pending && id !== undefined) {
       if (event.type === 'ack') {
@@ -190,10 +448,20 @@ export class TrainingClient {
   }
 
   private failAll(message: string): void {
-    for (const pending of this.pending.values()) pending.reject(new Error(message));
-    this.pending.clear();
+    this.failPending(message);
     this.emit({ type: 'error', message });
   }
+
+  private failPending(message: string): void {
+    for (const pending of this.pending.values()) pending.reject(new Error(message));
+    this.pending.clear();
+  }
+}
+
+const now = () => performance.now();
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function answer<T extends WorkerEventType>(events: WorkerEvent[], type: T): WorkerEventOf<T> {

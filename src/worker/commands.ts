@@ -42,8 +42,27 @@ const streamSchema: z.ZodType<Partial<StreamOptions>> = z
     evalEvery: every,
     evalSamples: z.number().int().min(10).max(50_000),
     snapshotEvery: every,
+    streamSnapshots: z.boolean(),
   })
   .partial();
+
+/** Largest snapshot accepted (values): 8×1024² MLPs with Adam moments are ~100 M floats. */
+const MAX_SNAPSHOT_VALUES = 200_000_000;
+
+const snapshotSchema = z
+  .strictObject({
+    config: configSchema,
+    logEvery: z.number().int().min(1).max(10_000),
+    iteration: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    optimizerSteps: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+    shapes: z.array(z.array(z.number().int().min(0)).max(8)).max(1000),
+    values: z.instanceof(Float32Array).refine((v) => v.length <= MAX_SNAPSHOT_VALUES),
+  })
+  .refine(
+    (s) =>
+      s.shapes.reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0) === s.values.length,
+    'the values do not fill the shapes',
+  );
 
 const boundsSchema = z
   .strictObject({ xMin: z.number(), xMax: z.number(), yMin: z.number(), yMax: z.number() })
@@ -103,6 +122,17 @@ const COMMAND_SCHEMAS = {
   'debug-lose-device': z.strictObject({ type: z.literal('debug-lose-device'), requestId }),
   'debug-stats': z.strictObject({ type: z.literal('debug-stats'), requestId }),
   'debug-gradcheck': z.strictObject({ type: z.literal('debug-gradcheck'), requestId }),
+  restore: z.strictObject({
+    type: z.literal('restore'),
+    requestId,
+    runId,
+    kind: z.literal('toy'),
+    snapshot: snapshotSchema,
+    config: configSchema.optional(),
+    stream: streamSchema.optional(),
+  }),
+  snapshot: runCommand('snapshot'),
+  ping: z.strictObject({ type: z.literal('ping'), requestId }),
   'debug-profile': z.strictObject({
     type: z.literal('debug-profile'),
     requestId,

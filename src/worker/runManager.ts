@@ -177,6 +177,11 @@ export class RunManager {
       return;
     }
     const command = parsed.command;
+    if (command.type === 'ping') {
+      // Answered here, not queued: the client's crash detection must not wait for a slow step.
+      if (command.requestId !== undefined) this.post({ type: 'ack', requestId: command.requestId });
+      return;
+    }
     // Stop at the next step boundary, even if the pump is busy awaiting a readback.
     if (command.type === 'pause' || command.type === 'step' || command.type === 'dispose') {
       const run = this.runs.get(command.runId);
@@ -341,6 +346,23 @@ export class RunManager {
       }
       case 'create':
         return this.create(command.runId, command.config, command.stream ?? {}, requestId);
+      case 'restore': {
+        const { runId, snapshot, stream } = command;
+        const config = command.config ?? snapshot.config;
+        if (needsRebuild(snapshot.config, config)) {
+          throw new CommandError('the settings need new networks: the snapshot does not fit them');
+        }
+        return this.create(runId, config, stream ?? {}, requestId, snapshot);
+      }
+      case 'ping':
+        return; // answered in handle()
+      case 'snapshot': {
+        const run = this.getRun(command.runId);
+        await this.settle(run);
+        if (!run.snapshot) await this.snapshot(run); // e.g. after a divergence
+        this.postSnapshot(run, requestId);
+        return;
+      }
       case 'configure': {
         const run = this.getRun(command.runId);
         if (needsRebuild(run.config, command.config)) {
@@ -420,6 +442,7 @@ export class RunManager {
           backend: this.backend,
           numTensors: memory.numTensors,
           numBytes: memory.numBytes,
+          backendMemory: backendMemory(memory),
           readbacks: this.readbacks,
           runs: [...this.runs.values()].map((run) => ({
             runId: run.id,
@@ -480,6 +503,7 @@ export class RunManager {
     config: GanConfig,
     streamOptions: Partial<StreamOptions>,
     requestId: number | undefined,
+    snapshot?: TrainerSnapshot,
   ): Promise<void> {
     this.requireBackend();
     if (this.runs.has(runId)) throw new CommandError(`a run "${runId}" already exists`);
@@ -487,7 +511,16 @@ export class RunManager {
       throw new CommandError(`at most ${MAX_RUNS} runs at once: dispose one first`);
     }
     const stream = { ...DEFAULT_STREAM, ...streamOptions };
-    const trainer = this.buildTrainer(config, stream, runId);
+    let trainer: ToyGanTrainer;
+    try {
+      trainer = snapshot
+        ? restoreSnapshot(snapshot, this.namePrefix(runId))
+        : this.buildTrainer(config, stream, runId);
+      if (snapshot) trainer.applyLiveSettings(config);
+    } catch (error) {
+      if (!snapshot) throw error;
+      throw new CommandError(`cannot restore the snapshot: ${errorMessage(error)}`);
+    }
     const run: Run = {
       id: runId,
       config,
@@ -511,6 +544,7 @@ export class RunManager {
     this.runs.set(runId, run);
     try {
       this.postCreated(run, requestId);
+      if (snapshot) this.postMetrics(run); // the iteration it continues from
       this.setPhase(run, 'paused', undefined, true);
       await this.sendViews(run, { samples: true, heatmap: stream.heatmapEvery > 0 ? {} : null });
       await this.snapshot(run);
@@ -856,6 +890,24 @@ export class RunManager {
     run.snapshot = await this.guard(takeSnapshot(this.trainerOf(run)));
     run.dirty = false;
     this.countReadback(run);
+    if (run.stream.streamSnapshots) this.postSnapshot(run);
+  }
+
+  /** Sends a copy of the run's last snapshot (the worker keeps its own for device loss). */
+  private postSnapshot(run: Run, requestId?: number): void {
+    const snapshot = run.snapshot;
+    if (!snapshot) return;
+    const values = snapshot.values.slice();
+    this.post(
+      {
+        type: 'snapshot',
+        requestId,
+        runId: run.id,
+        iteration: snapshot.iteration,
+        snapshot: { ...snapshot, values },
+      },
+      [values.buffer],
+    );
   }
 
   private countReadback(run: Run): void {
@@ -975,6 +1027,20 @@ export class RunManager {
       }
     }
   }
+}
+
+/** tf.memory()'s numeric fields beyond the counts, and the WASM heap's size on wasm. */
+function backendMemory(memory: tf.MemoryInfo): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(memory)) {
+    if (typeof value === 'number' && key !== 'numTensors' && key !== 'numBytes') out[key] = value;
+  }
+  if (tf.getBackend() === 'wasm') {
+    // The emscripten module's heap (not in tfjs's typings): what the WASM backend really holds.
+    const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
+    if (wasm?.HEAPU8) out.wasmHeapBytes = wasm.HEAPU8.length;
+  }
+  return out;
 }
 
 /** Top-level settings that differ (for the `rebuilt` event). */

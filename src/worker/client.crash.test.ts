@@ -1,0 +1,182 @@
+/**
+ * Worker crash: the client notices a silent worker, starts a new one and restores each run from
+ * the last snapshot the worker streamed, with the latest settings, playing again if it was.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+// Renamed: the React hooks lint rule would take a `use…` function for a hook.
+import { useNodeBackend as switchNodeBackend } from '../engine/backend';
+import { tinyConfig } from '../engine/testing/tinyConfig';
+import type { StreamOptions, WorkerCommand, WorkerEvent, WorkerEventOf } from '../protocol';
+import { TrainingClient, type WorkerEndpoint } from './client';
+import { RunManager } from './runManager';
+
+const STREAM: Partial<StreamOptions> = {
+  sampleCount: 16,
+  evalEvery: 0,
+  snapshotEvery: 5,
+  streamSnapshots: true,
+};
+
+/** Workers as RunManagers in this process; `kill()` silences the current one for good. */
+function workers() {
+  const managers: RunManager[] = [];
+  let current: { alive: boolean; manager: RunManager } | null = null;
+  const spawn = (): WorkerEndpoint => {
+    let deliver: (e: MessageEvent<unknown>) => void = () => {};
+    const state = { alive: true, manager: null as unknown as RunManager };
+    state.manager = new RunManager(
+      (event, transfer) => {
+        if (!state.alive) return;
+        // A worker's postMessage: structured clone, transferred buffers detached.
+        const copy = structuredClone(event, { transfer: transfer as Transferable[] });
+        setTimeout(() => state.alive && deliver({ data: copy } as MessageEvent), 0);
+      },
+      {
+        selectBackend: async () => {
+          await switchNodeBackend('wasm');
+          return { backend: 'wasm', fallbackReasons: [] };
+        },
+        fallBack: () => Promise.reject(new Error('no fallback in this test')),
+        loseDevice: () => {
+          throw new Error('no device');
+        },
+      },
+    );
+    managers.push(state.manager);
+    current = state;
+    return {
+      postMessage: (message: WorkerCommand) => {
+        if (state.alive) state.manager.handle(structuredClone(message));
+      },
+      addEventListener: (type: string, listener: (e: never) => void) => {
+        if (type === 'message') deliver = listener as (e: MessageEvent<unknown>) => void;
+      },
+      terminate: () => {
+        state.alive = false;
+      },
+    };
+  };
+  /** The worker dies: no more messages either way, and its runs stop computing. */
+  async function kill(runIds: string[]) {
+    const dead = current!;
+    dead.alive = false;
+    for (const runId of runIds) dead.manager.handle({ type: 'dispose', runId });
+    while (!dead.manager.idle) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return { spawn, kill, managers };
+}
+
+let client: TrainingClient | null = null;
+afterEach(() => client?.terminate());
+
+function start() {
+  const w = workers();
+  client = new TrainingClient(w.spawn(), {
+    restart: w.spawn,
+    heartbeatMs: 20,
+    heartbeatTimeoutMs: 400,
+  });
+  const events: WorkerEvent[] = [];
+  client.subscribe((e) => events.push(e));
+  const restarted = () =>
+    new Promise<WorkerEventOf<'worker-restarted'>>((resolve) => {
+      const off = client!.subscribe((e) => {
+        if (e.type === 'worker-restarted') {
+          off();
+          resolve(e);
+        }
+      });
+    });
+  return { client, w, events, restarted };
+}
+
+describe('TrainingClient: worker crash', () => {
+  it('a paused run comes back exactly: same iteration, same weights, latest settings', async () => {
+    const { client, w, events, restarted } = start();
+    const { defaultConfig } = await client.init();
+    const config = tinyConfig({ ...defaultConfig, dataset: 'ring8', gWidth: 8, dWidth: 8 });
+    await client.create('a', config, STREAM);
+    await client.step('a', 7);
+    // A live change after the snapshot: the restored run must keep it.
+    const live = { ...config, gOptimizer: { ...config.gOptimizer, lr: 0.005 } };
+    expect(await client.configure('a', live)).toBe(false);
+    const before = await client.sample('a');
+    expect(client.lastSnapshot('a')?.iteration).toBe(7);
+
+    const done = restarted();
+    await w.kill(['a']);
+    const event = await done;
+    expect(event.reason).toMatch(/no answer for [\d.]+ s/);
+    expect(event.runs).toEqual([
+      { runId: 'a', iteration: 7, lostIterations: 0, restoredFrom: 'snapshot' },
+    ]);
+    expect(w.managers).toHaveLength(2);
+
+    const after = await client.sample('a');
+    expect(after.iteration).toBe(7);
+    Array.from(after.points).forEach((v, i) => expect(v).toBeCloseTo(before.points[i], 5));
+    const created = events.filter((e) => e.type === 'created').at(-1) as WorkerEventOf<'created'>;
+    expect(created.config.gOptimizer.lr).toBe(0.005);
+    expect(created.stream.snapshotEvery).toBe(5);
+    await client.step('a', 2);
+    expect((await client.debugStats()).runs[0]).toMatchObject({ runId: 'a', iteration: 9 });
+  });
+
+  it('a playing run resumes playing from its last periodic snapshot', async () => {
+    const { client, w, restarted } = start();
+    const { defaultConfig } = await client.init();
+    await client.create('b', tinyConfig({ ...defaultConfig, dataset: 'ring8' }), STREAM);
+    await client.play('b');
+    const iterationOf = async () => (await client.debugStats()).runs[0]?.iteration ?? 0;
+    while ((await iterationOf()) < 12) await new Promise((resolve) => setTimeout(resolve, 10));
+    const done = restarted();
+    // One sent while the new worker starts up (its `ready`) waits until the runs are restored.
+    let duringRecovery: Promise<WorkerEventOf<'stats'>> | null = null;
+    const off = client.subscribe((e) => {
+      if (e.type === 'ready') duringRecovery ??= client.debugStats();
+    });
+    await w.kill(['b']);
+    // A command sent to the dead worker, before the crash is noticed, fails with a reason.
+    const lost = client.debugStats().then(
+      () => 'answered',
+      (error: Error) => error.message,
+    );
+    const event = await done;
+    expect(await lost).toMatch(/the training worker crashed \(no answer for [\d.]+ s\)/);
+    off();
+    expect(duringRecovery).not.toBeNull();
+    expect((await duringRecovery!).runs.map((r) => r.runId)).toEqual(['b']);
+    const run = event.runs[0];
+    expect(run.restoredFrom).toBe('snapshot');
+    expect(run.iteration % 5).toBe(0);
+    expect(run.iteration).toBeGreaterThanOrEqual(10);
+    while ((await iterationOf()) < run.iteration + 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await client.pause('b');
+  });
+
+  it('gives up after repeated crashes instead of looping', async () => {
+    const { client, w, events } = start();
+    await client.init();
+    for (let i = 0; i < 4; i++) {
+      const count = w.managers.length;
+      await w.kill([]);
+      while (
+        w.managers.length === count &&
+        !events.some((e) => /keeps crashing/.test(errorOf(e)))
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // Let the new worker answer init before killing it again.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(w.managers).toHaveLength(4); // the first and three restarts
+    expect(events.some((e) => /keeps crashing/.test(errorOf(e)))).toBe(true);
+    await expect(client.debugStats()).rejects.toThrow(/terminated/);
+  });
+});
+
+function errorOf(e: WorkerEvent): string {
+  return e.type === 'error' ? e.message : '';
+}
