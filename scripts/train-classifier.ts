@@ -14,6 +14,7 @@ import {
   DEFAULT_CLASSIFIER_TRAINING as D,
   trainDigitClassifier,
 } from '../src/engine/classifierTraining';
+import { DEFAULT_CLASSIFIER_ARCH as A } from '../src/engine/digitClassifier';
 import { CLASSIFIER_ASSET_PATH } from '../src/engine/mnist';
 import { CLASSIFIER_SPLIT_SEED, HELD_OUT_DIGITS, splitDigits } from '../src/engine/stackedMnist';
 
@@ -23,6 +24,9 @@ const FLAGS: Record<string, FlagSpec> = {
   batch: { type: 'integer', help: `batch size (default ${D.batch})` },
   lr: { type: 'number', help: `peak Adam learning rate, cosine decay (default ${D.lr})` },
   shift: { type: 'integer', help: `random translation ±pixels (default ${D.shift})` },
+  conv1: { type: 'integer', help: `channels of the first conv (default ${A.conv1})` },
+  conv2: { type: 'integer', help: `channels of the second conv (default ${A.conv2})` },
+  hidden: { type: 'integer', help: `width of the hidden dense layer (default ${A.hidden})` },
   'epoch-eval': {
     type: 'boolean',
     help: 'report held-out accuracy after every epoch (monitoring only; nothing is tuned on it)',
@@ -47,6 +51,11 @@ async function main(flags: ParsedFlags): Promise<number> {
     batch: (flags.batch as number | undefined) ?? D.batch,
     lr: (flags.lr as number | undefined) ?? D.lr,
     shift: (flags.shift as number | undefined) ?? D.shift,
+    arch: {
+      conv1: (flags.conv1 as number | undefined) ?? A.conv1,
+      conv2: (flags.conv2 as number | undefined) ?? A.conv2,
+      hidden: (flags.hidden as number | undefined) ?? A.hidden,
+    },
   };
   await useNodeBackend('wasm');
   const split = splitDigits(loadMnistFromPublic());
@@ -65,8 +74,9 @@ async function main(flags: ParsedFlags): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const heldOut = await classifierAccuracy(classifier, split.heldOut);
   const train = await classifierAccuracy(classifier, split.train);
+  const { arch: _arch, ...recipe } = options;
   const bytes = await classifier.toBytes({
-    ...options,
+    ...recipe,
     splitSeed: CLASSIFIER_SPLIT_SEED,
     trainDigits: split.train.count,
     heldOutDigits: split.heldOut.count,

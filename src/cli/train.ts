@@ -11,9 +11,12 @@ import { runCommand, type FlagSpec, type ParsedFlags } from './args';
 import { DEFAULT_STEPS, settingsFromFlags, TRAIN_FLAGS, type RunSettings } from './trainOptions';
 import { PRECISION_STEPS } from '../engine/config';
 import { ProgressBar } from './progress';
+import { EVAL_REAL_FLAG, evalRealMain, withStackedMnistChoice } from './evalReal';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...TRAIN_FLAGS,
+  dataset: withStackedMnistChoice(TRAIN_FLAGS.dataset),
+  'eval-real': EVAL_REAL_FLAG,
   out: {
     type: 'string',
     placeholder: 'file.json',
@@ -66,6 +69,7 @@ export function runJson(settings: RunSettings, backend: string, result: RunResul
 }
 
 async function main(flags: ParsedFlags): Promise<number> {
+  if (flags['eval-real']) return evalRealMain(flags);
   const settings = settingsFromFlags(flags);
   await useNodeBackend(settings.backend);
   const bar = flags.quiet ? null : new ProgressBar(settings.steps);

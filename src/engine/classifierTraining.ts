@@ -27,9 +27,9 @@ export interface ClassifierTrainingOptions {
 
 export const DEFAULT_CLASSIFIER_TRAINING: ClassifierTrainingOptions = {
   seed: 1,
-  epochs: 12,
+  epochs: 24,
   batch: 64,
-  lr: 2e-3,
+  lr: 3e-3,
   shift: 2,
 };
 

@@ -2,10 +2,10 @@
  * The digit classifier: the measuring instrument of Stacked MNIST (gan-facts.md §2.3). Each
  * colour channel of a generated 28×28×3 image is classified as a digit; the triple is the mode.
  *
- * Architecture (≈106k parameters with the defaults), input [n, 28, 28, 1] in [−1, 1]:
+ * Architecture (206,922 parameters with the defaults), input [n, 28, 28, 1] in [−1, 1]:
  *   conv 3×3 1→16 + bias, leaky ReLU 0.2, 2×2 average pool   → 14×14×16
  *   conv 3×3 16→32 + bias, leaky ReLU 0.2, 2×2 average pool  → 7×7×32
- *   flatten (1568) → dense 64, leaky ReLU 0.2 → dense 10 (logits)
+ *   flatten (1568) → dense 128, leaky ReLU 0.2 → dense 10 (logits)
  *
  * Built only from ops that are correct on every backend we ship (webgpu, webgl, wasm, cpu):
  * ops.ts's conv2d (stride 1, 'same'; its gradients are forward convolutions, so it trains on wasm,
@@ -31,7 +31,7 @@ export interface ClassifierArch {
   hidden: number;
 }
 
-export const DEFAULT_CLASSIFIER_ARCH: ClassifierArch = { conv1: 8, conv2: 16, hidden: 64 };
+export const DEFAULT_CLASSIFIER_ARCH: ClassifierArch = { conv1: 16, conv2: 32, hidden: 128 };
 
 /** Free-form facts about how the weights were made (seed, accuracy, …), kept in the file. */
 export type ClassifierMeta = Record<string, string | number | boolean>;

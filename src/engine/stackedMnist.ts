@@ -80,6 +80,9 @@ export interface StackedSample {
   triples: Uint16Array;
 }
 
+/** Byte → [−1, 1] (b/127.5 − 1), looked up rather than divided: sampling is pixel-bound. */
+const TO_UNIT = Float32Array.from({ length: 256 }, (_, b) => b / 127.5 - 1);
+
 export class StackedMnistSampler {
   readonly digits: MnistDigits;
   private readonly rng: Rng;
@@ -112,8 +115,8 @@ export class StackedMnistSampler {
         const d = this.rng.int(10);
         const pool = this.byClass[d];
         const src = pool[this.rng.int(pool.length)] * MNIST_PIXELS;
-        for (let p = 0; p < MNIST_PIXELS; p++)
-          pixels[base + 3 * p + c] = images[src + p] / 127.5 - 1;
+        for (let p = 0, q = base + c; p < MNIST_PIXELS; p++, q += 3)
+          pixels[q] = TO_UNIT[images[src + p]];
         mode = 10 * mode + d;
       }
       triples[i] = mode;
