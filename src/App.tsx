@@ -30,7 +30,9 @@ import { SettingsPanel } from './ui/controls/SettingsPanel';
 import { RunCounters, TransportBar } from './ui/controls/TransportBar';
 import { CompareView } from './ui/compare/CompareView';
 import { DiracView } from './ui/dirac/DiracView';
+import { ExportPanel } from './ui/ExportPanel';
 import { HelpDialog } from './ui/HelpDialog';
+import { RunNotice } from './ui/RunNotice';
 import { HiddenControlsContext } from './ui/hiddenControls';
 import { LessonCard, LessonPicker } from './ui/lessons/LessonPicker';
 import { shortcutFor } from './ui/shortcuts';
@@ -344,6 +346,7 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
               <div className="side">
                 <RunCounters />
                 <Guide />
+                <ExportPanel />
               </div>
               <Suspense
                 fallback={<section className="charts" aria-label="Training curves (loading)" />}
@@ -491,20 +494,6 @@ function PresentationButton() {
     <button type="button" aria-pressed={on} onClick={() => api.getState().setPresentation(!on)}>
       Presentation mode
     </button>
-  );
-}
-
-function RunNotice() {
-  const notice = useRun((s) => s.notice);
-  if (notice === null) return null;
-  return notice.kind === 'error' ? (
-    <p className="notice notice-error" role="alert">
-      {notice.text}
-    </p>
-  ) : (
-    <p className="notice notice-info" role="status" aria-label="Run notice">
-      {notice.text}
-    </p>
   );
 }
 

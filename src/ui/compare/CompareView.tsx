@@ -16,6 +16,7 @@ import {
   type CompareRun,
 } from '../../store/compare';
 import { CheckField, NumberField, SelectField } from '../controls/Field';
+import { downloadCanvas } from '../ExportPanel';
 import { LOSS_OPTIONS } from '../controls/SettingsPanel';
 import { DARK_PALETTE, LIGHT_PALETTE, drawPlane } from '../views/planeRenderer';
 import '../teach.css';
@@ -225,6 +226,18 @@ function CompareCell({
         {index === 0 ? 'Reference run' : `Differs from A: ${diff}`}
       </p>
       <CellCanvas run={run} label={`Run ${letter} samples`} />
+      <button
+        type="button"
+        className="link-button compare-png"
+        onClick={() =>
+          downloadCanvas(
+            document.querySelector<HTMLCanvasElement>(`canvas[aria-label="Run ${letter} samples"]`),
+            `compare-${letter}-step${run.run.getState().iteration}.png`,
+          )
+        }
+      >
+        {`Run ${letter} as PNG`}
+      </button>
       <dl className="compare-counters">
         <div>
           <dt id={`${run.id}-it`}>Iteration</dt>

@@ -19,6 +19,7 @@ import {
 } from '../../engine/dirac';
 import type { DiracStoreApi } from '../../store/dirac';
 import { CheckField, NumberField, SelectField } from '../controls/Field';
+import { downloadCanvas } from '../ExportPanel';
 import { drawDiracPortrait, drawRadiusChart, paletteFromCss, pointAt } from './diracRenderer';
 import '../teach.css';
 
@@ -289,6 +290,12 @@ export function DiracView({
             />
             <output aria-label="Dirac step">{shown}</output>
           </label>
+          <button
+            type="button"
+            onClick={() => downloadCanvas(portraitRef.current, `dirac-${settings.loss}.png`)}
+          >
+            PNG
+          </button>
         </div>
         <canvas
           ref={portraitRef}
