@@ -174,7 +174,8 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'lazy-regularisation',
     title: '4. Lazy R1/R2',
-    summary: 'StyleGAN2 applies R1 every 16th step; R3GAN reports that this fails.',
+    summary:
+      'StyleGAN2 applies R1 every 16th step; R3GAN reports that this fails — not on the ring.',
     text: [
       'StyleGAN2 saves time by applying R1 only every 16th discriminator step, multiplied by 16 (“lazy regularisation”). R3GAN App. E reports that lazy R1/R2 fails with its loss, where every-step R1/R2 works.',
       'Both runs use RpGAN + R1 + R2 with the same γ; the right one applies the penalties lazily.',
@@ -184,7 +185,9 @@ export const LESSONS: readonly Lesson[] = [
       'Modes covered: does the lazy run lose modes or wobble?',
     ],
     expected:
-      'Every-step R1 + R2 keeps at least 7 of 8 modes on every seed after 2000 iterations; the lazy run’s measured coverage is in the README (“Lessons”).',
+      'Both keep 7–8 of 8 modes on every seed after 2000 iterations (every step: 8, 8, 7; lazy ×16: 8, 8, 8 on seeds 1–3): at toy scale lazy R1/R2 does not fail.',
+    caveat:
+      'R3GAN App. E’s lazy-regularisation failure does not reproduce on the 2-D ring with 3×64 MLPs: the lazy run covers the ring as well as the every-step run (reverse KL 0.14–0.19 vs 0.11–0.35). Look at the R1/R2 chart instead: the lazy penalty arrives in bursts 16 times larger.',
     source: 'Karras et al., StyleGAN2 §4 (lazy regularisation); R3GAN App. E.',
     preset: { kind: 'compare', base: RING, variants: [RPGAN_R1R2, RPGAN_LAZY] },
     outcome: {
@@ -192,7 +195,11 @@ export const LESSONS: readonly Lesson[] = [
       seeds: SEEDS,
       base: RING,
       variants: [RPGAN_R1R2, RPGAN_LAZY],
-      claims: [{ variant: RPGAN_R1R2.label, everyAtLeast: 7 }],
+      claims: [
+        { variant: RPGAN_R1R2.label, everyAtLeast: 7 },
+        { variant: RPGAN_LAZY.label, everyAtLeast: 7 },
+      ],
+      meanClose: { a: RPGAN_R1R2.label, b: RPGAN_LAZY.label, within: 1 },
     },
   },
   {
