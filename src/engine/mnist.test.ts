@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { convertMnistPackage, loadMnistFromPublic, publicPath } from '../cli/assets';
 import {
   encodeMnistAsset,
+  fetchAssetBytes,
   fnv1a32,
   MNIST_ASSET_PATH,
   MNIST_HEADER_BYTES,
@@ -80,5 +81,13 @@ describe('MNIST asset', () => {
     const parse = () => parseMnistAsset(make());
     expect(parse).toThrow(/^MNIST asset is missing or corrupt: /);
     expect(parse).toThrow(detail);
+  });
+
+  it('fetchAssetBytes returns the bytes, or says which URL failed', async () => {
+    const bytes = await fetchAssetBytes('data:application/octet-stream;base64,AQID/w==');
+    expect(Array.from(bytes)).toEqual([1, 2, 3, 255]);
+    await expect(fetchAssetBytes('http://127.0.0.1:1/mnist/digits.bin')).rejects.toThrow(
+      /^Could not fetch http:\/\/127\.0\.0\.1:1\/mnist\/digits\.bin: /,
+    );
   });
 });
