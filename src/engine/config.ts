@@ -148,3 +148,121 @@ export function toyDefaults(
 export function parseConfig(input: unknown): GanConfig {
   return ganConfigSchema.parse(input) as GanConfig;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Image GANs (Stacked MNIST): a separate schema, so toy settings (URL, UI, worker) are unchanged.
+
+export type ImageDatasetName = 'stacked-mnist';
+export const IMAGE_DATASET_NAMES: readonly ImageDatasetName[] = ['stacked-mnist'];
+export type DatasetName = ToyDatasetName | ImageDatasetName;
+
+/** 'mlp' is the toy trainer's architecture; 'dcgan' and 'resnet' are convolutional. */
+export type ArchName = 'mlp' | 'dcgan' | 'resnet';
+export const ARCH_NAMES: readonly ArchName[] = ['mlp', 'dcgan', 'resnet'];
+
+const width = z.number().int().min(1).max(512);
+/** Widths at the 7×7, 14×14 and 28×28 stages. */
+const channelsSchema = z.tuple([width, width, width]);
+
+export const imageGanConfigSchema = ganConfigSchema
+  .omit({
+    dataset: true,
+    customPoints: true,
+    gWidth: true,
+    gDepth: true,
+    dWidth: true,
+    dDepth: true,
+  })
+  .extend({
+    dataset: z.enum(IMAGE_DATASET_NAMES as [ImageDatasetName]),
+    arch: z.enum(['dcgan', 'resnet']),
+    /** G's widths at 7, 14, 28 pixels. */
+    gChannels: channelsSchema,
+    /** D's widths at 7, 14, 28 pixels. */
+    dChannels: channelsSchema,
+    /** Residual blocks per stage ('resnet'). */
+    resBlocks: z.number().int().min(1).max(8),
+    /** Channels per group of the grouped 3×3 conv ('resnet'). */
+    groupSize: z.number().int().min(1).max(512),
+    /** Inverted-bottleneck expansion ('resnet'). */
+    expansion: z.number().int().min(1).max(8),
+    /** Minibatch standard deviation layer before D's head (ProGAN, group size 4). */
+    mbstd: z.boolean(),
+    /** Progressive growing 7 → 14 → 28 (ProGAN). */
+    progressive: z.boolean(),
+    /** Iterations per progressive phase (7 stable, 14 fade, 14 stable, 28 fade, then 28). */
+    fadeSteps: z.number().int().min(1).max(10_000_000),
+  })
+  .strict();
+
+export type ImageGanConfig = Omit<z.infer<typeof imageGanConfigSchema>, 'loss'> & {
+  loss: import('./lossNames').LossName;
+};
+
+/**
+ * Stacked MNIST defaults: R3GAN's recipe (gan-facts.md §1.4: RpGAN + R1 + R2, Adam lr 2e-4,
+ * β1 = 0, β2 0.9 → 0.99, γ 1 → 0.1 over the first 20 % of the run, EMA half-life growing to 5 %
+ * of the run, z of 64 dims) at browser scale (batch 64, the small ResNet below).
+ *
+ * Why γ = 0.1 (after a burn-in from 1): γ has units of squared pixel distance, and our pixels
+ * are in [−1, 1] like R3GAN's, on 28×28×3 = 2352 dimensions against their 32×32×3 = 3072, so
+ * their values carry over: R1/R2 act like Gaussian blur of std √γ per pixel (R3GAN §2.3), 1.0 at
+ * the start (the whole [−1, 1] range: real and fake distributions overlap however far apart they
+ * start) and 0.32 at the end, a sixth of the range: strokes stay distinguishable while every
+ * digit keeps a smooth basin. The burn-in is R3GAN's 2/10 of training.
+ */
+export function stackedMnistDefaults(steps = 3000): ImageGanConfig {
+  return {
+    seed: 1,
+    dataset: 'stacked-mnist',
+    arch: 'resnet',
+    latentDim: 64,
+    gChannels: [64, 48, 32],
+    dChannels: [64, 48, 32],
+    resBlocks: 1,
+    groupSize: 16,
+    expansion: 2,
+    mbstd: false,
+    progressive: false,
+    fadeSteps: Math.max(1, Math.round(steps / 8)),
+    loss: 'rpgan',
+    r1Gamma: 0.1,
+    r2Gamma: 0.1,
+    lazyInterval: 1,
+    gpWeight: 10,
+    batchSize: 64,
+    dSteps: 1,
+    gOptimizer: { kind: 'adam', lr: 2e-4, beta1: 0, beta2: 0.99 },
+    dOptimizer: { kind: 'adam', lr: 2e-4, beta1: 0, beta2: 0.99 },
+    burnInSteps: Math.round(steps / 5),
+    gammaBurnInFactor: 10,
+    beta2BurnIn: 0.9,
+    lrEndFactor: 1,
+    emaHalfLife: Math.max(1, Math.round(steps / 20)),
+  };
+}
+
+/** Validates an image config, including the cross-field rules the schema cannot express. */
+export function parseImageConfig(input: unknown): ImageGanConfig {
+  const config = imageGanConfigSchema.parse(input) as ImageGanConfig;
+  const problem = imageConfigProblem(config);
+  if (problem) throw new Error(problem);
+  return config;
+}
+
+/** Why an image config cannot be built, or null. */
+export function imageConfigProblem(c: ImageGanConfig): string | null {
+  if (c.mbstd && c.batchSize % 4 !== 0)
+    return `Minibatch stddev needs a batch size that is a multiple of its group size 4 (got ${c.batchSize}).`;
+  if (c.arch === 'resnet')
+    for (const w of [...c.gChannels, ...c.dChannels]) {
+      const inner = w * c.expansion;
+      if (inner % Math.min(c.groupSize, inner) !== 0)
+        return `ResNet width ${w} × expansion ${c.expansion} = ${inner} is not a multiple of the group size ${c.groupSize}.`;
+    }
+  return null;
+}
+
+export function isImageDataset(name: string): name is ImageDatasetName {
+  return (IMAGE_DATASET_NAMES as readonly string[]).includes(name);
+}

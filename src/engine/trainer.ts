@@ -71,6 +71,38 @@ export function needsRebuild(a: GanConfig, b: GanConfig): boolean {
   );
 }
 
+/** The settings a burn-in schedule reads (toy and image configs share them). */
+export type ScheduleSettings = Pick<
+  GanConfig,
+  | 'burnInSteps'
+  | 'gammaBurnInFactor'
+  | 'beta2BurnIn'
+  | 'lrEndFactor'
+  | 'emaHalfLife'
+  | 'r1Gamma'
+  | 'r2Gamma'
+  | 'gOptimizer'
+  | 'dOptimizer'
+>;
+
+/** Hyper-parameters at iteration t after R3GAN's cosine burn-in (gan-facts.md §1.3). */
+export function scheduledValues(c: ScheduleSettings, t: number): ScheduledValues {
+  const T = c.burnInSteps;
+  const gamma = (g: number) => cosineBurnIn(g * c.gammaBurnInFactor, g, t, T);
+  const beta2 = (b: number) => (c.beta2BurnIn === null ? b : cosineBurnIn(c.beta2BurnIn, b, t, T));
+  const lr = (l: number) => cosineBurnIn(l, l * c.lrEndFactor, t, T);
+  const halfLife = cosineBurnIn(0, c.emaHalfLife, t, T);
+  return {
+    r1Gamma: gamma(c.r1Gamma),
+    r2Gamma: gamma(c.r2Gamma),
+    gLr: lr(c.gOptimizer.lr),
+    dLr: lr(c.dOptimizer.lr),
+    gBeta2: beta2(c.gOptimizer.beta2),
+    dBeta2: beta2(c.dOptimizer.beta2),
+    emaBeta: halfLife > 0 ? 0.5 ** (1 / halfLife) : 0,
+  };
+}
+
 export class DivergenceError extends Error {
   constructor(
     readonly step: number,
@@ -157,22 +189,7 @@ export class ToyGanTrainer {
 
   /** Hyper-parameters at the current iteration, after the burn-in schedule. */
   scheduled(t = this.iteration): ScheduledValues {
-    const c = this.config;
-    const T = c.burnInSteps;
-    const gamma = (g: number) => cosineBurnIn(g * c.gammaBurnInFactor, g, t, T);
-    const beta2 = (b: number) =>
-      c.beta2BurnIn === null ? b : cosineBurnIn(c.beta2BurnIn, b, t, T);
-    const lr = (l: number) => cosineBurnIn(l, l * c.lrEndFactor, t, T);
-    const halfLife = cosineBurnIn(0, c.emaHalfLife, t, T);
-    return {
-      r1Gamma: gamma(c.r1Gamma),
-      r2Gamma: gamma(c.r2Gamma),
-      gLr: lr(c.gOptimizer.lr),
-      dLr: lr(c.dOptimizer.lr),
-      gBeta2: beta2(c.gOptimizer.beta2),
-      dBeta2: beta2(c.dOptimizer.beta2),
-      emaBeta: halfLife > 0 ? 0.5 ** (1 / halfLife) : 0,
-    };
+    return scheduledValues(this.config, t);
   }
 
   realBatch(n = this.config.batchSize): tf.Tensor2D {
@@ -379,7 +396,7 @@ export class ToyGanTrainer {
   }
 }
 
-function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
+export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
   return tf.sqrt(tf.addN(tensors.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
 }
 
@@ -396,6 +413,9 @@ export interface DiscriminatorObjective {
   gradSqFake: tf.Scalar | null;
 }
 
+/** A discriminator as a function from a batch of inputs (any rank) to logits [N, 1]. */
+export type Critic = (x: tf.Tensor) => tf.Tensor;
+
 /**
  * D's objective on `inputs` = [B real rows; B fake rows; (wgan-gp) B interpolates]:
  * adversarial loss + γ1/2·E‖∇ₓD(real)‖² (R1) + γ2/2·E‖∇ₓD(fake)‖² (R2) + λ·E(‖∇ₓD(x̂)‖ − 1)² (GP).
@@ -405,24 +425,30 @@ export interface DiscriminatorObjective {
  * gradient is taken, the caller must dispose `logits` (it is kept to escape the inner tape).
  */
 export function discriminatorObjective(
-  discriminator: Mlp,
+  discriminator: Mlp | Critic,
   loss: AdversarialLoss,
-  inputs: tf.Tensor2D,
+  inputs: tf.Tensor,
   batch: number,
   weights: { r1Gamma: number; r2Gamma: number; gpWeight: number; inputGradient: boolean },
 ): DiscriminatorObjective {
+  const critic: Critic =
+    typeof discriminator === 'function'
+      ? discriminator
+      : (x) => discriminator.apply(x as tf.Tensor2D);
   let logits: tf.Tensor2D;
   let gradSq: tf.Tensor1D | null = null;
   let keptLogits: tf.Tensor | null = null;
   if (weights.inputGradient) {
     const inputGrad = tf.grad((x: tf.Tensor) => {
-      keptLogits = tf.keep(discriminator.apply(x as tf.Tensor2D));
+      keptLogits = tf.keep(critic(x));
       return tf.sum(keptLogits);
     })(inputs);
     logits = keptLogits! as tf.Tensor2D;
-    gradSq = tf.sum(tf.square(inputGrad), 1);
+    // ‖∇ₓD‖² per sample: summed over every axis but the batch (features, or H, W, C).
+    const axes = inputGrad.shape.map((_, i) => i).slice(1);
+    gradSq = tf.sum(tf.square(inputGrad), axes);
   } else {
-    logits = discriminator.apply(inputs);
+    logits = critic(inputs) as tf.Tensor2D;
   }
   const realLogits = tf.slice(logits, [0, 0], [batch, 1]);
   const fakeLogits = tf.slice(logits, [batch, 0], [batch, 1]);
