@@ -1,8 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
+import { offlinePrecache } from './scripts/offlinePrecache.ts';
+
 export default defineConfig({
-  plugins: [react()],
+  // offlinePrecache: the built file list goes into the service worker (public/sw.js).
+  plugins: [react(), offlinePrecache()],
   optimizeDeps: {
     // The worker imports these; listing them up front avoids a dev-server reload on first visit.
     include: [

@@ -1,21 +1,36 @@
 /*
- * Offline support (hand-written, no dependency): after the first visit every file the app
- * loaded — page, scripts, the training worker, tfjs's WebAssembly, digit data — is in the cache,
- * so a classroom with bad Wi-Fi can reload the app.
+ * Offline support (hand-written, no dependency): after the first visit the whole app — page,
+ * scripts, styles, the training worker and tfjs's WebAssembly — is in the cache, so a classroom
+ * with bad Wi-Fi can reload it.
  *
- * - Pages (navigations): network first, so a new deployment is picked up at once; the cached
- *   page when offline.
- * - Everything else from this origin: cache first. Vite's file names carry a content hash, so a
- *   cached file never goes stale; a new build's page simply asks for new names.
- * Only successful same-origin GET responses are stored.
+ * - Install: precache every file of the build. `vite build` writes the list (and a hash of the
+ *   files, which names the cache) into BUILD below (scripts/offlinePrecache.ts). Listing the
+ *   build is what makes the first visit enough: the worker's chunk, the .wasm binaries and the
+ *   lazily loaded chart chunks are fetched by the worker or later on, so the page itself never
+ *   sees them all before it goes offline.
+ * - Pages (navigations): network first, so a new deployment is picked up at once; the cached page
+ *   when offline or when the network has not answered within NAVIGATION_TIMEOUT_MS.
+ * - Everything else from this origin: cache first, and stored on first use. Vite's file names
+ *   carry a content hash, so a cached file never goes stale; the digit data (public/mnist/*.bin,
+ *   8 MB) is left out of the precache and cached the first time Stacked MNIST loads it.
+ * - Activate: the caches of older builds are deleted. A build's SW differs from the last one
+ *   (its BUILD does), so the browser installs it on the next visit.
+ * Only successful, same-origin GET responses are stored.
  */
-const CACHE = 'gan-playground-v1';
+// Replaced by `vite build`; in `vite dev` (where this file is not registered) it stays empty.
+const BUILD = { version: 'dev', files: [] };
+const CACHE = `gan-playground-${BUILD.version}`;
+const PAGE = './';
+const NAVIGATION_TIMEOUT_MS = 4000;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(['./', './favicon.svg']))
+      .then((cache) =>
+        // cache: 'reload': straight from the network, not from the browser's HTTP cache.
+        cache.addAll(BUILD.files.map((url) => new Request(url, { cache: 'reload' }))),
+      )
       .then(() => self.skipWaiting()),
   );
 });
@@ -24,50 +39,60 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) =>
+        Promise.all(
+          keys
+            .filter((key) => key.startsWith('gan-playground-') && key !== CACHE)
+            .map((key) => caches.delete(key)),
+        ),
+      )
       .then(() => self.clients.claim()),
   );
 });
 
-// The page lists what it loaded before this worker controlled it, so the first visit is enough.
-self.addEventListener('message', (event) => {
-  const data = event.data;
-  if (!data || data.type !== 'cache-urls' || !Array.isArray(data.urls)) return;
-  const urls = data.urls
-    .filter((u) => typeof u === 'string')
-    .filter((u) => new URL(u, self.location.href).origin === self.location.origin)
-    .slice(0, 200);
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) =>
-        Promise.all(
-          urls.map((u) => cache.match(u).then((hit) => hit ?? cache.add(u).catch(() => undefined))),
-        ),
-      ),
-  );
-});
+/** The network's answer, or null when offline or slower than `ms`. */
+function fetchWithin(request, ms) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    fetch(request).then(
+      (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(null);
+      },
+    );
+  });
+}
 
-async function networkFirst(request) {
+async function page(request) {
   const cache = await caches.open(CACHE);
-  try {
-    const response = await fetch(request);
-    if (response.ok) await cache.put('./', response.clone());
+  const response = await fetchWithin(request, NAVIGATION_TIMEOUT_MS);
+  if (response && response.ok) {
+    const type = response.headers.get('content-type') ?? '';
+    if (type.includes('text/html')) await cache.put(PAGE, response.clone());
     return response;
-  } catch (error) {
-    const cached =
-      (await cache.match(request, { ignoreSearch: true })) ?? (await cache.match('./'));
-    if (cached) return cached;
-    throw error;
   }
+  // Every navigation gets the app's page (its settings are in the hash and the query).
+  const cached = await cache.match(PAGE);
+  if (cached) return cached;
+  return response ?? fetch(request);
 }
 
 async function cacheFirst(request) {
   const cache = await caches.open(CACHE);
-  const cached = await cache.match(request);
+  // ignoreVary: `vite preview` (and many static hosts) answer with `Vary: Origin`, and the page's
+  // module scripts and styles (crossorigin) are requested with an Origin header that the
+  // precache's requests lack: honouring Vary made every one of them a miss, so the page stayed
+  // blank offline. A built file is the same whoever asks for it.
+  const cached = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
+  if (response.ok && response.type === 'basic' && response.status === 200) {
+    await cache.put(request, response.clone());
+  }
   return response;
 }
 
@@ -76,5 +101,7 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  event.respondWith(request.mode === 'navigate' ? networkFirst(request) : cacheFirst(request));
+  // Range requests (media) would store partial content; let the browser handle them.
+  if (request.headers.has('range')) return;
+  event.respondWith(request.mode === 'navigate' ? page(request) : cacheFirst(request));
 });

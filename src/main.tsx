@@ -12,22 +12,12 @@ createRoot(container).render(
   </StrictMode>,
 );
 
-// Offline after the first visit (public/sw.js). Not in `vite dev`, whose modules change on edit.
+// Offline after the first visit (public/sw.js precaches the whole build when it installs). Not in
+// `vite dev`, whose modules change on edit.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   window.addEventListener('load', () => {
-    navigator.serviceWorker
-      .register('./sw.js')
-      .then(() => navigator.serviceWorker.ready)
-      .then((registration) => {
-        // What this first visit loaded before the service worker was in control.
-        const urls = performance
-          .getEntriesByType('resource')
-          .map((e) => e.name)
-          .filter((u) => new URL(u).origin === window.location.origin);
-        registration.active?.postMessage({ type: 'cache-urls', urls });
-      })
-      .catch((error: unknown) => {
-        console.warn('Offline support unavailable:', error);
-      });
+    navigator.serviceWorker.register('./sw.js').catch((error: unknown) => {
+      console.warn('Offline support unavailable:', error);
+    });
   });
 }
