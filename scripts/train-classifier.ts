@@ -83,7 +83,6 @@ async function main(flags: ParsedFlags): Promise<number> {
     heldOutAccuracy: Number(heldOut.toFixed(4)),
     trainAccuracy: Number(train.toFixed(4)),
     backend: tf.getBackend(),
-    trainSeconds: Math.round(seconds),
   });
   const file = (flags.out as string | undefined) ?? publicPath(CLASSIFIER_ASSET_PATH);
   mkdirSync(dirname(file), { recursive: true });
