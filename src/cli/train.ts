@@ -12,6 +12,7 @@ import { DEFAULT_STEPS, settingsFromFlags, TRAIN_FLAGS, type RunSettings } from 
 import { PRECISION_STEPS } from '../engine/config';
 import { ProgressBar } from './progress';
 import { EVAL_REAL_FLAG, evalRealMain, withStackedMnistChoice } from './evalReal';
+import { trainImageMain } from './trainImage';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...TRAIN_FLAGS,
@@ -70,6 +71,7 @@ export function runJson(settings: RunSettings, backend: string, result: RunResul
 
 async function main(flags: ParsedFlags): Promise<number> {
   if (flags['eval-real']) return evalRealMain(flags);
+  if (flags.dataset === 'stacked-mnist') return trainImageMain(flags);
   const settings = settingsFromFlags(flags);
   await useNodeBackend(settings.backend);
   const bar = flags.quiet ? null : new ProgressBar(settings.steps);

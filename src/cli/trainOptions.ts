@@ -14,6 +14,7 @@ import {
   toyDefaults,
   type GanConfig,
 } from '../engine/config';
+import { ARCH_NAMES } from '../engine/config';
 import { TOY_DATASET_NAMES, type ToyDatasetName } from '../engine/datasets';
 import { LOSS_NAMES } from '../engine/losses';
 import { NODE_BACKENDS } from '../engine/backend';
@@ -51,6 +52,39 @@ export const DEFAULT_RECIPE: Record<ToyDatasetName, ToyRecipe> = {
   circles: 'fast',
   gaussian: 'fast',
   custom: 'fast',
+};
+
+/** Image-GAN flags (--dataset stacked-mnist only; see cli/trainImage.ts). */
+export const CONV_FLAGS: Record<string, FlagSpec> = {
+  arch: {
+    type: 'string',
+    choices: ARCH_NAMES,
+    help: 'model: mlp (toys) or, with --dataset stacked-mnist, dcgan or resnet (R3GAN-style, default)',
+  },
+  mbstd: { type: 'boolean', help: 'stacked-mnist: minibatch stddev layer in D (group size 4)' },
+  progressive: {
+    type: 'boolean',
+    help: 'stacked-mnist: progressive growing 7→14→28 with fade-in (ProGAN)',
+  },
+  'fade-steps': {
+    type: 'integer',
+    help: 'stacked-mnist: iterations per progressive phase (default steps/8)',
+  },
+  channels: {
+    type: 'string',
+    placeholder: 'c7,c14,c28',
+    help: 'stacked-mnist: widths of G and D at 7, 14, 28 px (default 64,48,32)',
+  },
+  'g-channels': { type: 'string', placeholder: 'c7,c14,c28', help: 'stacked-mnist: widths of G' },
+  'd-channels': { type: 'string', placeholder: 'c7,c14,c28', help: 'stacked-mnist: widths of D' },
+  'res-blocks': {
+    type: 'integer',
+    help: 'stacked-mnist, resnet: residual blocks per stage (default 1)',
+  },
+  'group-size': {
+    type: 'integer',
+    help: 'stacked-mnist, resnet: channels per group of the grouped 3×3 conv (default 16)',
+  },
 };
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -140,6 +174,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     choices: NODE_BACKENDS,
     help: 'tfjs backend (default wasm, the fastest correct one in Node)',
   },
+  ...CONV_FLAGS,
 };
 
 /**
@@ -198,6 +233,8 @@ export interface RunSettings {
 }
 
 export function settingsFromFlags(flags: ParsedFlags): RunSettings {
+  const conv = Object.keys(CONV_FLAGS).find((name) => name in flags && flags[name] !== 'mlp');
+  if (conv) throw new UsageError(`Flag --${conv} needs --dataset stacked-mnist.`);
   const f = flags as Record<string, never>;
   const num = (name: string) => f[name] as number | undefined;
   const str = (name: string) => f[name] as string | undefined;
