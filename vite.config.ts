@@ -1,11 +1,64 @@
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 import { offlinePrecache } from './scripts/offlinePrecache.ts';
 
+/**
+ * Content-Security-Policy: the page and its worker load only the app's own files and talk only
+ * to its own origin. 'wasm-unsafe-eval' lets tfjs's WASM backend compile its module (no JS eval
+ * is allowed); blob: workers are allowed for libraries that spawn them. Inline styles (React's
+ * `style` props) are set through the CSSOM, which style-src does not govern.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+/**
+ * The dev server also needs inline scripts (React Refresh's preamble), inline styles (CSS is
+ * injected as <style>) and its HMR WebSocket.
+ */
+const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+)
+  .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+  .replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+
+/**
+ * The built page carries the policy in a <meta> tag, so it holds on any static host; `vite
+ * preview` also sends it as a header, which is what governs the worker (a worker's policy comes
+ * from its own script's response, not from the page).
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'content-security-policy-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
 export default defineConfig({
   // offlinePrecache: the built file list goes into the service worker (public/sw.js).
-  plugins: [react(), offlinePrecache()],
+  plugins: [react(), contentSecurityPolicyMeta(), offlinePrecache()],
+  server: {
+    headers: { 'Content-Security-Policy': DEV_CONTENT_SECURITY_POLICY },
+  },
   optimizeDeps: {
     // The worker imports these; listing them up front avoids a dev-server reload on first visit.
     include: [
@@ -30,6 +83,7 @@ export default defineConfig({
   preview: {
     port: 4173,
     strictPort: true,
+    headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
   },
   test: {
     environment: 'node',

@@ -1,3 +1,5 @@
+// First: before any zod schema is built (see zodJitless.ts).
+import './zodJitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 

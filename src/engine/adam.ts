@@ -39,7 +39,9 @@ export class Optimizer {
     const total = this.sizes.reduce((a, b) => a + b, 0);
     const prefix = params[0]?.name ?? 'optimizer';
     const moment = (suffix: string) =>
-      kind === 'adam' ? tf.variable(tf.zeros([total]), false, `${prefix}/adam-${suffix}`) : null;
+      kind === 'adam'
+        ? tf.tidy(() => tf.variable(tf.zeros([total]), false, `${prefix}/adam-${suffix}`))
+        : null;
     this.m = moment('m');
     this.v = moment('v');
   }

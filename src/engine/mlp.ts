@@ -33,8 +33,11 @@ export class Mlp {
       const fanIn = sizes[i];
       const gain = i === sizes.length - 2 ? 1 : hiddenGain;
       const w = rng.normals(fanIn * sizes[i + 1], gain / Math.sqrt(fanIn));
-      this.weights.push(tf.variable(tf.tensor2d(w, [fanIn, sizes[i + 1]]), true, `${name}/w${i}`));
-      this.biases.push(tf.variable(tf.zeros([sizes[i + 1]]), true, `${name}/b${i}`));
+      // tidy: the initial tensors go once the variables hold their data (else each leaks).
+      this.weights.push(
+        tf.tidy(() => tf.variable(tf.tensor2d(w, [fanIn, sizes[i + 1]]), true, `${name}/w${i}`)),
+      );
+      this.biases.push(tf.tidy(() => tf.variable(tf.zeros([sizes[i + 1]]), true, `${name}/b${i}`)));
     }
   }
 

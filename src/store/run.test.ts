@@ -123,7 +123,11 @@ describe('run reducer', () => {
       field: 'dLoss',
       message: 'Training diverged.',
     });
-    expect(s.notice?.kind).toBe('error');
+    expect(s.notice).toEqual({
+      kind: 'error',
+      action: 'reset',
+      text: expect.stringMatching(/the D loss \(dLoss\) became NaN or infinite by step 5.*Reset/),
+    });
     s = apply({ ...s, notice: null }, { type: 'error', message: 'worker-level' });
     expect(s.notice).toBeNull();
   });

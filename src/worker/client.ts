@@ -262,7 +262,7 @@ export class TrainingClient {
   private track(body: WorkerCommandBody): void {
     switch (body.type) {
       case 'init':
-        this.preferredBackend = body.preferredBackend;
+        if (!this.ready) this.preferredBackend = body.preferredBackend;
         return;
       case 'create':
       case 'restore': {
@@ -297,7 +297,11 @@ export class TrainingClient {
   }
 
   private observe(event: WorkerEvent): void {
-    if (event.type === 'ready') this.ready = true;
+    if (event.type === 'ready') {
+      this.ready = true;
+      // A replacement worker starts on the backend this one ended up on.
+      this.preferredBackend = event.backend;
+    }
     const run = 'runId' in event && event.runId ? this.runs.get(event.runId) : undefined;
     if (!run) return;
     switch (event.type) {

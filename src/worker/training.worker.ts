@@ -7,6 +7,8 @@
  * never `dataSync()` / `arraySync()` — a synchronous readback stalls, and on WebGPU can lose,
  * the device. ESLint enforces this for src/.
  */
+// First: before any zod schema is built (see zodJitless.ts).
+import '../zodJitless';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
