@@ -1,18 +1,13 @@
 /**
  * The run store: what the worker reports about the playground's run — phase, counters, the
- * latest views (point clouds, D's heatmap, transport vectors; for Stacked MNIST the sample grid,
- * the real-image grid, the 1000-mode evaluation and the latent interpolation strip) and bounded
- * chart histories. `applyRunEvent` is a pure reducer (unit-tested); the training session feeds it.
+ * latest views (point clouds, D's heatmap, transport vectors) and bounded chart histories.
+ * `applyRunEvent` is a pure reducer (unit-tested); the training session feeds it.
  */
 import { createStore } from 'zustand/vanilla';
 
 import type {
   BackendName,
-  Evaluation,
-  ImageEvaluation,
-  ImageGrid,
   LogRow,
-  RunKind,
   RunPhase,
   ToyEvaluation,
   ViewBounds,
@@ -31,31 +26,12 @@ import {
 export const HISTORY_POINTS = 600;
 
 export type MetricPoint = HistoryPoint & LogRow;
-/** One evaluation on the charts; a field that does not apply to the run's kind is null. */
 export type EvalPoint = HistoryPoint & {
   modesCovered: number | null;
   highQuality: number | null;
   reverseKL: number | null;
   slicedWasserstein: number | null;
-  /** Image runs: the reverse KL a perfect generator would score on as many samples. */
-  klFloor?: number | null;
 };
-
-/** An image grid and the iteration it shows. */
-export type ImageFrame = ImageGrid & { iteration: number };
-
-/** G along a latent path between two samples of the grid (the `interpolation` event). */
-export interface InterpolationView {
-  pixels: Uint8ClampedArray;
-  width: number;
-  height: number;
-  /** Images in the strip. */
-  steps: number;
-  mode: 'lerp' | 'slerp';
-  from: number;
-  to: number;
-  iteration: number;
-}
 
 export interface HeatmapView {
   resolution: number;
@@ -73,9 +49,6 @@ export interface RunFrame {
   heatmap: HeatmapView | null;
   /** Iteration of the fake points. */
   iteration: number;
-  /** Image runs: G on the fixed latents, and a grid of real images of the same size. */
-  images: ImageFrame | null;
-  realImages: ImageFrame | null;
 }
 
 /** `action: 'reset'` offers a Reset button beside the text (after a divergence). */
@@ -108,8 +81,6 @@ export interface RunState {
   backend: BackendName | null;
   fallbackReasons: string[];
   created: boolean;
-  /** What the worker built: a 2-D toy or a Stacked MNIST image GAN. */
-  kind: RunKind;
   phase: RunPhase;
   /** The UI steps the run on a timer (slow motion). */
   slowMotion: boolean;
@@ -119,10 +90,6 @@ export interface RunState {
   parameterCounts: { generator: number; discriminator: number } | null;
   latest: LogRow | null;
   evaluation: ToyEvaluation | null;
-  /** Latest evaluation of an image run (1000-mode coverage, reverse KL, counts per mode). */
-  imageEvaluation: ImageEvaluation | null;
-  /** Latest interpolation strip (image runs). */
-  interpolation: InterpolationView | null;
   metrics: BoundedHistory<MetricPoint>;
   evals: BoundedHistory<EvalPoint>;
   frame: RunFrame;
@@ -135,7 +102,6 @@ export function initialRunState(): RunState {
     backend: null,
     fallbackReasons: [],
     created: false,
-    kind: 'toy',
     phase: 'paused',
     slowMotion: false,
     iteration: 0,
@@ -144,8 +110,6 @@ export function initialRunState(): RunState {
     parameterCounts: null,
     latest: null,
     evaluation: null,
-    imageEvaluation: null,
-    interpolation: null,
     metrics: emptyHistory(),
     evals: emptyHistory(),
     frame: {
@@ -156,8 +120,6 @@ export function initialRunState(): RunState {
       manifold: null,
       heatmap: null,
       iteration: 0,
-      images: null,
-      realImages: null,
     },
     notice: null,
   };
@@ -196,21 +158,7 @@ export function workerRestartedNotice(
   return `The training worker stopped (${reason}); a new one took over and the run ${from}. The charts keep their history.`;
 }
 
-export function isImageEvaluation(e: Evaluation): e is ImageEvaluation {
-  return 'kind' in e && e.kind === 'image';
-}
-
-export function evalPoint(e: Evaluation): EvalPoint {
-  if (isImageEvaluation(e)) {
-    return {
-      step: e.step,
-      modesCovered: e.modesCovered,
-      highQuality: null,
-      reverseKL: e.reverseKL,
-      slicedWasserstein: null,
-      klFloor: e.klFloor,
-    };
-  }
+export function evalPoint(e: ToyEvaluation): EvalPoint {
   return {
     step: e.step,
     modesCovered: e.modesCovered,
@@ -252,10 +200,7 @@ export function applyRunEvent(
     case 'created':
       return {
         created: true,
-        kind: event.kind,
         parameterCounts: event.parameterCounts,
-        ...(event.kind !== state.kind ? { evaluation: null, imageEvaluation: null } : {}),
-        interpolation: null,
         frame: {
           ...state.frame,
           bounds: event.bounds,
@@ -264,8 +209,6 @@ export function applyRunEvent(
           transport: null,
           manifold: null,
           heatmap: null,
-          images: null,
-          realImages: event.realImages ? { ...event.realImages, iteration: 0 } : null,
         },
       };
     case 'rebuilt':
@@ -273,8 +216,6 @@ export function applyRunEvent(
         iteration: 0,
         latest: null,
         evaluation: null,
-        imageEvaluation: null,
-        interpolation: null,
         metrics: emptyHistory(),
         evals: emptyHistory(),
         notice: { kind: 'info', text: restartNotice(event.changed) },
@@ -298,27 +239,11 @@ export function applyRunEvent(
           heatmap: { resolution: event.resolution, bounds: event.bounds, logits: event.logits },
         },
       };
-    case 'image-samples':
-      return { frame: { ...state.frame, images: { ...event.grid, iteration: event.iteration } } };
-    case 'interpolation':
+    case 'eval':
       return {
-        interpolation: {
-          pixels: event.strip.pixels,
-          width: event.strip.width,
-          height: event.strip.height,
-          steps: event.strip.columns * event.strip.rows,
-          mode: event.mode,
-          from: event.from,
-          to: event.to,
-          iteration: event.iteration,
-        },
+        evaluation: event.evaluation,
+        evals: appendBounded(state.evals, [evalPoint(event.evaluation)], HISTORY_POINTS),
       };
-    case 'eval': {
-      const evals = appendBounded(state.evals, [evalPoint(event.evaluation)], HISTORY_POINTS);
-      return isImageEvaluation(event.evaluation)
-        ? { imageEvaluation: event.evaluation, evals }
-        : { evaluation: event.evaluation, evals };
-    }
     case 'phase':
       return {
         phase: event.phase,
