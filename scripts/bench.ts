@@ -13,15 +13,15 @@
  * Without a GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU emulation): those numbers
  * say nothing about real GPUs. Results: a markdown table on stdout, JSON in bench-results/.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 
 import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from '../src/cli/args';
 import { BACKEND_NAMES, type BackendName, type GanConfig } from '../src/protocol';
+import { freePort, stopServer, waitForServer } from './browserApp';
 
 const FLAGS: Record<string, FlagSpec> = {
   seconds: { type: 'number', help: 'training time measured per backend (default 30)' },
@@ -339,41 +339,6 @@ function markdownTable(results: Result[], chromium: string, seconds: number): st
     );
   }
   return lines.join('\n');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  for (;;) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`vite preview did not answer at ${url}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-function stopServer(server: ChildProcess): void {
-  if (server.pid === undefined || server.exitCode !== null) return;
-  try {
-    process.kill(-server.pid, 'SIGTERM'); // the group we created: npx and vite
-  } catch {
-    server.kill('SIGTERM');
-  }
 }
 
 runCommand('bench', 'Usage: npm run bench -- [flags]', FLAGS, main).then(

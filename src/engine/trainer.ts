@@ -359,7 +359,8 @@ export class ToyGanTrainer {
   sample(n: number, rng: Rng, useEma = true): tf.Tensor2D {
     const latents = this.latentBatch(n, rng);
     const g = useEma && this.emaGenerator ? this.emaGenerator : this.generator;
-    const out = g.apply(latents);
+    // tidy: the hidden layers' activations would otherwise outlive the call (a leak per eval).
+    const out = tf.tidy(() => g.apply(latents));
     latents.dispose();
     return out;
   }
