@@ -35,6 +35,7 @@ import { HelpDialog } from './ui/HelpDialog';
 import { RunNotice } from './ui/RunNotice';
 import { HiddenControlsContext } from './ui/hiddenControls';
 import { LessonCard, LessonPicker } from './ui/lessons/LessonPicker';
+import { SavedRunsDialog } from './ui/savedRuns/SavedRunsDialog';
 import { shortcutFor } from './ui/shortcuts';
 import { PlaneView } from './ui/views/PlaneView';
 import { TrainingClient } from './worker/client';
@@ -260,6 +261,7 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
   const hidden = useStore(stores.workspace, (s) => s.hidden);
   const lesson = lessonId === null ? undefined : lessonById(lessonId);
   const [lessonsOpen, setLessonsOpen] = useState(false);
+  const [savedOpen, setSavedOpen] = useState(false);
   useEffect(() => {
     if (tab !== 'compare') stores.compare.idle();
     if (tab !== 'playground' && session?.playing) session.pause();
@@ -310,6 +312,9 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
                 Lessons
               </button>
             )}
+            <button type="button" onClick={() => setSavedOpen(true)} aria-haspopup="dialog">
+              Saved runs
+            </button>
             <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
               Keyboard shortcuts
             </button>
@@ -380,6 +385,14 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
           }}
         />
         <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+        <SavedRunsDialog
+          open={savedOpen}
+          onClose={() => setSavedOpen(false)}
+          onReopened={() => {
+            stores.workspace.getState().setLesson(null);
+            stores.workspace.getState().setTab('playground');
+          }}
+        />
       </div>
     </SessionContext.Provider>
   );

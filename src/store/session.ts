@@ -7,7 +7,9 @@
  */
 import type { GanConfig, LogRow, StreamOptions, WorkerEvent } from '../protocol';
 import type { TrainingClient } from '../worker/client';
+import { truncateHistory } from './downsample';
 import { appendRows, applyRunEvent, type RunStoreApi } from './run';
+import { toySnapshot, type RunContent } from './savedRuns';
 import { SPEED_RATE, type SettingsState, type SettingsStoreApi } from './settings';
 
 export const MAIN_RUN_ID = 'main';
@@ -121,6 +123,61 @@ export class TrainingSession {
 
   reset(): void {
     this.afterConfig(() => this.client.reset(this.runId));
+  }
+
+  /**
+   * What a saved run keeps (store/savedRuns.ts): a snapshot of the run now — weights, optimiser
+   * state, iteration — and the chart histories up to it. A playing run keeps playing.
+   */
+  async capture(): Promise<RunContent> {
+    await this.flushConfig();
+    const snapshot = toySnapshot(await this.client.snapshot(this.runId));
+    if (!snapshot) throw new Error('only 2-D toy runs can be saved so far');
+    // The worker reported the rows up to the snapshot before answering: chart them now.
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushRows();
+    const s = this.run.getState();
+    const upTo = snapshot.iteration;
+    return {
+      kind: 'toy',
+      snapshot,
+      metrics: truncateHistory(s.metrics, upTo),
+      evals: truncateHistory(s.evals, upTo),
+      latest: s.latest !== null && s.latest.step <= upTo ? s.latest : null,
+      evaluation: s.evaluation !== null && s.evaluation.step <= upTo ? s.evaluation : null,
+    };
+  }
+
+  /**
+   * Replaces the run with a saved one — settings, weights, optimiser state, iteration and chart
+   * histories — paused, so that training continues where it stopped. If the worker refuses the
+   * saved state (e.g. its weights do not fit its settings), the run is put back as it was and
+   * the error is thrown.
+   */
+  async reopen(content: RunContent): Promise<void> {
+    this.stopSlowMotion();
+    await this.flushConfig();
+    const previous = await this.client.snapshot(this.runId).catch(() => null);
+    const stream = streamFor(this.settings.getState().view);
+    await this.client.dispose(this.runId);
+    try {
+      await this.client.restore(this.runId, content.snapshot, stream);
+    } catch (error) {
+      if (previous) await this.client.restore(this.runId, previous, stream);
+      else await this.client.create(this.runId, this.sent, stream);
+      throw error;
+    }
+    const { config, iteration } = content.snapshot;
+    this.sent = config;
+    this.settings.getState().adoptConfig(config);
+    this.pendingRows = [];
+    this.run.setState({
+      iteration,
+      metrics: content.metrics,
+      evals: content.evals,
+      latest: content.latest,
+      evaluation: content.evaluation,
+    });
   }
 
   /**

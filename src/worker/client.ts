@@ -216,6 +216,23 @@ export class TrainingClient {
     await this.request({ type: 'dispose', runId });
   }
 
+  /** The run's state now (weights, optimiser state, iteration), once pending work is read. */
+  async snapshot(runId: string): Promise<TrainerSnapshot> {
+    return answer(await this.request({ type: 'snapshot', runId }), 'snapshot').snapshot;
+  }
+
+  /** Creates a run in the state of a snapshot (paused); answered like `create`. */
+  async restore(
+    runId: string,
+    snapshot: TrainerSnapshot,
+    stream?: Partial<StreamOptions>,
+  ): Promise<WorkerEventOf<'created'>> {
+    return answer(
+      await this.request({ type: 'restore', runId, kind: 'toy', snapshot, stream }),
+      'created',
+    );
+  }
+
   /** Destroys the WebGPU device; watch for `device-lost` and `backend-changed` events. */
   async debugLoseDevice(): Promise<void> {
     await this.request({ type: 'debug-lose-device' });

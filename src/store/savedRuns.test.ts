@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+
+import { appendBounded, emptyHistory } from './downsample';
+import type { EvalPoint, MetricPoint } from './run';
+import {
+  cleanRunName,
+  decodeRunFile,
+  defaultRunName,
+  encodeRunFile,
+  MAX_RUN_FILE_BYTES,
+  MAX_RUN_NAME_LENGTH,
+  parseRunContent,
+  parseStoredSummary,
+  runFileName,
+  type RunContent,
+} from './savedRuns';
+import { presetConfig } from './settings';
+
+/** Values that a text format would round: tiny, huge, negative zero, subnormal, 1/3. */
+const VALUES = [0.1, -1e-30, 3.4e38, -0, 1e-45, 1 / 3, 2, -7.25, 0];
+
+function content(overrides: Partial<RunContent> = {}): RunContent {
+  const rows: MetricPoint[] = [1, 2, 3, 4, 5].map((step) => ({
+    step,
+    dLoss: 1 / step,
+    gLoss: step,
+    r1: 0,
+    r2: 0,
+  })) as unknown as MetricPoint[];
+  const evals: EvalPoint[] = [
+    { step: 5, modesCovered: 6, highQuality: 40, reverseKL: 0.5, slicedWasserstein: null },
+  ];
+  return {
+    kind: 'toy',
+    snapshot: {
+      config: { ...presetConfig(), seed: 7 },
+      logEvery: 1,
+      iteration: 5,
+      optimizerSteps: [5, 5],
+      shapes: [[2, 3], [3]],
+      values: Float32Array.from(VALUES),
+    },
+    metrics: appendBounded(emptyHistory<MetricPoint>(), rows, 4),
+    evals: appendBounded(emptyHistory<EvalPoint>(), evals, 4),
+    latest: rows[4],
+    evaluation: {
+      step: 5,
+      modesCovered: 6,
+      totalModes: 8,
+      highQuality: 0.4,
+      reverseKL: 0.5,
+      slicedWasserstein: 0.2,
+      modeCounts: [1, 2, 3, 4, 5, 6, 0, 0],
+    },
+    ...overrides,
+  };
+}
+
+const SAVED_AT = Date.UTC(2026, 0, 2, 3, 4, 5);
+
+function file(c: RunContent = content(), name = 'My run') {
+  return encodeRunFile({ name, savedAt: SAVED_AT, content: c });
+}
+
+/** The file's header as an object, and a function that writes a changed header back. */
+function editHeader(bytes: Uint8Array, edit: (h: Record<string, unknown>) => void): Uint8Array {
+  const length = new DataView(bytes.buffer).getUint32(8, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length)));
+  edit(header);
+  const valuesAt = Math.ceil((12 + length) / 4) * 4;
+  const values = bytes.subarray(valuesAt);
+  const newHeader = new TextEncoder().encode(JSON.stringify(header));
+  const newAt = Math.ceil((12 + newHeader.length) / 4) * 4;
+  const out = new Uint8Array(newAt + values.length);
+  out.set(bytes.subarray(0, 8));
+  new DataView(out.buffer).setUint32(8, newHeader.length, true);
+  out.set(newHeader, 12);
+  out.set(values, newAt);
+  return out;
+}
+
+function expectError(bytes: Uint8Array, pattern: RegExp) {
+  const result = decodeRunFile(bytes);
+  expect(result.ok).toBe(false);
+  if (!result.ok) expect(result.message).toMatch(pattern);
+}
+
+describe('run file', () => {
+  it('round-trips settings, weights (bit for bit), iteration, histories, name and date', () => {
+    const original = content();
+    const bytes = file(original);
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('GANPGRUN');
+    expect(bytes.length % 4).toBe(0);
+    const result = decodeRunFile(bytes);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.name).toBe('My run');
+    expect(result.value.savedAt).toBe(SAVED_AT);
+    const decoded = result.value.content;
+    const { values, ...meta } = decoded.snapshot;
+    const { values: originalValues, ...originalMeta } = original.snapshot;
+    expect(meta).toEqual(originalMeta);
+    expect(new Uint32Array(values.buffer)).toEqual(new Uint32Array(originalValues.buffer));
+    expect(Object.is(values[3], -0)).toBe(true);
+    expect(decoded.metrics).toEqual(original.metrics);
+    expect(decoded.evals).toEqual(original.evals);
+    expect(decoded.latest).toEqual(original.latest);
+    expect(decoded.evaluation).toEqual(original.evaluation);
+  });
+
+  it('keeps a drawn dataset (custom points) in the settings', () => {
+    const c = content();
+    c.snapshot.config = { ...c.snapshot.config, dataset: 'custom', customPoints: [[1, 2]] };
+    const result = decodeRunFile(file(c));
+    expect(result.ok && result.value.content.snapshot.config.customPoints).toEqual([[1, 2]]);
+  });
+
+  it('a run with no history yet (saved at step 0) round-trips', () => {
+    const c = content({
+      metrics: emptyHistory(),
+      evals: emptyHistory(),
+      latest: null,
+      evaluation: null,
+    });
+    c.snapshot.iteration = 0;
+    const result = decodeRunFile(file(c));
+    expect(result.ok && result.value.content.latest).toBe(null);
+  });
+
+  it('refuses what is not a run file, saying why', () => {
+    expectError(new TextEncoder().encode('{"config":{}}'), /does not start with GANPGRUN/);
+    expectError(new Uint8Array(4), /too short/);
+    const bytes = file();
+    expectError(bytes.subarray(0, bytes.length - 4), /should hold 9 weights/);
+    expectError(new Uint8Array([...bytes, 0, 0, 0, 0]), /should hold 9 weights/);
+    const longHeader = bytes.slice();
+    new DataView(longHeader.buffer).setUint32(8, 0xffffffff, true);
+    expectError(longHeader, /header is cut off or too long/);
+    const notJson = bytes.slice();
+    notJson[12] = 0x7b + 1; // '{' → '|'
+    expectError(notJson, /header is not JSON/);
+  });
+
+  it('detects damaged weights with the checksum', () => {
+    const bytes = file();
+    bytes[bytes.length - 5] ^= 0x10;
+    expectError(bytes, /weights are damaged \(checksum\)/);
+  });
+
+  it('names an unknown version instead of guessing', () => {
+    expectError(
+      editHeader(file(), (h) => (h.version = 2)),
+      /has version "2"; this app reads version 1/,
+    );
+    expectError(
+      editHeader(file(), (h) => (h.format = 'gan-playground-config')),
+      /another format/,
+    );
+  });
+
+  it('validates the settings and the snapshot with the shared schemas', () => {
+    expectError(
+      editHeader(file(), (h) => ((h.snapshot as { config: { loss: string } }).config.loss = 'x')),
+      /snapshot\.config\.loss/,
+    );
+    expectError(
+      editHeader(file(), (h) => ((h.snapshot as { config: object }).config = { evil: 1 })),
+      /snapshot\.config/,
+    );
+    expectError(
+      editHeader(file(), (h) => ((h.snapshot as { shapes: number[][] }).shapes = [[2, 3]])),
+      /9 values for 6/,
+    );
+    expectError(
+      editHeader(file(), (h) => ((h.snapshot as { iteration: number }).iteration = -1)),
+      /snapshot\.iteration/,
+    );
+    expectError(
+      editHeader(file(), (h) => (h.extra = '<script>')),
+      /Unrecognized key/,
+    );
+  });
+
+  it('refuses odd history keys and oversized histories; never copies __proto__', () => {
+    const withPoint = (point: string) =>
+      editHeader(file(), (h) => {
+        const history = h.history as { metrics: { points: object[] } };
+        history.metrics.points[0] = JSON.parse(point);
+      });
+    expectError(withPoint('{"step":1,"x-y":2}'), /history\.metrics\.points\.0/);
+    expectError(withPoint('{"step":1,"_x":2}'), /history\.metrics\.points\.0/);
+    // zod leaves a `__proto__` key out of what it returns: the point is read without it.
+    const result = decodeRunFile(withPoint('{"step":1,"__proto__":{"polluted":1}}'));
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      const point = result.value.content.metrics.points[0];
+      expect(Object.keys(point)).toEqual(['step']);
+      expect(Object.getPrototypeOf(point)).toBe(Object.prototype);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expectError(
+      editHeader(file(), (h) => {
+        const history = h.history as { metrics: { points: object[] } };
+        history.metrics.points = Array.from({ length: 10_001 }, (_, i) => ({ step: i }));
+      }),
+      /history\.metrics\.points/,
+    );
+  });
+
+  it('refuses NaN or infinite weights', () => {
+    const c = content();
+    c.snapshot.values = Float32Array.from([...VALUES.slice(0, 8), NaN]);
+    expectError(file(c), /NaN or infinite/);
+  });
+
+  it('refuses files over the size limit before reading them', () => {
+    expectError(new Uint8Array(MAX_RUN_FILE_BYTES + 1), /too large \(limit 64 MB\)/);
+  });
+
+  it('keeps HTML in a name as text, strips control characters, caps the length', () => {
+    const result = decodeRunFile(file(content(), '<img src=x onerror=alert(1)>'));
+    expect(result.ok && result.value.name).toBe('<img src=x onerror=alert(1)>');
+    expect(cleanRunName('  a\u0000b\n\tc  ')).toBe('a b c');
+    expect([...cleanRunName('é'.repeat(200))].length).toBe(MAX_RUN_NAME_LENGTH);
+    // An empty name falls back to a description of the run.
+    const unnamed = decodeRunFile(file(content(), '\u0007'));
+    expect(unnamed.ok && unnamed.value.name).toBe('NSGAN, no penalty on ring8, step 5');
+  });
+});
+
+describe('names', () => {
+  it('describes a run by its loss, penalties, dataset and step', () => {
+    const config = { ...presetConfig(), loss: 'rpgan' as const, r1Gamma: 0.1, r2Gamma: 0.1 };
+    expect(defaultRunName(config, 120)).toBe('RpGAN + R1 + R2 on ring8, step 120');
+  });
+
+  it('makes safe file names', () => {
+    expect(runFileName('RpGAN + R1 on ring8, step 120')).toBe(
+      'RpGAN-+-R1-on-ring8-step-120.ganrun',
+    );
+    expect(runFileName('../../etc/passwd')).toBe('etc-passwd.ganrun');
+    expect(runFileName('<>')).toBe('gan-run.ganrun');
+  });
+});
+
+describe('stored records', () => {
+  it('parseRunContent accepts what it is given back and refuses a changed layout', () => {
+    expect(parseRunContent(content()).ok).toBe(true);
+    expect(parseRunContent({ ...content(), kind: 'stacked-mnist' })).toMatchObject({ ok: false });
+    const c = content();
+    expect(
+      parseRunContent({ ...c, snapshot: { ...c.snapshot, values: [...c.snapshot.values] } }),
+    ).toEqual({ ok: false, message: 'no weights' });
+  });
+
+  it('parseStoredSummary lists only records this version wrote', () => {
+    const summary = {
+      id: 'a',
+      name: 'n',
+      savedAt: SAVED_AT,
+      kind: 'toy',
+      config: presetConfig(),
+      iteration: 3,
+      thumbnail: null,
+      version: 1,
+    };
+    expect(parseStoredSummary(summary)).toMatchObject({ id: 'a', iteration: 3 });
+    expect(parseStoredSummary({ ...summary, version: 2 })).toBe(null);
+    expect(parseStoredSummary({ ...summary, config: { loss: 'x' } })).toBe(null);
+    expect(parseStoredSummary(null)).toBe(null);
+  });
+});

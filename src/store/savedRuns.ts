@@ -1,0 +1,525 @@
+/**
+ * Saved runs: a playground run kept in the browser (IndexedDB) or in a file, with everything
+ * needed to continue training it — settings, weights, optimiser state and iteration (the
+ * worker's TrainerSnapshot) — and its chart histories, so a reopened run looks and trains as if
+ * it had never stopped.
+ *
+ * The core is pure and unit-tested: the run file's encoding and its validation (zod, size-capped;
+ * nothing in a file is trusted, and its text is only ever shown as text), names, file names.
+ * `SavedRunsDb` below is a small IndexedDB wrapper over it (no dependency).
+ *
+ * The run file ("GAN Playground run", .ganrun), version 1, little-endian:
+ *   bytes 0–7    magic "GANPGRUN"
+ *   bytes 8–11   uint32: length H of the header in bytes
+ *   bytes 12…    the header, UTF-8 JSON: {format, version, name, savedAt, kind, snapshot (its
+ *                config, logEvery, iteration, optimizerSteps and shapes), valueCount,
+ *                checksum (FNV-1a 32 of the value bytes), history}
+ *   then zero padding to a multiple of 4 bytes, then valueCount float32 values: the snapshot's
+ *   variables, flattened and concatenated in order. Nothing may follow them.
+ * Binary weights keep the file small and exact (a 3×64 run with Adam is ~250 kB); the JSON
+ * header keeps everything else readable.
+ */
+import { z } from 'zod';
+
+import { ganConfigSchema, type GanConfig } from '../engine/config';
+import { fnv1a32 } from '../engine/mnist';
+import type { LogRow, ToyEvaluation, TrainerSnapshot } from '../protocol';
+import { variantName } from './compare';
+import type { BoundedHistory } from './downsample';
+import type { EvalPoint, MetricPoint } from './run';
+
+export const RUN_FILE_FORMAT = 'gan-playground-run';
+export const RUN_FILE_VERSION = 1;
+export const RUN_FILE_EXTENSION = '.ganrun';
+const MAGIC = 'GANPGRUN';
+const PREFIX_BYTES = 12;
+/** Files larger than this are refused before they are read (a 4×256 run is ~3 MB). */
+export const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_HEADER_BYTES = 8 * 1024 * 1024;
+export const MAX_RUN_NAME_LENGTH = 80;
+
+/** The worker's snapshot of a 2-D toy run (the only kind that can be saved so far). */
+export type ToySnapshot = Omit<TrainerSnapshot, 'config'> & { config: GanConfig };
+
+/** The snapshot, if it is a toy run's (its config passes the toy settings schema). */
+export function toySnapshot(snapshot: TrainerSnapshot): ToySnapshot | null {
+  return ganConfigSchema.safeParse(snapshot.config).success ? (snapshot as ToySnapshot) : null;
+}
+
+/** What a saved run holds besides its name and date. */
+export interface RunContent {
+  kind: 'toy';
+  snapshot: ToySnapshot;
+  metrics: BoundedHistory<MetricPoint>;
+  evals: BoundedHistory<EvalPoint>;
+  /** The last diagnostics row and evaluation (the counters beside the view), if any. */
+  latest: LogRow | null;
+  evaluation: ToyEvaluation | null;
+}
+
+/** What the list shows (read without the weights). */
+export interface SavedRunSummary {
+  id: string;
+  name: string;
+  /** Milliseconds since 1970 (Date.now()). */
+  savedAt: number;
+  kind: 'toy';
+  config: GanConfig;
+  iteration: number;
+  /** PNG of the plane view when it was saved (imported runs have none). */
+  thumbnail: Blob | null;
+}
+
+export interface SavedRun extends SavedRunSummary {
+  content: RunContent;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** A run name as stored: control characters removed, spaces collapsed, at most 80 characters. */
+export function cleanRunName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ');
+  return [...clean.trim()].slice(0, MAX_RUN_NAME_LENGTH).join('').trim();
+}
+
+/** The name a run gets unless the user types one: "RpGAN + R1 + R2 on ring8, step 1200". */
+export function defaultRunName(config: GanConfig, iteration: number): string {
+  return `${variantName(config)} on ${config.dataset}, step ${iteration}`;
+}
+
+/** A file name for a run: its name with anything unusual replaced, and the extension. */
+export function runFileName(name: string): string {
+  const base = cleanRunName(name)
+    .replace(/[^\w.+-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 60);
+  return `${base || 'gan-run'}${RUN_FILE_EXTENSION}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation (shared by files and by what IndexedDB gives back)
+
+/** Keys of chart points and diagnostics rows: identifiers, so never `__proto__` and friends. */
+const seriesKey = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/, 'not a series name');
+const nullableNumber = z.number().nullable();
+
+const pointSchema = z
+  .record(seriesKey, nullableNumber)
+  .refine((p) => Object.keys(p).length <= 40, 'too many series')
+  .refine((p) => typeof p.step === 'number' && p.step >= 0, 'a point needs a step');
+
+const MAX_HISTORY_POINTS = 10_000;
+
+const historySchema = z.strictObject({
+  points: z.array(pointSchema).max(MAX_HISTORY_POINTS),
+  stride: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 40),
+  partial: pointSchema.nullable(),
+  partialCount: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40),
+});
+
+const logRowSchema = z
+  .record(seriesKey, z.number())
+  .refine((p) => Object.keys(p).length <= 40, 'too many series')
+  .refine((p) => typeof p.step === 'number', 'a row needs a step');
+
+const evaluationSchema = z.strictObject({
+  step: z.number().int().min(0),
+  modesCovered: z.number().int().min(0).nullable(),
+  totalModes: z.number().int().min(0).nullable(),
+  highQuality: nullableNumber,
+  reverseKL: nullableNumber,
+  slicedWasserstein: z.number(),
+  modeCounts: z.array(z.number().int().min(0)).max(10_000).nullable(),
+});
+
+/** Up to 1000 variables, each of rank ≤ 8; the values of one run fit in a 64 MB file. */
+const MAX_VALUES = MAX_RUN_FILE_BYTES / 4;
+
+const snapshotMetaSchema = z.strictObject({
+  config: ganConfigSchema,
+  logEvery: z.number().int().min(1).max(10_000),
+  iteration: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  optimizerSteps: z.tuple([
+    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  ]),
+  shapes: z.array(z.array(z.number().int().min(0).max(MAX_VALUES)).max(8)).max(1000),
+});
+
+const historyContentSchema = z.strictObject({
+  metrics: historySchema,
+  evals: historySchema,
+  latest: logRowSchema.nullable(),
+  evaluation: evaluationSchema.nullable(),
+});
+
+const headerSchema = z.strictObject({
+  format: z.literal(RUN_FILE_FORMAT),
+  version: z.literal(RUN_FILE_VERSION),
+  name: z.string().max(1000),
+  savedAt: z.iso.datetime(),
+  kind: z.literal('toy'),
+  snapshot: snapshotMetaSchema,
+  valueCount: z.number().int().min(0).max(MAX_VALUES),
+  checksum: z.number().int().min(0).max(0xffffffff),
+  history: historyContentSchema,
+});
+
+/** "path: reason" of the first zod issue, without echoing values. */
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid content';
+  const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+  const text = `${where}${issue.message}`;
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+}
+
+/** Values the shapes hold, or null if that is not a safe integer. */
+function shapeTotal(shapes: readonly (readonly number[])[]): number | null {
+  let total = 0;
+  for (const shape of shapes) {
+    total += shape.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(total)) return null;
+  }
+  return total;
+}
+
+/** Why a snapshot's values cannot be the run's weights, or null. */
+function valuesProblem(
+  shapes: readonly (readonly number[])[],
+  values: Float32Array,
+): string | null {
+  const total = shapeTotal(shapes);
+  if (total !== values.length) {
+    return `the weights do not fit their shapes (${values.length} values for ${total ?? 'too many'})`;
+  }
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) return 'the weights contain NaN or infinite values';
+  }
+  return null;
+}
+
+/** Checks a run's content (a decoded file, or a record read back from IndexedDB). */
+export function parseRunContent(input: unknown): Parsed<RunContent> {
+  if (typeof input !== 'object' || input === null) {
+    return { ok: false, message: 'expected an object' };
+  }
+  const record = input as Record<string, unknown>;
+  if (record.kind !== 'toy') return { ok: false, message: 'not a 2-D toy run' };
+  const snapshot = record.snapshot as Record<string, unknown> | undefined;
+  const values = snapshot?.values;
+  if (!(values instanceof Float32Array)) return { ok: false, message: 'no weights' };
+  // `values` is checked above and by valuesProblem; the schema (strict) checks the rest.
+  const metaInput = { ...snapshot };
+  delete metaInput.values;
+  const parsedMeta = snapshotMetaSchema.safeParse(metaInput);
+  if (!parsedMeta.success)
+    return { ok: false, message: `snapshot.${firstIssue(parsedMeta.error)}` };
+  const history = historyContentSchema.safeParse({
+    metrics: record.metrics,
+    evals: record.evals,
+    latest: record.latest,
+    evaluation: record.evaluation,
+  });
+  if (!history.success) return { ok: false, message: firstIssue(history.error) };
+  const problem = valuesProblem(parsedMeta.data.shapes, values);
+  if (problem) return { ok: false, message: problem };
+  return {
+    ok: true,
+    value: {
+      kind: 'toy',
+      snapshot: { ...(parsedMeta.data as Omit<ToySnapshot, 'values'>), values },
+      metrics: history.data.metrics as BoundedHistory<MetricPoint>,
+      evals: history.data.evals as BoundedHistory<EvalPoint>,
+      latest: history.data.latest as LogRow | null,
+      evaluation: history.data.evaluation,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run file
+
+/** The run file's bytes. */
+export function encodeRunFile(run: {
+  name: string;
+  savedAt: number;
+  content: RunContent;
+}): Uint8Array<ArrayBuffer> {
+  const { values, ...meta } = run.content.snapshot;
+  const valueBytes = new Uint8Array(4 * values.length);
+  const valueView = new DataView(valueBytes.buffer);
+  for (let i = 0; i < values.length; i++) valueView.setFloat32(4 * i, values[i], true);
+  const header = {
+    format: RUN_FILE_FORMAT,
+    version: RUN_FILE_VERSION,
+    name: cleanRunName(run.name),
+    savedAt: new Date(run.savedAt).toISOString(),
+    kind: 'toy',
+    snapshot: {
+      config: meta.config,
+      logEvery: meta.logEvery,
+      iteration: meta.iteration,
+      optimizerSteps: meta.optimizerSteps,
+      shapes: meta.shapes,
+    },
+    valueCount: values.length,
+    checksum: fnv1a32(valueBytes),
+    history: {
+      metrics: run.content.metrics,
+      evals: run.content.evals,
+      latest: run.content.latest,
+      evaluation: run.content.evaluation,
+    },
+  };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const valuesAt = align4(PREFIX_BYTES + headerBytes.length);
+  const bytes = new Uint8Array(valuesAt + valueBytes.length);
+  for (let i = 0; i < MAGIC.length; i++) bytes[i] = MAGIC.charCodeAt(i);
+  new DataView(bytes.buffer).setUint32(8, headerBytes.length, true);
+  bytes.set(headerBytes, PREFIX_BYTES);
+  bytes.set(valueBytes, valuesAt);
+  return bytes;
+}
+
+const align4 = (n: number) => Math.ceil(n / 4) * 4;
+
+export interface DecodedRunFile {
+  name: string;
+  savedAt: number;
+  content: RunContent;
+}
+
+/** Reads a run file; a message for the user (shown as text) when it is not a valid one. */
+export function decodeRunFile(bytes: Uint8Array): Parsed<DecodedRunFile> {
+  const fail = (why: string): Parsed<DecodedRunFile> => ({
+    ok: false,
+    message: `This is not a valid GAN Playground run file: ${why}.`,
+  });
+  if (bytes.length > MAX_RUN_FILE_BYTES) {
+    return {
+      ok: false,
+      message: `The file is too large (limit ${MAX_RUN_FILE_BYTES / 1024 / 1024} MB).`,
+    };
+  }
+  if (bytes.length < PREFIX_BYTES) return fail('it is too short');
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (bytes[i] !== MAGIC.charCodeAt(i)) return fail('it does not start with GANPGRUN');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(8, true);
+  if (headerLength > MAX_HEADER_BYTES || PREFIX_BYTES + headerLength > bytes.length) {
+    return fail('its header is cut off or too long');
+  }
+  let header: unknown;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(
+      bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength),
+    );
+    header = JSON.parse(text);
+  } catch {
+    return fail('its header is not JSON');
+  }
+  const record = (typeof header === 'object' && header !== null ? header : {}) as Record<
+    string,
+    unknown
+  >;
+  if (record.format !== RUN_FILE_FORMAT) return fail('its header has another format');
+  if (record.version !== RUN_FILE_VERSION) {
+    return {
+      ok: false,
+      message: `The run file has version ${JSON.stringify(String(record.version)).slice(0, 20)}; this app reads version ${RUN_FILE_VERSION}.`,
+    };
+  }
+  const parsed = headerSchema.safeParse(header);
+  if (!parsed.success) return fail(firstIssue(parsed.error));
+  const h = parsed.data;
+  const valuesAt = align4(PREFIX_BYTES + headerLength);
+  if (bytes.length !== valuesAt + 4 * h.valueCount) {
+    return fail(`it should hold ${h.valueCount} weights after its header, and does not`);
+  }
+  if (fnv1a32(bytes, valuesAt) !== h.checksum) return fail('its weights are damaged (checksum)');
+  const values = new Float32Array(h.valueCount);
+  for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(valuesAt + 4 * i, true);
+  const content = parseRunContent({
+    kind: h.kind,
+    snapshot: { ...h.snapshot, values },
+    ...h.history,
+  });
+  if (!content.ok) return fail(content.message);
+  return {
+    ok: true,
+    value: {
+      name:
+        cleanRunName(h.name) ||
+        defaultRunName(h.snapshot.config as GanConfig, h.snapshot.iteration),
+      savedAt: Date.parse(h.savedAt),
+      content: content.value,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// IndexedDB
+
+const DB_NAME = 'gan-playground';
+const DB_VERSION = 1;
+/** Summaries (what the list shows), so listing never reads the weights. */
+const SUMMARIES = 'savedRuns';
+/** Weights, optimiser state and histories, by the same id. */
+const CONTENTS = 'savedRunContents';
+/** The stored records' layout; records of another layout are not listed. */
+const RECORD_VERSION = 1;
+
+interface StoredSummary extends SavedRunSummary {
+  version: number;
+}
+
+interface StoredContent {
+  id: string;
+  version: number;
+  content: RunContent;
+}
+
+function settle<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function completion(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+/** A summary read back from IndexedDB, or null if it is not one this version wrote. */
+export function parseStoredSummary(x: unknown): SavedRunSummary | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const r = x as Record<string, unknown>;
+  if (r.version !== RECORD_VERSION || r.kind !== 'toy') return null;
+  if (typeof r.id !== 'string' || typeof r.name !== 'string') return null;
+  if (typeof r.savedAt !== 'number' || !Number.isFinite(r.savedAt)) return null;
+  if (typeof r.iteration !== 'number' || !Number.isSafeInteger(r.iteration)) return null;
+  if (!(r.thumbnail === null || r.thumbnail instanceof Blob)) return null;
+  const config = ganConfigSchema.safeParse(r.config);
+  if (!config.success) return null;
+  return {
+    id: r.id,
+    name: r.name,
+    savedAt: r.savedAt,
+    kind: 'toy',
+    config: config.data as GanConfig,
+    iteration: r.iteration,
+    thumbnail: r.thumbnail,
+  };
+}
+
+/** The saved runs of this browser (one database per origin), newest first. */
+export class SavedRunsDb {
+  private constructor(private readonly db: IDBDatabase) {}
+
+  static async open(name = DB_NAME): Promise<SavedRunsDb> {
+    if (typeof indexedDB === 'undefined') {
+      throw new Error('this browser does not offer IndexedDB storage here');
+    }
+    const request = indexedDB.open(name, DB_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(SUMMARIES))
+        db.createObjectStore(SUMMARIES, { keyPath: 'id' });
+      if (!db.objectStoreNames.contains(CONTENTS))
+        db.createObjectStore(CONTENTS, { keyPath: 'id' });
+    };
+    const db = await settle(request);
+    // A newer version of the app in another tab wants to upgrade: let it.
+    db.onversionchange = () => db.close();
+    return new SavedRunsDb(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  async list(): Promise<SavedRunSummary[]> {
+    const tx = this.db.transaction(SUMMARIES, 'readonly');
+    const all = await settle(tx.objectStore(SUMMARIES).getAll());
+    return all
+      .map(parseStoredSummary)
+      .filter((s): s is SavedRunSummary => s !== null)
+      .sort((a, b) => b.savedAt - a.savedAt);
+  }
+
+  /** The whole run; throws with a readable message if it is missing or unreadable. */
+  async load(id: string): Promise<SavedRun> {
+    const tx = this.db.transaction([SUMMARIES, CONTENTS], 'readonly');
+    const [summary, stored] = await Promise.all([
+      settle(tx.objectStore(SUMMARIES).get(id)),
+      settle(tx.objectStore(CONTENTS).get(id)) as Promise<StoredContent | undefined>,
+    ]);
+    const parsedSummary = parseStoredSummary(summary);
+    if (!parsedSummary || !stored || stored.version !== RECORD_VERSION) {
+      throw new Error('the saved run is missing or was saved by another version of the app');
+    }
+    const content = parseRunContent(stored.content);
+    if (!content.ok) throw new Error(`the saved run is damaged (${content.message})`);
+    return { ...parsedSummary, content: content.value };
+  }
+
+  async save(run: SavedRun): Promise<void> {
+    const { content, ...summary } = run;
+    const tx = this.db.transaction([SUMMARIES, CONTENTS], 'readwrite');
+    const done = completion(tx);
+    const stored: StoredSummary = {
+      ...summary,
+      name: cleanRunName(summary.name),
+      version: RECORD_VERSION,
+    };
+    tx.objectStore(SUMMARIES).put(stored);
+    tx.objectStore(CONTENTS).put({
+      id: run.id,
+      version: RECORD_VERSION,
+      content,
+    } satisfies StoredContent);
+    await done;
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    const clean = cleanRunName(name);
+    if (clean === '') throw new Error('a name cannot be empty');
+    const tx = this.db.transaction(SUMMARIES, 'readwrite');
+    const done = completion(tx);
+    const store = tx.objectStore(SUMMARIES);
+    const summary = (await settle(store.get(id))) as StoredSummary | undefined;
+    if (!summary) {
+      tx.abort();
+      await done.catch(() => {});
+      throw new Error('the saved run no longer exists');
+    }
+    store.put({ ...summary, name: clean });
+    await done;
+  }
+
+  async remove(id: string): Promise<void> {
+    const tx = this.db.transaction([SUMMARIES, CONTENTS], 'readwrite');
+    const done = completion(tx);
+    tx.objectStore(SUMMARIES).delete(id);
+    tx.objectStore(CONTENTS).delete(id);
+    await done;
+  }
+}
