@@ -75,8 +75,9 @@ test('a saved run survives a reload and reopens where it stopped, then trains on
   const errors = trackErrors(page);
   await open(page);
   await trainTinyRun(page, 20);
+  // Rows reach the charts in batches (≤ 10 a second): wait for the last one.
+  await expect.poll(async () => (await runState(page)).metricSteps.at(-1)).toBe(20);
   const before = await runState(page);
-  expect(before.metricSteps.at(-1)).toBe(20);
   const d = await saveRun(page, 'Tiny RpGAN');
   await expect(savedRun(d, 'Tiny RpGAN').getByLabel('Saved at step')).toHaveText('20');
   // The thumbnail: a small PNG of the view as it was.
@@ -174,6 +175,7 @@ test('a run exported to a file imports back; a bad file changes nothing', async 
   const errors = trackErrors(page);
   await open(page);
   await trainTinyRun(page, 10);
+  await expect.poll(async () => (await runState(page)).metricSteps.at(-1)).toBe(10);
   const before = await runState(page);
   const d = await saveRun(page, '<img src=x onerror=alert(1)>');
   const [download] = await Promise.all([
