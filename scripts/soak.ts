@@ -4,7 +4,7 @@
  * and every few seconds we sample
  *   - tf.memory().numTensors and numBytes in the worker (flat, or something leaks),
  *   - the backend's own memory (GPU bytes allocated on WebGL/WebGPU, the WASM heap on wasm),
- *   - the JS heap of the page (CDP, after a forced GC) and of the worker,
+ *   - the JS heap of the page and of the training worker (CDP, each after a forced GC),
  *   - chart memory: points held in the run store's histories, and the page's DOM node count.
  *
  *   npm run soak -- [--steps 20000] [--backend wasm] [--max-minutes 30] [--every 10]
@@ -105,10 +105,12 @@ async function main(flags: ParsedFlags): Promise<number> {
         `MLPs, batch ${config.batchSize}, ${config.loss}), ${steps} steps, sampling every ` +
         `${everyMs / 1000} s`,
     );
+    const workerHeap = new WorkerHeap(cdp);
+    await workerHeap.attach();
     await page.getByRole('button', { name: 'Play', exact: true }).click();
 
     const start = Date.now();
-    const samples: Sample[] = [await sample(page, cdp, 0)];
+    const samples: Sample[] = [await sample(page, cdp, workerHeap, 0)];
     let nextAt = start + everyMs;
     for (;;) {
       await page.waitForTimeout(1000);
@@ -118,7 +120,7 @@ async function main(flags: ParsedFlags): Promise<number> {
       });
       const done = iteration >= steps || Date.now() - start >= maxMs;
       if (done || Date.now() >= nextAt) {
-        const s = await sample(page, cdp, (Date.now() - start) / 1000);
+        const s = await sample(page, cdp, workerHeap, (Date.now() - start) / 1000);
         samples.push(s);
         console.error(`soak: ${row(s)}`);
         nextAt += everyMs;
@@ -130,7 +132,7 @@ async function main(flags: ParsedFlags): Promise<number> {
       .getByRole('status', { name: 'Training phase' })
       .filter({ hasText: 'Paused' })
       .waitFor();
-    const final = await sample(page, cdp, (Date.now() - start) / 1000);
+    const final = await sample(page, cdp, workerHeap, (Date.now() - start) / 1000);
     samples.push(final);
 
     const verdict = judge(samples, steps);
@@ -164,20 +166,67 @@ async function main(flags: ParsedFlags): Promise<number> {
   }
 }
 
-async function sample(page: Page, cdp: CDPSession, seconds: number): Promise<Sample> {
+/**
+ * The training worker's JS heap through CDP: Playwright has no CDP session for workers, so attach
+ * to it from the page's session (non-flat) and talk through Target.sendMessageToTarget.
+ */
+class WorkerHeap {
+  private sessionId: string | null = null;
+  private nextId = 1;
+  private readonly replies = new Map<number, (result: unknown) => void>();
+
+  constructor(private readonly cdp: CDPSession) {
+    cdp.on('Target.attachedToTarget', (e) => {
+      if (e.targetInfo.type === 'worker' && /training/.test(e.targetInfo.url)) {
+        this.sessionId = e.sessionId;
+      }
+    });
+    cdp.on('Target.receivedMessageFromTarget', (e) => {
+      const message = JSON.parse(e.message) as { id?: number; result?: unknown };
+      if (message.id !== undefined) this.replies.get(message.id)?.(message.result);
+    });
+  }
+
+  async attach(): Promise<void> {
+    await this.cdp.send('Target.setAutoAttach', {
+      autoAttach: true,
+      waitForDebuggerOnStart: false,
+      flatten: false,
+    });
+  }
+
+  private call(method: string): Promise<unknown> {
+    const sessionId = this.sessionId;
+    if (sessionId === null) return Promise.resolve(null);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.replies.set(id, resolve);
+      setTimeout(() => resolve(null), 10_000);
+      void this.cdp
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) })
+        .catch(() => resolve(null));
+    });
+  }
+
+  /** Used heap after a forced GC, or null when the worker is not reachable. */
+  async usedBytes(): Promise<number | null> {
+    await this.call('HeapProfiler.collectGarbage');
+    const usage = (await this.call('Runtime.getHeapUsage')) as { usedSize?: number } | null;
+    return usage?.usedSize ?? null;
+  }
+}
+
+async function sample(
+  page: Page,
+  cdp: CDPSession,
+  workerHeap: WorkerHeap,
+  seconds: number,
+): Promise<Sample> {
   // A full GC first, so the heap figure is what is still referenced, not garbage not yet swept.
   await cdp.send('HeapProfiler.collectGarbage');
   const metrics = await cdp.send('Performance.getMetrics');
   const metric = (name: string) => metrics.metrics.find((m) => m.name === name)?.value ?? NaN;
-  const worker = page.workers()[0];
-  const workerHeapBytes = worker
-    ? await worker
-        .evaluate(() => {
-          const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-          return memory?.usedJSHeapSize ?? null;
-        })
-        .catch(() => null)
-    : null;
+  const workerHeapBytes = await workerHeap.usedBytes();
   const app = await page.evaluate(async () => {
     const { client, run } = window.ganDebug!;
     const stats = await client.debugStats();
