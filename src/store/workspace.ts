@@ -65,6 +65,10 @@ export function parseWorkspaceHash(hash: string): WorkspaceParams {
     problems: [],
   };
   if (raw === '') return empty;
+  // A real link is well under a kilobyte (settings ~700 characters); don't parse megabytes.
+  if (raw.length > 20_000) {
+    return { ...empty, problems: [`the link is too long (${raw.length} characters)`] };
+  }
   // The original form: the whole hash is the settings JSON.
   if (raw.startsWith('{') || raw.toLowerCase().startsWith('%7b'))
     return { ...empty, configHash: `#${raw}` };
@@ -102,7 +106,19 @@ export function parseWorkspaceHash(hash: string): WorkspaceParams {
   out.dirac = params.get('dirac');
   const cfg = params.get('cfg');
   if (cfg !== null && cfg !== '') out.configHash = `#${encodeURIComponent(cfg)}`;
+  out.problems = capProblems(out.problems);
   return out;
+}
+
+/** At most this many problems are listed in the notice (a hostile link can have thousands). */
+const MAX_PROBLEMS = 8;
+
+function capProblems(problems: string[]): string[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  return [
+    ...problems.slice(0, MAX_PROBLEMS - 1),
+    `and ${problems.length - MAX_PROBLEMS + 1} more problems`,
+  ];
 }
 
 /** The hash for a workspace state; the original settings-only form when nothing else is set. */
