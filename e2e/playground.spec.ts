@@ -43,7 +43,7 @@ async function open(page: Page) {
     window.__seen = seen;
     const client = window.ganDebug!.client;
     client.subscribe((e) => {
-      if (e.type === 'created' && e.runId === 'main') seen.configs.push(e.config);
+      if (e.type === 'created' && e.runId === 'main') seen.configs.push(e.config as GanConfig);
       if (e.type === 'metrics' && e.runId === 'main') seen.rows.push(...e.rows);
     });
     const request = client.request.bind(client);

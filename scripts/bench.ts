@@ -20,7 +20,13 @@ import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 
 import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from '../src/cli/args';
-import { BACKEND_NAMES, type BackendName, type GanConfig } from '../src/protocol';
+import { stackedMnistDefaults } from '../src/engine/config';
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  type GanConfig,
+  type ImageGanConfig,
+} from '../src/protocol';
 import { freePort, stopServer, waitForServer } from './browserApp';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -47,7 +53,8 @@ interface Workload {
   id: string;
   name: string;
   /** Overrides of the engine defaults; null: not implemented yet. */
-  config: Partial<GanConfig> | null;
+  /** Overrides of the toy defaults, or a whole image config; null: not implemented yet. */
+  config: Partial<GanConfig> | ImageGanConfig | null;
 }
 
 const WORKLOADS: Workload[] = [
@@ -66,8 +73,17 @@ const WORKLOADS: Workload[] = [
       r2Gamma: 0.05,
     },
   },
-  // TODO(stacked-mnist): add the conv workload once the Stacked MNIST models exist.
-  { id: 'b', name: 'Stacked MNIST conv', config: null },
+  {
+    id: 'b',
+    name: 'Stacked MNIST, DCGAN widths 16, batch 64, RpGAN + R1 + R2',
+    config: {
+      ...stackedMnistDefaults(),
+      arch: 'dcgan',
+      gChannels: [16, 16, 16],
+      dChannels: [16, 16, 16],
+      batchSize: 64,
+    },
+  },
 ];
 
 interface Result {
@@ -228,7 +244,11 @@ async function measure(
       async ({ overrides }) => {
         const client = window.ganDebug!.client;
         const { defaultConfig } = await client.init();
-        await client.configure('main', { ...defaultConfig, ...overrides });
+        const image = overrides.dataset === 'stacked-mnist';
+        await client.configure(
+          'main',
+          image ? (overrides as ImageGanConfig) : { ...defaultConfig, ...(overrides as object) },
+        );
         const events: BenchEvent[] = [];
         window.__benchEvents = events;
         client.subscribe((e) => {
@@ -273,7 +293,9 @@ async function measure(
     });
     const profile = await page.evaluate(() => window.ganDebug!.client.debugProfile('main'));
     // The same iteration written naively with stock tfjs ops (engine/naive.ts), for comparison.
-    const naive = await page.evaluate(() => window.ganDebug!.client.debugProfile('main', true));
+    const naive = await page.evaluate(() =>
+      window.ganDebug!.client.debugProfile('main', true).catch(() => null),
+    ); // (toys only)
     const longTasks = await page.evaluate(
       ({ from, to }) => (window.__longTasks ?? []).filter((t) => t.start >= from && t.start < to),
       { from: start.at, to: end.playingUntil },
@@ -289,7 +311,7 @@ async function measure(
       iterations,
       seconds: wallSeconds,
       kernelsPerStep: profile.kernels,
-      naiveKernelsPerStep: naive.kernels,
+      naiveKernelsPerStep: naive?.kernels,
       readbacksPerStep: (end.readbacks - start.readbacks) / playedIterations,
       compileMs: start.compileMs,
       longTasks: longTasks.length,

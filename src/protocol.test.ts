@@ -21,7 +21,13 @@ describe('isWorkerEvent', () => {
   });
 
   it('checks run events and their payload arrays', () => {
-    const samples = { type: 'samples', runId: 'a', iteration: 3, points: new Float32Array(4) };
+    const samples = {
+      type: 'samples',
+      runId: 'a',
+      iteration: 3,
+      points: new Float32Array(4),
+      manifold: null,
+    };
     expect(isWorkerEvent({ ...samples, transport: null })).toBe(true);
     expect(isWorkerEvent({ ...samples, transport: new Float32Array(4) })).toBe(true);
     expect(isWorkerEvent({ ...samples, transport: null, points: [1, 2] })).toBe(false);
@@ -29,6 +35,15 @@ describe('isWorkerEvent', () => {
     expect(isWorkerEvent({ type: 'metrics', rows: [], iteration: 1 })).toBe(false);
     expect(isWorkerEvent({ type: 'phase', runId: 'a', phase: 'compiling' })).toBe(true);
     expect(isWorkerEvent({ type: 'phase', runId: 'a', phase: 'sleeping' })).toBe(false);
+    expect(isWorkerEvent({ ...samples, transport: null, manifold: [1, 2] })).toBe(false);
+    const grid = { pixels: new Uint8ClampedArray(2 * 3 * 4), width: 2, height: 3 };
+    const images = { type: 'image-samples', runId: 'a', iteration: 1 };
+    expect(isWorkerEvent({ ...images, grid })).toBe(true);
+    expect(isWorkerEvent({ ...images, grid: { ...grid, width: 3 } })).toBe(false);
+    expect(isWorkerEvent({ ...images, grid: { ...grid, pixels: new Float32Array(24) } })).toBe(
+      false,
+    );
+    expect(isWorkerEvent({ type: 'interpolation', runId: 'a', strip: grid })).toBe(true);
   });
 
   it('rejects unknown types, including inherited property names', () => {

@@ -9,17 +9,60 @@
  * This module is imported by the UI, so it only imports types from the engine: the engine's
  * runtime modules pull in tfjs, which must stay in the worker.
  *
- * Models: today every run is a 2-D toy GAN (`kind: 'toy'`). Stacked-MNIST conv runs will add a
- * member with `kind: 'stacked-mnist'` to CreateCommand/ConfigureCommand and an image-grid event
- * beside `samples`; the run-level commands (play, pause, step, …) are model-agnostic.
+ * Models: a run is a 2-D toy GAN (`kind: 'toy'`, MLPs, point clouds and heatmaps) or an image
+ * GAN on Stacked MNIST (`kind: 'image'`, conv nets, image grids, 1000-mode evaluations). The
+ * run-level commands (play, pause, step, …) are model-agnostic.
  */
-import type { GanConfig } from './engine/config';
+import type { AnyGanConfig, GanConfig, ImageGanConfig } from './engine/config';
 import type { ToyEvaluation } from './engine/evaluate';
 import type { TrainerSnapshot } from './engine/snapshot';
 import type { LogRow } from './engine/trainer';
 import type { ViewBounds } from './engine/views';
 
-export type { GanConfig, LogRow, ToyEvaluation, TrainerSnapshot, ViewBounds };
+export type {
+  AnyGanConfig,
+  GanConfig,
+  ImageGanConfig,
+  LogRow,
+  ToyEvaluation,
+  TrainerSnapshot,
+  ViewBounds,
+};
+
+/** Which model a config trains: `kind` always agrees with `config.dataset`. */
+export type RunSpec =
+  { kind: 'toy'; config: GanConfig } | { kind: 'image'; config: ImageGanConfig };
+export type RunKind = RunSpec['kind'];
+
+/** RGBA pixels of a grid of equal square tiles (generated or real images). */
+export interface ImageGrid {
+  /** width × height × 4 bytes (transferred). */
+  pixels: Uint8ClampedArray;
+  width: number;
+  height: number;
+  columns: number;
+  rows: number;
+  /** Side of one tile in pixels (28 for Stacked MNIST). */
+  tile: number;
+}
+
+/**
+ * Evaluation of an image run: the digit triples of `evalSamples` generated images, read by the
+ * shipped classifier (gan-facts.md §2.3). `modeCounts` has 1000 entries, index 100·dR + 10·dG + dB.
+ */
+export interface ImageEvaluation {
+  kind: 'image';
+  step: number;
+  modesCovered: number;
+  totalModes: number;
+  reverseKL: number;
+  /** E[KL] of a perfect generator scored on as many samples: (K − 1)/(2N). */
+  klFloor: number;
+  evalSamples: number;
+  modeCounts: number[];
+}
+
+export type Evaluation = ToyEvaluation | ImageEvaluation;
 
 /** tfjs backends the app knows about, in the order the worker tries them by default. */
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -105,20 +148,28 @@ export interface InitCommand extends CommandBase {
   preferredBackend?: BackendName;
 }
 
-export interface CreateCommand extends CommandBase {
+export type CreateCommand = CommandBase & {
   type: 'create';
   runId: string;
-  kind: 'toy';
-  config: GanConfig;
   stream?: Partial<StreamOptions>;
-}
+} & RunSpec;
 
-/** New settings; a change that needs new models rebuilds the run (see `rebuilt`). */
-export interface ConfigureCommand extends CommandBase {
-  type: 'configure';
+/**
+ * New settings; a change that needs new models (or another kind of model) rebuilds the run (see
+ * `rebuilt`).
+ */
+export type ConfigureCommand = CommandBase & { type: 'configure'; runId: string } & RunSpec;
+
+/** G on the path between two of the grid's fixed latents (image runs): an `interpolation` event. */
+export interface InterpolateCommand extends CommandBase {
+  type: 'interpolate';
   runId: string;
-  kind: 'toy';
-  config: GanConfig;
+  /** Indices into the fixed latent batch of the sample grid. */
+  from: number;
+  to: number;
+  steps: number;
+  /** Straight line, or great circle (keeps the norm where Gaussian latents live). */
+  mode: 'lerp' | 'slerp';
 }
 
 export interface SetStreamCommand extends CommandBase {
@@ -169,10 +220,10 @@ export interface DebugProfileCommand extends CommandBase {
 export interface RestoreCommand extends CommandBase {
   type: 'restore';
   runId: string;
-  kind: 'toy';
+  kind: RunKind;
   snapshot: TrainerSnapshot;
   /** Live settings changed since the snapshot (rejected if they would need a rebuild). */
-  config?: GanConfig;
+  config?: AnyGanConfig;
   stream?: Partial<StreamOptions>;
 }
 
@@ -193,6 +244,7 @@ export type WorkerCommand =
   /** Sends the point cloud (and transport vectors if enabled) now. */
   | RunCommand<'sample'>
   | RequestHeatmapCommand
+  | InterpolateCommand
   | RunCommand<'dispose'>
   /** Destroys the WebGPU device, to exercise device-loss recovery. */
   | (CommandBase & { type: 'debug-lose-device' })
@@ -243,13 +295,18 @@ export interface WorkerErrorEvent extends EventBase {
 export interface RunCreatedEvent extends EventBase {
   type: 'created';
   runId: string;
-  kind: 'toy';
-  config: GanConfig;
+  kind: RunKind;
+  config: AnyGanConfig;
   stream: StreamOptions;
-  /** The square of the data plane that the views cover. */
+  /** The square of the data plane that the views cover (toys; a unit square for images). */
   bounds: ViewBounds;
-  /** Real data for reference (sampleCount points, interleaved x, y); sent once per build. */
+  /**
+   * Real data for reference (sampleCount points, interleaved x, y); sent once per build. Empty
+   * for image runs, which send `realImages` instead.
+   */
   realSamples: Float32Array;
+  /** A grid of real training images, the same size as the sample grid (image runs). */
+  realImages?: ImageGrid;
   parameterCounts: { generator: number; discriminator: number };
 }
 
@@ -300,7 +357,26 @@ export interface HeatmapEvent extends EventBase {
 export interface EvalEvent extends EventBase {
   type: 'eval';
   runId: string;
-  evaluation: ToyEvaluation;
+  evaluation: Evaluation;
+}
+
+/** G on the run's fixed latents as an image grid (image runs; the `samples` of a toy run). */
+export interface ImageSamplesEvent extends EventBase {
+  type: 'image-samples';
+  runId: string;
+  iteration: number;
+  grid: ImageGrid;
+}
+
+/** Answer to `interpolate`: one row of `steps` tiles from sample `from` to sample `to`. */
+export interface InterpolationEvent extends EventBase {
+  type: 'interpolation';
+  runId: string;
+  iteration: number;
+  from: number;
+  to: number;
+  mode: 'lerp' | 'slerp';
+  strip: ImageGrid;
 }
 
 export interface PhaseEvent extends EventBase {
@@ -417,6 +493,8 @@ export type WorkerEvent =
   | SamplesEvent
   | HeatmapEvent
   | EvalEvent
+  | ImageSamplesEvent
+  | InterpolationEvent
   | PhaseEvent
   | DivergedEvent
   | DeviceLostEvent
@@ -437,6 +515,17 @@ export type WorkerEventOf<T extends WorkerEventType> = Extract<WorkerEvent, { ty
 // worker validates commands fully (worker/commands.ts).
 
 type Fields = Record<string, unknown>;
+
+function isImageGrid(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  const g = x as Fields;
+  return (
+    g.pixels instanceof Uint8ClampedArray &&
+    typeof g.width === 'number' &&
+    typeof g.height === 'number' &&
+    g.pixels.length === g.width * g.height * 4
+  );
+}
 
 function isRecord(x: unknown): x is Fields {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -466,6 +555,8 @@ const EVENT_CHECKS: { [T in WorkerEventType]: (e: Fields) => boolean } = {
     (e.manifold === null || e.manifold instanceof Float32Array),
   heatmap: (e) => hasRun(e) && isNumber(e.resolution) && e.logits instanceof Float32Array,
   eval: (e) => hasRun(e) && isRecord(e.evaluation),
+  'image-samples': (e) => hasRun(e) && isImageGrid(e.grid),
+  interpolation: (e) => hasRun(e) && isImageGrid(e.strip),
   phase: (e) => hasRun(e) && ['paused', 'compiling', 'training'].includes(e.phase as string),
   diverged: (e) => hasRun(e) && isNumber(e.step) && isString(e.message),
   'device-lost': (e) => isBackendName(e.backend) && isString(e.message),

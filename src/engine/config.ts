@@ -266,3 +266,10 @@ export function imageConfigProblem(c: ImageGanConfig): string | null {
 export function isImageDataset(name: string): name is ImageDatasetName {
   return (IMAGE_DATASET_NAMES as readonly string[]).includes(name);
 }
+
+/** Either kind of run's settings; `dataset` tells them apart. */
+export type AnyGanConfig = GanConfig | ImageGanConfig;
+
+export function isImageConfig(config: AnyGanConfig): config is ImageGanConfig {
+  return (IMAGE_DATASET_NAMES as readonly string[]).includes(config.dataset);
+}

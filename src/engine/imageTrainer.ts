@@ -350,7 +350,11 @@ export class ImageGanTrainer {
    * growing, the current stage's output upsampled to 28×28.
    */
   sample(n: number, rng: Rng, useEma = true): tf.Tensor4D {
-    const latents = this.latentBatch(n, rng);
+    return this.render(this.latentBatch(n, rng), useEma);
+  }
+
+  /** G (EMA copy when enabled) on the given latents, at 28×28 (disposes `latents`). */
+  render(latents: tf.Tensor2D, useEma = true): tf.Tensor4D {
     const g = useEma && this.emaGenerator ? this.emaGenerator : this.generator;
     const growth = this.growth();
     const out = tf.tidy(() => toFullSize(g.apply(latents, growth)));

@@ -39,7 +39,7 @@ describe('trainer snapshots', () => {
     // G, D, EMA (weights + biases) and the Adam moments of G and D.
     expect(snapshot.shapes).toHaveLength(original.variables.length);
 
-    const restored = restoreSnapshot(snapshot, 'copy/');
+    const restored = restoreSnapshot(snapshot, 'copy/') as ToyGanTrainer;
     expect(restored.iteration).toBe(6);
     expect(restored.optimizerSteps).toEqual([6, 6]);
     expect(restored.config).toEqual(original.config);
@@ -63,7 +63,7 @@ describe('trainer snapshots', () => {
 
     await useNodeBackend('cpu');
     try {
-      const restored = restoreSnapshot(snapshot, 'cpu/');
+      const restored = restoreSnapshot(snapshot, 'cpu/') as ToyGanTrainer;
       const got = await outputs(restored);
       got.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 4)));
       // It trains on from there.

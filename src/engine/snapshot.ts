@@ -8,11 +8,28 @@
  * weights, optimiser state and iteration count are exact.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { GanConfig } from './config';
+import { isImageConfig, type AnyGanConfig, type GanConfig } from './config';
+import type { ImageGanTrainer } from './imageTrainer';
 import { ToyGanTrainer } from './trainer';
 
+/** Either trainer: both expose the state a snapshot holds. */
+export type AnyTrainer = ToyGanTrainer | ImageGanTrainer;
+
+/** Builds a fresh trainer for a config (image trainers need the worker's data source). */
+export type TrainerBuilder = (
+  config: AnyGanConfig,
+  logEvery: number,
+  namePrefix: string,
+) => AnyTrainer;
+
+/** Toy configs only: the builder for contexts without image data. */
+export const buildToyTrainer: TrainerBuilder = (config, logEvery, namePrefix) => {
+  if (isImageConfig(config)) throw new Error('This context cannot build image trainers.');
+  return new ToyGanTrainer(config as GanConfig, logEvery, namePrefix);
+};
+
 export interface TrainerSnapshot {
-  config: GanConfig;
+  config: AnyGanConfig;
   logEvery: number;
   iteration: number;
   optimizerSteps: [number, number];
@@ -27,7 +44,7 @@ export interface TrainerSnapshot {
  * never a synchronous one. The values are those in force when this is called, even if more
  * steps are queued before the readback completes.
  */
-export async function takeSnapshot(trainer: ToyGanTrainer): Promise<TrainerSnapshot> {
+export async function takeSnapshot(trainer: AnyTrainer): Promise<TrainerSnapshot> {
   const variables = trainer.variables;
   const meta = {
     config: trainer.config,
@@ -46,7 +63,7 @@ export async function takeSnapshot(trainer: ToyGanTrainer): Promise<TrainerSnaps
 }
 
 /** Writes a snapshot into a trainer built with the same config (shapes are checked). */
-export function assignSnapshot(trainer: ToyGanTrainer, snapshot: TrainerSnapshot): void {
+export function assignSnapshot(trainer: AnyTrainer, snapshot: TrainerSnapshot): void {
   const variables = trainer.variables;
   if (variables.length !== snapshot.shapes.length) {
     throw new Error(
@@ -73,8 +90,12 @@ export function assignSnapshot(trainer: ToyGanTrainer, snapshot: TrainerSnapshot
 }
 
 /** Builds a new trainer (on the current backend) in the snapshot's state. */
-export function restoreSnapshot(snapshot: TrainerSnapshot, namePrefix = ''): ToyGanTrainer {
-  const trainer = new ToyGanTrainer(snapshot.config, snapshot.logEvery, namePrefix);
+export function restoreSnapshot(
+  snapshot: TrainerSnapshot,
+  namePrefix = '',
+  build: TrainerBuilder = buildToyTrainer,
+): AnyTrainer {
+  const trainer = build(snapshot.config, snapshot.logEvery, namePrefix);
   try {
     assignSnapshot(trainer, snapshot);
   } catch (error) {

@@ -240,6 +240,7 @@ export function applyRunEvent(
         },
       };
     case 'eval':
+      if ('kind' in event.evaluation) return {}; // image runs: shown by the Stacked MNIST view
       return {
         evaluation: event.evaluation,
         evals: appendBounded(state.evals, [evalPoint(event.evaluation)], HISTORY_POINTS),
@@ -273,6 +274,8 @@ export function applyRunEvent(
     case 'stats':
     case 'profile':
     case 'gradcheck':
+    case 'image-samples':
+    case 'interpolation':
       return {};
     default: {
       const unhandled: never = event;

@@ -242,7 +242,9 @@ export class TrainingSession {
     if (event.type === 'rebuilt') {
       this.pendingRows = []; // rows of the old networks
     }
-    if (event.type === 'created') this.adoptWorkerConfig(event.config);
+    if (event.type === 'created' && event.kind === 'toy') {
+      this.adoptWorkerConfig(event.config as GanConfig);
+    }
     if (event.type === 'worker-restarted') {
       const restored = event.runs.find((r) => r.runId === this.runId);
       if (restored) this.pendingRows = this.pendingRows.filter((r) => r.step <= restored.iteration);

@@ -13,7 +13,8 @@
 import {
   isWorkerEvent,
   type BackendName,
-  type GanConfig,
+  type AnyGanConfig,
+  type RunSpec,
   type StepPart,
   type StreamOptions,
   type TrainerSnapshot,
@@ -58,7 +59,7 @@ const RESTART_WINDOW_MS = 5 * 60_000;
 
 /** What the client knows about a run, to recreate it in a new worker. */
 interface RunRecord {
-  config: GanConfig;
+  config: AnyGanConfig;
   stream: Partial<StreamOptions>;
   snapshot: TrainerSnapshot | null;
   iteration: number;
@@ -162,21 +163,39 @@ export class TrainingClient {
     return answer(await this.request({ type: 'init', preferredBackend }), 'ready');
   }
 
+  /** A toy or an image run, by the config's dataset. */
   async create(
     runId: string,
-    config: GanConfig,
+    config: AnyGanConfig,
     stream?: Partial<StreamOptions>,
   ): Promise<WorkerEventOf<'created'>> {
     return answer(
-      await this.request({ type: 'create', runId, kind: 'toy', config, stream }),
+      await this.request({ type: 'create', runId, stream, ...runSpec(config) }),
       'created',
     );
   }
 
-  /** Resolves with true when the change needed new models (the run restarted at iteration 0). */
-  async configure(runId: string, config: GanConfig): Promise<boolean> {
-    const events = await this.request({ type: 'configure', runId, kind: 'toy', config });
+  /**
+   * Resolves with true when the change needed new models (the run restarted at iteration 0), as
+   * a change between a toy and an image dataset always does.
+   */
+  async configure(runId: string, config: AnyGanConfig): Promise<boolean> {
+    const events = await this.request({ type: 'configure', runId, ...runSpec(config) });
     return events.some((e) => e.type === 'rebuilt');
+  }
+
+  /** G along the path between two samples of an image run's grid (an `interpolation` event). */
+  async interpolate(
+    runId: string,
+    from: number,
+    to: number,
+    steps: number,
+    mode: 'lerp' | 'slerp',
+  ): Promise<WorkerEventOf<'interpolation'>> {
+    return answer(
+      await this.request({ type: 'interpolate', runId, from, to, steps, mode }),
+      'interpolation',
+    );
   }
 
   async setStream(runId: string, stream: Partial<StreamOptions>): Promise<void> {
@@ -402,7 +421,14 @@ export class TrainingClient {
         let from: 'snapshot' | 'scratch' = 'scratch';
         if (snapshot) {
           try {
-            await this.send({ type: 'restore', runId, kind: 'toy', snapshot, config, stream });
+            await this.send({
+              type: 'restore',
+              runId,
+              kind: runSpec(config).kind,
+              snapshot,
+              config,
+              stream,
+            });
             from = 'snapshot';
           } catch {
             // e.g. the settings changed architecture after the snapshot: start from scratch
@@ -410,7 +436,7 @@ export class TrainingClient {
         }
         try {
           if (from === 'scratch')
-            await this.send({ type: 'create', runId, kind: 'toy', config, stream });
+            await this.send({ type: 'create', runId, stream, ...runSpec(config) });
           const start = from === 'snapshot' ? snapshot!.iteration : 0;
           restored.push({
             runId,
@@ -489,4 +515,11 @@ function answer<T extends WorkerEventType>(events: WorkerEvent[], type: T): Work
   const found = events.find((e): e is WorkerEventOf<T> => e.type === type);
   if (!found) throw new Error(`the worker acknowledged without a ${type} event`);
   return found;
+}
+
+/** `kind` from the config's dataset (the protocol requires them to agree). */
+function runSpec(config: AnyGanConfig): RunSpec {
+  return config.dataset === 'stacked-mnist'
+    ? { kind: 'image', config: config as Extract<RunSpec, { kind: 'image' }>['config'] }
+    : { kind: 'toy', config: config as Extract<RunSpec, { kind: 'toy' }>['config'] };
 }

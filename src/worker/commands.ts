@@ -5,7 +5,14 @@
  * schema or a schema's output does not match its type.
  */
 import { z } from 'zod';
-import { ganConfigSchema, type GanConfig } from '../engine/config';
+import {
+  ganConfigSchema,
+  imageConfigProblem,
+  imageGanConfigSchema,
+  type AnyGanConfig,
+  type GanConfig,
+  type ImageGanConfig,
+} from '../engine/config';
 import {
   BACKEND_NAMES,
   describeInvalidMessage,
@@ -20,6 +27,21 @@ export const MAX_STEP_COUNT = 10_000;
 // The schema infers `dataset`/`loss` as string; the enums it checks are exactly those of the
 // GanConfig type (config.ts casts the same way in parseConfig).
 const configSchema = ganConfigSchema as unknown as z.ZodType<GanConfig>;
+/** Image configs also have cross-field rules (group sizes, minibatch-stddev batch). */
+const imageConfigSchema = (
+  imageGanConfigSchema as unknown as z.ZodType<ImageGanConfig>
+).superRefine((config, ctx) => {
+  const problem = imageConfigProblem(config);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const anyConfigSchema: z.ZodType<AnyGanConfig> = z.union([configSchema, imageConfigSchema]);
+
+/** `kind` and a config of that kind (toy: a 2-D dataset; image: Stacked MNIST). */
+const runSpec = <T extends object>(fields: T) =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ ...fields, kind: z.literal('toy'), config: configSchema }),
+    z.strictObject({ ...fields, kind: z.literal('image'), config: imageConfigSchema }),
+  ]);
 
 const requestId = z.number().int().min(0).optional();
 const runId = z
@@ -51,7 +73,7 @@ const MAX_SNAPSHOT_VALUES = 200_000_000;
 
 const snapshotSchema = z
   .strictObject({
-    config: configSchema,
+    config: anyConfigSchema,
     logEvery: z.number().int().min(1).max(10_000),
     iteration: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     optimizerSteps: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
@@ -79,20 +101,21 @@ const COMMAND_SCHEMAS = {
     requestId,
     preferredBackend: z.enum(BACKEND_NAMES).optional(),
   }),
-  create: z.strictObject({
+  create: runSpec({
     type: z.literal('create'),
     requestId,
     runId,
-    kind: z.literal('toy'),
-    config: configSchema,
     stream: streamSchema.optional(),
   }),
-  configure: z.strictObject({
-    type: z.literal('configure'),
+  configure: runSpec({ type: z.literal('configure'), requestId, runId }),
+  interpolate: z.strictObject({
+    type: z.literal('interpolate'),
     requestId,
     runId,
-    kind: z.literal('toy'),
-    config: configSchema,
+    from: z.number().int().min(0).max(10_000),
+    to: z.number().int().min(0).max(10_000),
+    steps: z.number().int().min(2).max(32),
+    mode: z.enum(['lerp', 'slerp']),
   }),
   'set-stream': z.strictObject({
     type: z.literal('set-stream'),
@@ -126,9 +149,9 @@ const COMMAND_SCHEMAS = {
     type: z.literal('restore'),
     requestId,
     runId,
-    kind: z.literal('toy'),
+    kind: z.enum(['toy', 'image']),
     snapshot: snapshotSchema,
-    config: configSchema.optional(),
+    config: anyConfigSchema.optional(),
     stream: streamSchema.optional(),
   }),
   snapshot: runCommand('snapshot'),

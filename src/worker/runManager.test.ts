@@ -11,6 +11,9 @@ import type {
   WorkerEventOf,
   WorkerEventType,
 } from '../protocol';
+import { readFile } from 'node:fs/promises';
+import { publicPath } from '../cli/assets';
+import { stackedMnistDefaults, type ImageGanConfig } from '../engine/config';
 import { RunManager, syncInterval } from './runManager';
 
 const TINY: GanConfig = tinyConfig();
@@ -29,6 +32,7 @@ function harness() {
       await switchNodeBackend('cpu');
       return { backend: 'cpu', fallbackReasons: [] };
     },
+    loadAsset: async (path) => new Uint8Array(await readFile(publicPath(path))),
     loseDevice: () =>
       setTimeout(() => manager.notifyDeviceLost({ reason: 'destroyed', message: 'test' }), 0),
   });
@@ -409,4 +413,135 @@ describe('RunManager: device loss', () => {
     expect(phases.slice(-2)).toEqual(['compiling', 'training']);
     await h.request({ type: 'pause', runId: 'a' });
   });
+});
+
+/**
+ * The smallest Stacked MNIST model: the ResNet pair with 4 channels per stage, batch 4. (Not
+ * DCGAN: its G has batch norm, so a sample depends on the other latents of its batch, and the
+ * interpolation's end points would not equal the grid's tiles.)
+ */
+const TINY_IMAGE: ImageGanConfig = {
+  ...stackedMnistDefaults(100),
+  arch: 'resnet',
+  gChannels: [4, 4, 4],
+  dChannels: [4, 4, 4],
+  latentDim: 8,
+  batchSize: 4,
+  emaHalfLife: 0,
+};
+
+describe('image runs (Stacked MNIST)', () => {
+  it('create → image grid of the fixed latents and a grid of real images; steps change the grid', async () => {
+    const h = await start();
+    const answers = await h.request({
+      type: 'create',
+      runId: 'img',
+      kind: 'image',
+      config: TINY_IMAGE,
+      stream: { ...STREAM, sampleCount: 9, evalEvery: 0 },
+    });
+    const created = answers.find((e) => e.type === 'created');
+    if (created?.type !== 'created') throw new Error('no created event');
+    expect(created.kind).toBe('image');
+    expect(created.realImages).toMatchObject({ columns: 3, rows: 3, tile: 28 });
+    expect(created.realImages!.pixels).toHaveLength(
+      created.realImages!.width * created.realImages!.height * 4,
+    );
+    const first = h.last('image-samples', 'img')!;
+    expect(first.grid).toMatchObject({ columns: 3, rows: 3, width: 3 * 28 + 2 });
+    expect(h.all('samples', 'img')).toHaveLength(0);
+
+    await h.request({ type: 'step', runId: 'img', n: 2 });
+    expect(h.iteration('img')).toBe(2);
+    const after = h.last('image-samples', 'img')!;
+    expect(after.iteration).toBe(2);
+    expect(Array.from(after.grid.pixels)).not.toEqual(Array.from(first.grid.pixels));
+    await expect(
+      h.request({ type: 'request-heatmap', runId: 'img', resolution: 8 }),
+    ).rejects.toThrow(/2-D runs only/);
+  }, 120_000);
+
+  it('interpolates between two grid samples: ends match the grid tiles; evaluates 1000 modes', async () => {
+    const h = await start();
+    await h.request({
+      type: 'create',
+      runId: 'img',
+      kind: 'image',
+      config: TINY_IMAGE,
+      stream: { ...STREAM, sampleCount: 4, evalSamples: 40 },
+    });
+    const grid = h.last('image-samples', 'img')!.grid;
+    const answer = await h.request({
+      type: 'interpolate',
+      runId: 'img',
+      from: 0,
+      to: 3,
+      steps: 5,
+      mode: 'slerp',
+    });
+    const strip = answer.find((e) => e.type === 'interpolation');
+    if (strip?.type !== 'interpolation') throw new Error('no interpolation event');
+    expect(strip.strip).toMatchObject({ columns: 5, rows: 1, tile: 28 });
+    // First tile of the strip = sample 0 of the grid (same latents, same G); last = sample 3.
+    const tile = (g: typeof grid, col: number, row: number) => {
+      const out: number[] = [];
+      for (let y = 0; y < 28; y++)
+        for (let x = 0; x < 28; x++) {
+          const i = ((row * 29 + y) * g.width + col * 29 + x) * 4;
+          out.push(g.pixels[i], g.pixels[i + 1], g.pixels[i + 2]);
+        }
+      return out;
+    };
+    const close = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) <= 1);
+    expect(close(tile(strip.strip, 0, 0), tile(grid, 0, 0))).toBe(true);
+    expect(close(tile(strip.strip, 4, 0), tile(grid, 1, 1))).toBe(true);
+    await expect(
+      h.request({ type: 'interpolate', runId: 'img', from: 0, to: 4, steps: 5, mode: 'lerp' }),
+    ).rejects.toThrow(/not in the grid/);
+
+    // An evaluation: the classifier reads 40 generated images into the 1000-mode histogram.
+    await h.request({ type: 'set-stream', runId: 'img', stream: { evalEvery: 1 } });
+    await h.request({ type: 'step', runId: 'img', n: 1 });
+    const evaluation = h.last('eval', 'img')?.evaluation;
+    if (!evaluation || !('kind' in evaluation)) throw new Error('no image evaluation');
+    expect(evaluation).toMatchObject({ kind: 'image', totalModes: 1000, evalSamples: 40, step: 1 });
+    expect(evaluation.modeCounts).toHaveLength(1000);
+    expect(evaluation.modeCounts.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(evaluation.modesCovered).toBe(evaluation.modeCounts.filter((c) => c > 0).length);
+    expect(evaluation.klFloor).toBeCloseTo(999 / 80, 6);
+  }, 120_000);
+
+  it('switching between a toy and an image dataset rebuilds; snapshots restore image runs', async () => {
+    const h = await start();
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    const switched = await h.request({
+      type: 'configure',
+      runId: 'a',
+      kind: 'image',
+      config: TINY_IMAGE,
+    });
+    expect(switched.find((e) => e.type === 'rebuilt')).toMatchObject({ reason: 'config' });
+    expect(switched.find((e) => e.type === 'created')).toMatchObject({ kind: 'image' });
+    await h.request({ type: 'step', runId: 'a', n: 3 });
+    const snap = (await h.request({ type: 'snapshot', runId: 'a' })).find(
+      (e) => e.type === 'snapshot',
+    );
+    if (snap?.type !== 'snapshot') throw new Error('no snapshot');
+    expect(snap.iteration).toBe(3);
+    await h.request({
+      type: 'restore',
+      runId: 'b',
+      kind: 'image',
+      snapshot: snap.snapshot,
+      stream: STREAM,
+    });
+    const restoredGrid = h.last('image-samples', 'b')!.grid.pixels;
+    const originalGrid = h.last('image-samples', 'a')!.grid.pixels;
+    expect(Array.from(restoredGrid)).toEqual(Array.from(originalGrid));
+    await expect(
+      h.request({ type: 'restore', runId: 'c', kind: 'toy', snapshot: snap.snapshot }),
+    ).rejects.toThrow();
+    const back = await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: TINY });
+    expect(back.find((e) => e.type === 'created')).toMatchObject({ kind: 'toy' });
+  }, 120_000);
 });

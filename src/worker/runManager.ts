@@ -9,16 +9,48 @@
  * which is when new commands arrive. `pause` also takes effect at the next step boundary, even
  * while the pump is waiting for a readback.
  *
+ * Two kinds of run share all of this: 2-D toys (ToyGanTrainer; point clouds, heatmaps) and
+ * Stacked MNIST (ImageGanTrainer; image grids, 1000-mode evaluations with the shipped digit
+ * classifier). The digits and the classifier are loaded on first use through `loadAsset`.
+ *
  * Readbacks: every GPU→CPU transfer is an `await …data()` counted in `readbacks`; the trainer's
  * losses are read every `readbackEvery` iterations (which also bounds how far the CPU can queue
  * work ahead of the GPU), and the views that fire together share one readback.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
+import {
+  DEFAULT_CONFIG,
+  isImageConfig,
+  type AnyGanConfig,
+  type GanConfig,
+  type ImageGanConfig,
+} from '../engine/config';
+import { DigitClassifier } from '../engine/digitClassifier';
 import { checkPenaltyGradients } from '../engine/gradientCheck';
-import { evaluate } from '../engine/evaluate';
+import { evaluate, EVAL_LATENT_STREAM } from '../engine/evaluate';
+import { ImageGanTrainer, needsImageRebuild } from '../engine/imageTrainer';
+import {
+  gridColumns,
+  imageGridPixels,
+  imageViewLatents,
+  interpolateLatents,
+} from '../engine/imageViews';
+import {
+  CLASSIFIER_ASSET_PATH,
+  MNIST_ASSET_PATH,
+  parseMnistAsset,
+  type MnistDigits,
+} from '../engine/mnist';
 import { naiveToyStep } from '../engine/naive';
-import { restoreSnapshot, takeSnapshot, type TrainerSnapshot } from '../engine/snapshot';
+import { Rng } from '../engine/rng';
+import {
+  restoreSnapshot,
+  takeSnapshot,
+  type AnyTrainer,
+  type TrainerSnapshot,
+} from '../engine/snapshot';
+import { evaluateStackedMnist } from '../engine/stackedMetrics';
+import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
 import { DivergenceError, needsRebuild, ToyGanTrainer, type LogRow } from '../engine/trainer';
 import {
   defaultViewBounds,
@@ -28,6 +60,7 @@ import {
   transportVectors,
   manifoldLatents,
   manifoldPoints,
+  VIEW_REAL_STREAM,
   type ViewBatch,
   type ViewBounds,
 } from '../engine/views';
@@ -35,6 +68,9 @@ import {
   DEFAULT_STREAM,
   type BackendChangedEvent,
   type BackendName,
+  type ImageEvaluation,
+  type ImageGrid,
+  type RunKind,
   type RunPhase,
   type StreamOptions,
   type WorkerCommand,
@@ -55,6 +91,11 @@ export interface RuntimeHooks {
   /** Destroys the GPU device (debug); throws when the backend has none. */
   loseDevice(): void;
   now?(): number;
+  /**
+   * The bytes of an app asset (path relative to the app root, e.g. 'mnist/digits.bin'): fetched
+   * in the browser, read from public/ in Node tests.
+   */
+  loadAsset?(path: string): Promise<Uint8Array>;
   /** Resolves in a later macrotask, so that queued messages get delivered. */
   yieldToEvents?(): Promise<void>;
 }
@@ -109,12 +150,19 @@ function createGate(): Gate {
   return { promise, open };
 }
 
+/** Largest image grid (tiles): the grid is one readback of 28×28×3 floats per tile. */
+const MAX_GRID_IMAGES = 100;
+/** Generated images per classifier batch in an evaluation. */
+const EVAL_BATCH = 250;
+
+const kindOf = (config: AnyGanConfig): RunKind => (isImageConfig(config) ? 'image' : 'toy');
+
 interface Run {
   id: string;
-  config: GanConfig;
+  config: AnyGanConfig;
   stream: StreamOptions;
   /** Null only while a lost device is being replaced. */
-  trainer: ToyGanTrainer | null;
+  trainer: AnyTrainer | null;
   view: ViewBatch;
   /** Latent grid of the generator-manifold view, for the key seed/latentDim/resolution. */
   manifold?: { key: string; latents: Float32Array };
@@ -147,6 +195,12 @@ function profileSummary(profile: { kernels: { name: string }[] }) {
 
 export class RunManager {
   private readonly runs = new Map<string, Run>();
+  /** Stacked MNIST digits, loaded by the first image run. */
+  private digits: MnistDigits | null = null;
+  private digitsLoading: Promise<MnistDigits> | null = null;
+  private classifierBytes: Uint8Array | null = null;
+  /** Lives on the current backend: dropped when the device is lost. */
+  private digitClassifier: DigitClassifier | null = null;
   private readonly queue: WorkerCommand[] = [];
   private pumping = false;
   private selection: Promise<BackendSelection> | null = null;
@@ -349,7 +403,7 @@ export class RunManager {
       case 'restore': {
         const { runId, snapshot, stream } = command;
         const config = command.config ?? snapshot.config;
-        if (needsRebuild(snapshot.config, config)) {
+        if (kindOf(snapshot.config) !== command.kind || needsNewModel(snapshot.config, config)) {
           throw new CommandError('the settings need new networks: the snapshot does not fit them');
         }
         return this.create(runId, config, stream ?? {}, requestId, snapshot);
@@ -365,21 +419,22 @@ export class RunManager {
       }
       case 'configure': {
         const run = this.getRun(command.runId);
-        if (needsRebuild(run.config, command.config)) {
+        if (needsNewModel(run.config, command.config)) {
           const changed = changedSettings(run.config, command.config);
+          await this.prepare(command.config);
           run.config = command.config;
           await this.rebuild(run, 'config', changed, requestId);
         } else {
           run.config = command.config;
-          this.trainerOf(run).applyLiveSettings(command.config);
+          applyLive(this.trainerOf(run), command.config);
         }
         return;
       }
       case 'set-stream': {
         const run = this.getRun(command.runId);
         run.stream = { ...run.stream, ...command.stream };
-        if (run.view.count !== run.stream.sampleCount) {
-          run.view = makeViewBatch(this.trainerOf(run), run.stream.sampleCount);
+        if (run.view.count !== this.viewCount(run.config, run.stream)) {
+          run.view = this.viewBatch(this.trainerOf(run), run.stream);
         }
         return;
       }
@@ -413,8 +468,11 @@ export class RunManager {
           { samples: true, heatmap: null },
           requestId,
         );
+      case 'interpolate':
+        return this.sendInterpolation(this.getRun(command.runId), command, requestId);
       case 'request-heatmap': {
         const run = this.getRun(command.runId);
+        if (isImageConfig(run.config)) throw new CommandError('heatmaps are for 2-D runs only');
         const heatmap = { resolution: command.resolution, bounds: command.bounds };
         return this.sendViews(run, { samples: false, heatmap }, requestId);
       }
@@ -484,13 +542,86 @@ export class RunManager {
     return run;
   }
 
-  private trainerOf(run: Run): ToyGanTrainer {
+  private trainerOf(run: Run): AnyTrainer {
     if (!run.trainer) throw new CommandError(`run "${run.id}" has no trainer (no backend)`);
     return run.trainer;
   }
 
-  private buildTrainer(config: GanConfig, stream: StreamOptions, runId: string): ToyGanTrainer {
-    return new ToyGanTrainer(config, stream.logEvery, this.namePrefix(runId));
+  /** The run's trainer when it is a 2-D toy (views such as heatmaps exist only there). */
+  private toyTrainerOf(run: Run): ToyGanTrainer | null {
+    const trainer = this.trainerOf(run);
+    return trainer instanceof ToyGanTrainer ? trainer : null;
+  }
+
+  /** Loads what a config needs before its trainer can be built (the digits, for images). */
+  private async prepare(config: AnyGanConfig): Promise<void> {
+    if (!isImageConfig(config) || this.digits) return;
+    this.digitsLoading ??= this.loadAsset(MNIST_ASSET_PATH).then(parseMnistAsset);
+    try {
+      this.digits = await this.digitsLoading;
+    } catch (error) {
+      this.digitsLoading = null;
+      throw new CommandError(`Stacked MNIST data: ${errorMessage(error)}`);
+    }
+  }
+
+  private async loadAsset(path: string): Promise<Uint8Array> {
+    if (!this.hooks.loadAsset) throw new CommandError(`this worker cannot load ${path}`);
+    return this.hooks.loadAsset(path);
+  }
+
+  /** The shipped digit classifier on the current backend (rebuilt after a backend change). */
+  private async classifier(): Promise<DigitClassifier> {
+    if (this.digitClassifier) return this.digitClassifier;
+    this.classifierBytes ??= await this.loadAsset(CLASSIFIER_ASSET_PATH);
+    this.digitClassifier = DigitClassifier.fromBytes(this.classifierBytes);
+    return this.digitClassifier;
+  }
+
+  /** Builds a trainer (after `prepare`); synchronous so snapshots can be restored with it. */
+  private readonly build = (config: AnyGanConfig, logEvery: number, prefix: string): AnyTrainer => {
+    if (!isImageConfig(config)) return new ToyGanTrainer(config, logEvery, prefix);
+    const digits = this.digits;
+    if (!digits) throw new CommandError('the Stacked MNIST digits are not loaded');
+    return new ImageGanTrainer(
+      config,
+      (rng: Rng) => {
+        const sampler = new StackedMnistSampler(digits, rng);
+        return { sample: (n: number) => stackedBatch(sampler, n) };
+      },
+      logEvery,
+      prefix,
+    );
+  };
+
+  private buildTrainer(config: AnyGanConfig, stream: StreamOptions, runId: string): AnyTrainer {
+    return this.build(config, stream.logEvery, this.namePrefix(runId));
+  }
+
+  /** Points of a toy's cloud, or tiles of an image run's grid. */
+  private viewCount(config: AnyGanConfig, stream: StreamOptions): number {
+    return isImageConfig(config)
+      ? Math.min(stream.sampleCount, MAX_GRID_IMAGES)
+      : stream.sampleCount;
+  }
+
+  /** The fixed latents of the run's views (and, for toys, the real reference cloud). */
+  private viewBatch(trainer: AnyTrainer, stream: StreamOptions): ViewBatch {
+    if (trainer instanceof ToyGanTrainer) return makeViewBatch(trainer, stream.sampleCount);
+    const { seed, latentDim } = trainer.config;
+    const count = this.viewCount(trainer.config, stream);
+    return {
+      count,
+      latentDim,
+      latents: imageViewLatents(seed, latentDim, count),
+      real: new Float32Array(0),
+    };
+  }
+
+  private viewBounds(trainer: AnyTrainer): ViewBounds {
+    return trainer instanceof ToyGanTrainer
+      ? defaultViewBounds(trainer.dataset, trainer.config.seed)
+      : { xMin: 0, xMax: 1, yMin: 0, yMax: 1 };
   }
 
   /** tfjs variable names must be unique: one prefix per trainer ever built. */
@@ -500,7 +631,7 @@ export class RunManager {
 
   private async create(
     runId: string,
-    config: GanConfig,
+    config: AnyGanConfig,
     streamOptions: Partial<StreamOptions>,
     requestId: number | undefined,
     snapshot?: TrainerSnapshot,
@@ -511,12 +642,13 @@ export class RunManager {
       throw new CommandError(`at most ${MAX_RUNS} runs at once: dispose one first`);
     }
     const stream = { ...DEFAULT_STREAM, ...streamOptions };
-    let trainer: ToyGanTrainer;
+    await this.prepare(config);
+    let trainer: AnyTrainer;
     try {
       trainer = snapshot
-        ? restoreSnapshot(snapshot, this.namePrefix(runId))
+        ? restoreSnapshot(snapshot, this.namePrefix(runId), this.build)
         : this.buildTrainer(config, stream, runId);
-      if (snapshot) trainer.applyLiveSettings(config);
+      if (snapshot) applyLive(trainer, config);
     } catch (error) {
       if (!snapshot) throw error;
       throw new CommandError(`cannot restore the snapshot: ${errorMessage(error)}`);
@@ -526,8 +658,8 @@ export class RunManager {
       config,
       stream,
       trainer,
-      view: makeViewBatch(trainer, stream.sampleCount),
-      bounds: defaultViewBounds(trainer.dataset, config.seed),
+      view: this.viewBatch(trainer, stream),
+      bounds: this.viewBounds(trainer),
       playing: false,
       phase: 'paused',
       warm: false,
@@ -562,23 +694,36 @@ export class RunManager {
   private postCreated(run: Run, requestId: number | undefined): void {
     const trainer = this.trainerOf(run);
     const realSamples = run.view.real.slice();
+    const realImages = this.realImageGrid(run);
     this.post(
       {
         type: 'created',
         requestId,
         runId: run.id,
-        kind: 'toy',
+        kind: kindOf(run.config),
         config: run.config,
         stream: run.stream,
         bounds: run.bounds,
         realSamples,
+        ...(realImages ? { realImages } : {}),
         parameterCounts: {
           generator: trainer.generator.parameterCount,
           discriminator: trainer.discriminator.parameterCount,
         },
       },
-      [realSamples.buffer],
+      realImages ? [realSamples.buffer, realImages.pixels.buffer] : [realSamples.buffer],
     );
+  }
+
+  /** Real Stacked MNIST images (a fixed draw of the seed) in the sample grid's layout. */
+  private realImageGrid(run: Run): ImageGrid | null {
+    if (!isImageConfig(run.config) || !this.digits) return null;
+    const count = run.view.count;
+    const sampler = new StackedMnistSampler(
+      this.digits,
+      new Rng(run.config.seed).fork(VIEW_REAL_STREAM),
+    );
+    return imageGridPixels(sampler.sample(count).pixels, count, gridColumns(count));
   }
 
   /** New models for the run's config (iteration 0); keeps playing if it was. */
@@ -592,8 +737,9 @@ export class RunManager {
     run.trainer = null;
     const trainer = this.buildTrainer(run.config, run.stream, run.id);
     run.trainer = trainer;
-    run.view = makeViewBatch(trainer, run.stream.sampleCount);
-    run.bounds = defaultViewBounds(trainer.dataset, run.config.seed);
+    run.view = this.viewBatch(trainer, run.stream);
+    run.bounds = this.viewBounds(trainer);
+    if (run.manifold) delete run.manifold;
     run.warm = false;
     run.diverged = null;
     run.pendingRows = [];
@@ -693,7 +839,9 @@ export class RunManager {
    * iteration), so the browser bench can show what the engine saves on this backend.
    */
   private async profileNaive(run: Run, requestId: number | undefined): Promise<void> {
-    const naive = naiveToyStep(this.trainerOf(run).config);
+    const toy = this.toyTrainerOf(run);
+    if (!toy) throw new CommandError('the naive baseline exists for 2-D runs only');
+    const naive = naiveToyStep(toy.config);
     try {
       naive.step();
       const start = this.now();
@@ -729,7 +877,7 @@ export class RunManager {
       // The first steps on a fresh trainer/backend compile shaders: wait for them. (Without a
       // diagnostics row to read, read a weight the step wrote.)
       if ((await this.flush(run)) === 0) {
-        await this.guard(trainer.generator.biases[0].data());
+        await this.guard(trainer.generator.variables[0].data());
         this.countReadback(run);
       }
       run.warm = true;
@@ -740,7 +888,7 @@ export class RunManager {
       await this.flush(run);
     } else if (this.queuesWork() && it - (run.sync?.iteration ?? 0) >= this.syncEvery(run)) {
       // Back-pressure without a loss row to read: wait for a weight this step wrote.
-      await this.guard(trainer.generator.biases[0].data());
+      await this.guard(trainer.generator.variables[0].data());
       this.countReadback(run);
     }
     if (!manual && this.now() - run.lastMetricsAt >= PROGRESS_INTERVAL_MS) this.postMetrics(run);
@@ -809,6 +957,10 @@ export class RunManager {
     requestId?: number,
   ): Promise<void> {
     const trainer = this.trainerOf(run);
+    if (!(trainer instanceof ToyGanTrainer)) {
+      if (what.samples) await this.sendImageSamples(run, trainer, requestId);
+      return;
+    }
     const n = run.view.count;
     const transport = what.samples && run.stream.transport;
     const resolution = what.heatmap?.resolution ?? run.stream.heatmapResolution;
@@ -872,6 +1024,7 @@ export class RunManager {
     const resolution = run.stream.manifoldResolution;
     if (resolution === 0) return null;
     const { seed, latentDim } = this.trainerOf(run).config;
+    if (isImageConfig(this.trainerOf(run).config)) return null;
     const key = `${seed}/${latentDim}/${resolution}`;
     if (run.manifold?.key !== key) {
       run.manifold = { key, latents: manifoldLatents(seed, latentDim, resolution) };
@@ -879,10 +1032,99 @@ export class RunManager {
     return run.manifold.latents;
   }
 
+  /** G (EMA copy if any) on the fixed grid latents, as one RGBA grid: one readback. */
+  private async sendImageSamples(
+    run: Run,
+    trainer: ImageGanTrainer,
+    requestId: number | undefined,
+  ): Promise<void> {
+    const { count, latents, latentDim } = run.view;
+    const images = await this.renderImages(trainer, latents, latentDim);
+    this.countReadback(run);
+    const grid = imageGridPixels(images, count, gridColumns(count));
+    this.post(
+      { type: 'image-samples', requestId, runId: run.id, iteration: trainer.iteration, grid },
+      [grid.pixels.buffer],
+    );
+  }
+
+  /** Images of G for the given latents, read back (asynchronously) as NHWC floats. */
+  private async renderImages(
+    trainer: ImageGanTrainer,
+    latents: Float32Array,
+    latentDim: number,
+  ): Promise<Float32Array> {
+    const n = latents.length / latentDim;
+    const images = trainer.render(tf.tensor2d(latents, [n, latentDim]));
+    try {
+      return (await this.guard(images.data())) as Float32Array;
+    } finally {
+      images.dispose();
+    }
+  }
+
+  /** The `interpolate` command: G along lerp or slerp between two of the grid's latents. */
+  private async sendInterpolation(
+    run: Run,
+    command: { from: number; to: number; steps: number; mode: 'lerp' | 'slerp' },
+    requestId: number | undefined,
+  ): Promise<void> {
+    const trainer = this.trainerOf(run);
+    if (!(trainer instanceof ImageGanTrainer)) {
+      throw new CommandError('latent interpolation is for image runs (Stacked MNIST)');
+    }
+    const { count, latents, latentDim } = run.view;
+    for (const index of [command.from, command.to]) {
+      if (index >= count) throw new CommandError(`sample ${index} is not in the grid of ${count}`);
+    }
+    const at = (i: number) => latents.subarray(i * latentDim, (i + 1) * latentDim);
+    const path = interpolateLatents(at(command.from), at(command.to), command.steps, command.mode);
+    const images = await this.renderImages(trainer, path, latentDim);
+    this.countReadback(run);
+    const strip = imageGridPixels(images, command.steps, command.steps);
+    this.post(
+      {
+        type: 'interpolation',
+        requestId,
+        runId: run.id,
+        iteration: trainer.iteration,
+        from: command.from,
+        to: command.to,
+        mode: command.mode,
+        strip,
+      },
+      [strip.pixels.buffer],
+    );
+  }
+
   private async sendEval(run: Run): Promise<void> {
     const trainer = this.trainerOf(run);
-    const evaluation = await this.guard(evaluate(trainer, run.stream.evalSamples));
-    this.countReadback(run);
+    if (trainer instanceof ToyGanTrainer) {
+      const evaluation = await this.guard(evaluate(trainer, run.stream.evalSamples));
+      this.countReadback(run);
+      this.post({ type: 'eval', runId: run.id, evaluation });
+      return;
+    }
+    const classifier = await this.classifier();
+    // The same latents at every evaluation, so the curve reflects G rather than the draw.
+    const rng = new Rng(trainer.config.seed).fork(EVAL_LATENT_STREAM);
+    const n = run.stream.evalSamples;
+    const batches = Math.ceil(n / EVAL_BATCH);
+    const coverage = await this.guard(
+      evaluateStackedMnist((b) => trainer.sample(b, rng), classifier, n, EVAL_BATCH),
+    );
+    this.readbacks += batches;
+    run.readbacks += batches;
+    const evaluation: ImageEvaluation = {
+      kind: 'image',
+      step: trainer.iteration,
+      modesCovered: coverage.modesCovered,
+      totalModes: coverage.totalModes,
+      reverseKL: coverage.reverseKL,
+      klFloor: coverage.klFloor,
+      evalSamples: coverage.evalSamples,
+      modeCounts: Array.from(coverage.histogram),
+    };
     this.post({ type: 'eval', runId: run.id, evaluation });
   }
 
@@ -982,9 +1224,9 @@ export class RunManager {
       try {
         const prefix = this.namePrefix(run.id);
         const trainer = run.snapshot
-          ? restoreSnapshot(run.snapshot, prefix)
-          : new ToyGanTrainer(run.config, run.stream.logEvery, prefix);
-        trainer.applyLiveSettings(run.config);
+          ? restoreSnapshot(run.snapshot, prefix, this.build)
+          : this.build(run.config, run.stream.logEvery, prefix);
+        applyLive(trainer, run.config);
         run.trainer = trainer;
         run.warm = false;
         run.dirty = !run.snapshot;
@@ -1044,7 +1286,26 @@ function backendMemory(memory: tf.MemoryInfo): Record<string, number> {
 }
 
 /** Top-level settings that differ (for the `rebuilt` event). */
-function changedSettings(a: GanConfig, b: GanConfig): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof GanConfig>;
-  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+function changedSettings(a: AnyGanConfig, b: AnyGanConfig): string[] {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  return [...keys].filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
+}
+
+/** Whether going from settings a to b needs new models (or another kind of model). */
+function needsNewModel(a: AnyGanConfig, b: AnyGanConfig): boolean {
+  if (isImageConfig(a) !== isImageConfig(b)) return true;
+  return isImageConfig(a)
+    ? needsImageRebuild(a, b as ImageGanConfig)
+    : needsRebuild(a, b as GanConfig);
+}
+
+/** Applies settings that need no rebuild (the caller checked with needsNewModel). */
+function applyLive(trainer: AnyTrainer, config: AnyGanConfig): void {
+  if (trainer instanceof ToyGanTrainer) {
+    if (!isImageConfig(config)) trainer.applyLiveSettings(config);
+  } else if (isImageConfig(config)) {
+    trainer.applyLiveSettings(config);
+  }
 }

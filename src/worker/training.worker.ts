@@ -24,6 +24,7 @@ import {
   withTimeout,
   type BackendSelection,
 } from './backendSelection';
+import { fetchAssetBytes } from '../engine/mnist';
 import { RunManager } from './runManager';
 
 /**
@@ -192,6 +193,9 @@ const manager = new RunManager((event, transfer) => scope.postMessage(event, tra
     device.destroy();
   },
   now: () => performance.now(),
+  // Same origin as the app (CSP): the asset lives under the app's base path.
+  loadAsset: (path) =>
+    fetchAssetBytes(new URL(`${import.meta.env.BASE_URL}${path}`, self.location.origin).href),
   // A MessageChannel task, not setTimeout(0), which browsers clamp to 4 ms when nested.
   yieldToEvents: () =>
     new Promise<void>((resolve) => {
