@@ -29,5 +29,10 @@ test('without WebGPU, trains on the fallback backend and says why', async ({ pag
   console.log(`[e2e] gradient check on ${check.backend}: ${JSON.stringify(check.results)}`);
   expect(check.results).toHaveLength(4);
   for (const r of check.results) expect(r.relativeError, r.name).toBeLessThan(1e-2);
+  // …and the conv discriminators' ops (Stacked MNIST).
+  const conv = await page.evaluate(() => window.ganDebug!.client.debugGradientCheck('conv'));
+  console.log(`[e2e] conv gradient check on ${conv.backend}: ${JSON.stringify(conv.results)}`);
+  expect(conv.results).toHaveLength(3);
+  for (const r of conv.results) expect(r.relativeError, r.name).toBeLessThan(1e-2);
   expect(errors).toEqual([]);
 });

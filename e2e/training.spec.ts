@@ -72,6 +72,10 @@ test.describe.serial('training on WebGPU', () => {
     expect(check.backend).toBe('webgpu');
     expect(check.results).toHaveLength(4);
     for (const r of check.results) expect(r.relativeError, r.name).toBeLessThan(1e-2);
+    const conv = await page.evaluate(() => window.ganDebug!.client.debugGradientCheck('conv'));
+    console.log(`[e2e] conv gradient check on ${conv.backend}: ${JSON.stringify(conv.results)}`);
+    expect(conv.results).toHaveLength(3);
+    for (const r of conv.results) expect(r.relativeError, r.name).toBeLessThan(1e-2);
     expect(errors).toEqual([]);
   });
   test('pause stops the steps; step(n) advances exactly n', async () => {

@@ -251,7 +251,11 @@ export type WorkerCommand =
   /** Reports tf.memory() and readback counters (a `stats` event). */
   | (CommandBase & { type: 'debug-stats' })
   /** Runs the finite-difference R1/R2/GP gradient self-test on the active backend. */
-  | (CommandBase & { type: 'debug-gradcheck' })
+  /**
+   * Finite-difference check of D's R1/R2/GP weight gradients on this backend: the MLP cases
+   * ('toy', default) or a conv set covering every op of the image discriminators ('conv').
+   */
+  | (CommandBase & { type: 'debug-gradcheck'; suite?: 'toy' | 'conv' })
   | DebugProfileCommand;
 
 export type WorkerCommandType = WorkerCommand['type'];

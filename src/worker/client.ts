@@ -261,8 +261,8 @@ export class TrainingClient {
     return answer(await this.request({ type: 'debug-stats' }), 'stats');
   }
 
-  async debugGradientCheck(): Promise<WorkerEventOf<'gradcheck'>> {
-    return answer(await this.request({ type: 'debug-gradcheck' }), 'gradcheck');
+  async debugGradientCheck(suite: 'toy' | 'conv' = 'toy'): Promise<WorkerEventOf<'gradcheck'>> {
+    return answer(await this.request({ type: 'debug-gradcheck', suite }), 'gradcheck');
   }
 
   /** Kernels of one iteration of the run, or of the naive baseline on its config. */

@@ -144,7 +144,11 @@ const COMMAND_SCHEMAS = {
   dispose: runCommand('dispose'),
   'debug-lose-device': z.strictObject({ type: z.literal('debug-lose-device'), requestId }),
   'debug-stats': z.strictObject({ type: z.literal('debug-stats'), requestId }),
-  'debug-gradcheck': z.strictObject({ type: z.literal('debug-gradcheck'), requestId }),
+  'debug-gradcheck': z.strictObject({
+    type: z.literal('debug-gradcheck'),
+    requestId,
+    suite: z.enum(['toy', 'conv']).optional(),
+  }),
   restore: z.strictObject({
     type: z.literal('restore'),
     requestId,

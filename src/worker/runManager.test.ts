@@ -431,6 +431,15 @@ const TINY_IMAGE: ImageGanConfig = {
 };
 
 describe('image runs (Stacked MNIST)', () => {
+  it('debug-gradcheck runs the conv suite the browser self-test uses', async () => {
+    const h = await start();
+    const check = (await h.request({ type: 'debug-gradcheck', suite: 'conv' })).find(
+      (e): e is WorkerEventOf<'gradcheck'> => e.type === 'gradcheck',
+    )!;
+    expect(check.results.map((r) => r.name)).toHaveLength(3); // a renamed case would drop out
+    for (const r of check.results) expect(r.relativeError, r.name).toBeLessThan(1e-2);
+  }, 120_000);
+
   it('create → image grid of the fixed latents and a grid of real images; steps change the grid', async () => {
     const h = await start();
     const answers = await h.request({

@@ -26,7 +26,11 @@ import {
   type ImageGanConfig,
 } from '../engine/config';
 import { DigitClassifier } from '../engine/digitClassifier';
-import { checkPenaltyGradients } from '../engine/gradientCheck';
+import {
+  checkConvPenaltyGradients,
+  checkPenaltyGradients,
+  CONV_PENALTY_CASES,
+} from '../engine/gradientCheck';
 import { evaluate, EVAL_LATENT_STREAM } from '../engine/evaluate';
 import { ImageGanTrainer, needsImageRebuild } from '../engine/imageTrainer';
 import {
@@ -154,6 +158,17 @@ function createGate(): Gate {
 const MAX_GRID_IMAGES = 100;
 /** Generated images per classifier batch in an evaluation. */
 const EVAL_BATCH = 250;
+
+/**
+ * The conv cases the browser self-test runs: between them every op of the image discriminators
+ * (stride-1 conv, 1×1 conv, grouped 3×3, resampling, fade-in, minibatch stddev, the heads). All
+ * ten run in Node; emulated GPUs are too slow for all ten in an e2e test.
+ */
+const BROWSER_CONV_CASES = CONV_PENALTY_CASES.filter((c) =>
+  ['dcgan progressive 28×28 α 0.5 + mbstd', 'resnet rpgan + R1 + R2', 'resnet + mbstd'].includes(
+    c.name,
+  ),
+);
 
 const kindOf = (config: AnyGanConfig): RunKind => (isImageConfig(config) ? 'image' : 'toy');
 
@@ -520,7 +535,10 @@ export class RunManager {
           type: 'gradcheck',
           requestId,
           backend: this.backend,
-          results: await checkPenaltyGradients(),
+          results:
+            command.suite === 'conv'
+              ? await checkConvPenaltyGradients(BROWSER_CONV_CASES)
+              : await checkPenaltyGradients(),
         });
         return;
       default: {
