@@ -9,8 +9,13 @@ import { CompareController } from './store/compare';
 import { createDiracStore, diracDiff, diracPatch, type DiracStoreApi } from './store/dirac';
 import { createRunStore, initialRunState, type RunStoreApi } from './store/run';
 import { TrainingSession } from './store/session';
-import { createSettingsStore, initialSettings, type SettingsStoreApi } from './store/settings';
-import { configFromHash, configToHash } from './store/urlState';
+import {
+  activeConfig,
+  createSettingsStore,
+  initialSettings,
+  type SettingsStoreApi,
+} from './store/settings';
+import { settingsFromHash, settingsToHash } from './store/urlState';
 import {
   createWorkspaceStore,
   parseWorkspaceHash,
@@ -37,6 +42,7 @@ import { HiddenControlsContext } from './ui/hiddenControls';
 import { LessonCard, LessonPicker } from './ui/lessons/LessonPicker';
 import { SavedRunsDialog } from './ui/savedRuns/SavedRunsDialog';
 import { shortcutFor } from './ui/shortcuts';
+import { StackedView } from './ui/stacked/StackedView';
 import { PlaneView } from './ui/views/PlaneView';
 import { TrainingClient } from './worker/client';
 import './App.css';
@@ -92,8 +98,9 @@ function applyHash(stores: AppStores, hash: string, initial: boolean): string | 
     const problem = stores.dirac.getState().set(patch);
     if (problem) problems.push(`dirac: ${problem}`);
   }
-  const link = configFromHash(params.configHash);
-  if (link.config && configToHash(link.config) !== configToHash(stores.settings.getState().config))
+  const link = settingsFromHash(params.configHash);
+  const current = activeConfig(stores.settings.getState());
+  if (link.config && settingsToHash(link.config) !== settingsToHash(current))
     stores.settings.getState().adoptConfig(link.config);
   const notices = [link.error];
   if (problems.length > 0)
@@ -112,7 +119,7 @@ function currentHash(stores: AppStores): string {
     lesson: ws.lesson,
     hidden: ws.hidden,
     dirac: ws.tab === 'dirac' && Object.keys(dirac).length > 0 ? JSON.stringify(dirac) : null,
-    configHash: configToHash(stores.settings.getState().config),
+    configHash: settingsToHash(activeConfig(stores.settings.getState())),
   });
 }
 
@@ -147,7 +154,7 @@ export default function App() {
     write();
     const offs = [
       stores.settings.subscribe((s, prev) => {
-        if (s.config !== prev.config) write();
+        if (activeConfig(s) !== activeConfig(prev)) write();
       }),
       stores.workspace.subscribe(write),
       stores.dirac.subscribe(write),
@@ -182,6 +189,7 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
   const [workerError, setWorkerError] = useState<string | null>(null);
   const [session, setSession] = useState<TrainingSession | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  const imageMode = useSettings((s) => s.mode === 'image');
 
   // The worker: (re)started when the backend setting changes; the settings survive.
   useEffect(() => {
@@ -346,11 +354,11 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
               <div className="stage">
                 <TransportBar />
                 <RunNotice />
-                <PlaneView />
+                {imageMode ? <StackedView /> : <PlaneView />}
               </div>
               <div className="side">
                 <RunCounters />
-                <Guide />
+                {imageMode ? <StackedGuide /> : <Guide />}
                 <ExportPanel />
               </div>
               <Suspense
@@ -446,7 +454,16 @@ const DATASET_PHRASE: Record<string, string> = {
 
 /** The one sentence that says what the screen shows. */
 function Explainer() {
-  const dataset = useSettings((s) => s.config.dataset);
+  const dataset = useSettings((s) => activeConfig(s).dataset);
+  if (dataset === 'stacked-mnist')
+    return (
+      <p className="tagline">
+        Stacked MNIST: each image is three random handwritten digits stacked in its red, green and
+        blue channels, so there are 1000 possible digit triples (the modes); a convolutional GAN
+        learns to make them, and a digit classifier counts which triples it makes — press Play and
+        watch the mode map fill.
+      </p>
+    );
   return (
     <p className="tagline">
       A small GAN trains live in your browser: grey dots are the real data (
@@ -507,6 +524,33 @@ function PresentationButton() {
     <button type="button" aria-pressed={on} onClick={() => api.getState().setPresentation(!on)}>
       Presentation mode
     </button>
+  );
+}
+
+/** What to look for on Stacked MNIST. */
+function StackedGuide() {
+  return (
+    <section className="guide" aria-labelledby="guide-heading">
+      <h2 id="guide-heading">What to look for</h2>
+      <ul>
+        <li>
+          <strong>The grid</strong> shows G on the same 64 latents every time: blobs turn into
+          coloured strokes, then into three overlaid digits.
+        </li>
+        <li>
+          <strong>Mode collapse</strong> shows as repeats in the grid and an empty mode map: a
+          collapsed G makes only a few of the 1000 triples.
+        </li>
+        <li>
+          <strong>Interpolation:</strong> click two samples (A, then B). Slerp usually stays sharp
+          along the way; lerp’s middle images are often greyer.
+        </li>
+        <li>
+          Conv steps are slow without a GPU: pick the <strong>Tiny</strong> width to see training
+          move on a laptop.
+        </li>
+      </ul>
+    </section>
   );
 }
 

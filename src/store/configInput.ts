@@ -6,7 +6,13 @@
  * (including `__proto__` and `constructor`) are only ever read with Object.hasOwn and named, never
  * assigned; messages never echo more than a few dozen characters of it.
  */
-import { ganConfigSchema, type GanConfig } from '../engine/config';
+import {
+  ganConfigSchema,
+  imageConfigProblem,
+  imageGanConfigSchema,
+  type GanConfig,
+  type ImageGanConfig,
+} from '../engine/config';
 
 /** Longest settings text accepted (a full config is ~600 characters; a drawing ~100 kB). */
 export const MAX_SETTINGS_TEXT = 1_000_000;
@@ -154,4 +160,63 @@ export function describeProblems(problems: string[], source: string): string | n
   const listed = problems.slice(0, MAX_LISTED).join('; ');
   const more = problems.length > MAX_LISTED ? ` (and ${problems.length - MAX_LISTED} more)` : '';
   return `Ignored from ${source}: ${listed}${more}. The other settings were applied.`;
+}
+
+const IMAGE_FIELD_SCHEMAS = imageGanConfigSchema.shape;
+type ImageFieldName = keyof typeof IMAGE_FIELD_SCHEMAS;
+const IMAGE_FIELD_NAMES = Object.keys(IMAGE_FIELD_SCHEMAS) as ImageFieldName[];
+
+/**
+ * configFromPatch for Stacked MNIST settings (imageGanConfigSchema): each entry checked on its
+ * own, bad ones named and left at `base`'s value; then the cross-field rules (imageConfigProblem),
+ * which fall back to `base` as a whole when the entries do not fit together. Never throws.
+ */
+export function imageConfigFromPatch(
+  input: unknown,
+  base: ImageGanConfig,
+): { config: ImageGanConfig; problems: string[] } {
+  if (!isPlainObject(input)) {
+    return { config: base, problems: ['settings: expected an object of settings'] };
+  }
+  const problems: string[] = [];
+  const config: Record<string, unknown> = { ...base };
+  let keys: string[];
+  try {
+    keys = Object.keys(input);
+  } catch {
+    return { config: base, problems: ['settings: the object cannot be read'] };
+  }
+  for (const key of keys) {
+    if (!(IMAGE_FIELD_NAMES as string[]).includes(key)) {
+      problems.push(`${quoteForMessage(key)}: unknown setting`);
+      continue;
+    }
+    const field = key as ImageFieldName;
+    let value: unknown;
+    try {
+      value = input[key];
+    } catch {
+      problems.push(`${field}: cannot be read`);
+      continue;
+    }
+    if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
+      const merged: Record<string, unknown> = { ...base[field] };
+      for (const sub of Object.keys(value)) {
+        if (['kind', 'lr', 'beta1', 'beta2'].includes(sub)) merged[sub] = value[sub];
+        else problems.push(`${field}.${quoteForMessage(sub)}: unknown setting`);
+      }
+      value = merged;
+    }
+    const result = IMAGE_FIELD_SCHEMAS[field].safeParse(value);
+    if (result.success) config[field] = result.data;
+    else problems.push(`${field}: ${reason(result.error)}`);
+  }
+  const whole = imageGanConfigSchema.safeParse(config);
+  if (!whole.success) {
+    return { config: base, problems: [...problems, `settings: ${reason(whole.error)}`] };
+  }
+  const parsed = whole.data as ImageGanConfig;
+  const clash = imageConfigProblem(parsed);
+  if (clash) return { config: base, problems: [...problems, `settings: ${clash}`] };
+  return { config: parsed, problems };
 }

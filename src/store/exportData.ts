@@ -4,7 +4,7 @@
  * file is size-capped, parsed as JSON and validated field by field (configInput.ts); its content
  * is only ever shown as text.
  */
-import type { GanConfig } from '../engine/config';
+import type { AnyGanConfig, GanConfig } from '../engine/config';
 import { configFromPatch, describeProblems } from './configInput';
 import type { HistoryPoint } from './downsample';
 
@@ -26,7 +26,7 @@ export function historyCsv(points: readonly HistoryPoint[]): string {
 
 /** The metrics JSON: the config and both histories (means of `stride` logged rows each). */
 export function metricsJson(
-  config: GanConfig,
+  config: AnyGanConfig,
   metrics: readonly HistoryPoint[],
   evals: readonly HistoryPoint[],
 ): string {

@@ -94,6 +94,82 @@ describe('run reducer', () => {
     ]);
   });
 
+  it('an image run: its grids, interpolation strip and 1000-mode evaluations', () => {
+    const grid = (fill: number) => ({
+      pixels: new Uint8ClampedArray(4 * 57 * 57).fill(fill),
+      width: 57,
+      height: 57,
+      columns: 2,
+      rows: 2,
+      tile: 28,
+    });
+    const realImages = grid(1);
+    let s = apply(initialRunState(), {
+      type: 'created',
+      runId: 'main',
+      kind: 'image',
+      config: {} as never,
+      stream: {} as never,
+      bounds,
+      realSamples: new Float32Array(0),
+      realImages,
+      parameterCounts: { generator: 10, discriminator: 20 },
+    });
+    expect(s.kind).toBe('image');
+    expect(s.frame.realImages).toMatchObject({ pixels: realImages.pixels, columns: 2, tile: 28 });
+    expect(s.frame.images).toBeNull();
+    const generated = grid(2);
+    s = apply(s, { type: 'image-samples', runId: 'main', iteration: 50, grid: generated });
+    expect(s.frame.images).toEqual({ ...generated, iteration: 50 });
+    s = apply(s, {
+      type: 'interpolation',
+      runId: 'main',
+      iteration: 50,
+      from: 3,
+      to: 7,
+      mode: 'slerp',
+      strip: { ...grid(3), columns: 10, rows: 1 },
+    });
+    expect(s.interpolation).toMatchObject({
+      steps: 10,
+      from: 3,
+      to: 7,
+      mode: 'slerp',
+      iteration: 50,
+    });
+    const modeCounts = new Array<number>(1000).fill(0);
+    modeCounts[123] = 4000;
+    modeCounts[999] = 1000;
+    const evaluation = {
+      kind: 'image' as const,
+      step: 500,
+      modesCovered: 2,
+      totalModes: 1000,
+      reverseKL: 5.4,
+      klFloor: 0.0999,
+      evalSamples: 5000,
+      modeCounts,
+    };
+    s = apply(s, { type: 'eval', runId: 'main', evaluation });
+    expect(s.imageEvaluation).toBe(evaluation);
+    expect(s.evaluation).toBeNull();
+    // Fields that only toys have are null on the charts; the floor rides along with the KL.
+    expect(historyPoints(s.evals)).toEqual([
+      {
+        step: 500,
+        modesCovered: 2,
+        highQuality: null,
+        reverseKL: 5.4,
+        slicedWasserstein: null,
+        klFloor: 0.0999,
+      },
+    ]);
+    // A rebuild (e.g. back to a toy) forgets the image run's views.
+    s = apply(s, { type: 'rebuilt', runId: 'main', reason: 'config', changed: ['dataset'] });
+    expect(s.imageEvaluation).toBeNull();
+    expect(s.interpolation).toBeNull();
+  });
+
   it('after a worker crash: the history drops what will be redone, and the user is told', () => {
     let s = { ...initialRunState(), ...appendRows(initialRunState(), [10, 20, 30, 40].map(row)) };
     const event: WorkerEvent = {

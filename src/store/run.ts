@@ -1,13 +1,18 @@
 /**
  * The run store: what the worker reports about the playground's run — phase, counters, the
- * latest views (point clouds, D's heatmap, transport vectors) and bounded chart histories.
- * `applyRunEvent` is a pure reducer (unit-tested); the training session feeds it.
+ * latest views (point clouds, D's heatmap, transport vectors; for Stacked MNIST the sample grid,
+ * the real-image grid, the 1000-mode evaluation and the latent interpolation strip) and bounded
+ * chart histories. `applyRunEvent` is a pure reducer (unit-tested); the training session feeds it.
  */
 import { createStore } from 'zustand/vanilla';
 
 import type {
   BackendName,
+  Evaluation,
+  ImageEvaluation,
+  ImageGrid,
   LogRow,
+  RunKind,
   RunPhase,
   ToyEvaluation,
   ViewBounds,
@@ -26,12 +31,31 @@ import {
 export const HISTORY_POINTS = 600;
 
 export type MetricPoint = HistoryPoint & LogRow;
+/** One evaluation on the charts; a field that does not apply to the run's kind is null. */
 export type EvalPoint = HistoryPoint & {
   modesCovered: number | null;
   highQuality: number | null;
   reverseKL: number | null;
   slicedWasserstein: number | null;
+  /** Image runs: the reverse KL a perfect generator would score on as many samples. */
+  klFloor?: number | null;
 };
+
+/** An image grid and the iteration it shows. */
+export type ImageFrame = ImageGrid & { iteration: number };
+
+/** G along a latent path between two samples of the grid (the `interpolation` event). */
+export interface InterpolationView {
+  pixels: Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** Images in the strip. */
+  steps: number;
+  mode: 'lerp' | 'slerp';
+  from: number;
+  to: number;
+  iteration: number;
+}
 
 export interface HeatmapView {
   resolution: number;
@@ -49,6 +73,9 @@ export interface RunFrame {
   heatmap: HeatmapView | null;
   /** Iteration of the fake points. */
   iteration: number;
+  /** Image runs: G on the fixed latents, and a grid of real images of the same size. */
+  images: ImageFrame | null;
+  realImages: ImageFrame | null;
 }
 
 /** `action: 'reset'` offers a Reset button beside the text (after a divergence). */
@@ -81,6 +108,8 @@ export interface RunState {
   backend: BackendName | null;
   fallbackReasons: string[];
   created: boolean;
+  /** What the worker built: a 2-D toy or a Stacked MNIST image GAN. */
+  kind: RunKind;
   phase: RunPhase;
   /** The UI steps the run on a timer (slow motion). */
   slowMotion: boolean;
@@ -90,6 +119,10 @@ export interface RunState {
   parameterCounts: { generator: number; discriminator: number } | null;
   latest: LogRow | null;
   evaluation: ToyEvaluation | null;
+  /** Latest evaluation of an image run (1000-mode coverage, reverse KL, counts per mode). */
+  imageEvaluation: ImageEvaluation | null;
+  /** Latest interpolation strip (image runs). */
+  interpolation: InterpolationView | null;
   metrics: BoundedHistory<MetricPoint>;
   evals: BoundedHistory<EvalPoint>;
   frame: RunFrame;
@@ -102,6 +135,7 @@ export function initialRunState(): RunState {
     backend: null,
     fallbackReasons: [],
     created: false,
+    kind: 'toy',
     phase: 'paused',
     slowMotion: false,
     iteration: 0,
@@ -110,6 +144,8 @@ export function initialRunState(): RunState {
     parameterCounts: null,
     latest: null,
     evaluation: null,
+    imageEvaluation: null,
+    interpolation: null,
     metrics: emptyHistory(),
     evals: emptyHistory(),
     frame: {
@@ -120,6 +156,8 @@ export function initialRunState(): RunState {
       manifold: null,
       heatmap: null,
       iteration: 0,
+      images: null,
+      realImages: null,
     },
     notice: null,
   };
@@ -158,7 +196,21 @@ export function workerRestartedNotice(
   return `The training worker stopped (${reason}); a new one took over and the run ${from}. The charts keep their history.`;
 }
 
-export function evalPoint(e: ToyEvaluation): EvalPoint {
+export function isImageEvaluation(e: Evaluation): e is ImageEvaluation {
+  return 'kind' in e && e.kind === 'image';
+}
+
+export function evalPoint(e: Evaluation): EvalPoint {
+  if (isImageEvaluation(e)) {
+    return {
+      step: e.step,
+      modesCovered: e.modesCovered,
+      highQuality: null,
+      reverseKL: e.reverseKL,
+      slicedWasserstein: null,
+      klFloor: e.klFloor,
+    };
+  }
   return {
     step: e.step,
     modesCovered: e.modesCovered,
@@ -200,7 +252,10 @@ export function applyRunEvent(
     case 'created':
       return {
         created: true,
+        kind: event.kind,
         parameterCounts: event.parameterCounts,
+        ...(event.kind !== state.kind ? { evaluation: null, imageEvaluation: null } : {}),
+        interpolation: null,
         frame: {
           ...state.frame,
           bounds: event.bounds,
@@ -209,6 +264,8 @@ export function applyRunEvent(
           transport: null,
           manifold: null,
           heatmap: null,
+          images: null,
+          realImages: event.realImages ? { ...event.realImages, iteration: 0 } : null,
         },
       };
     case 'rebuilt':
@@ -216,6 +273,8 @@ export function applyRunEvent(
         iteration: 0,
         latest: null,
         evaluation: null,
+        imageEvaluation: null,
+        interpolation: null,
         metrics: emptyHistory(),
         evals: emptyHistory(),
         notice: { kind: 'info', text: restartNotice(event.changed) },
@@ -239,12 +298,27 @@ export function applyRunEvent(
           heatmap: { resolution: event.resolution, bounds: event.bounds, logits: event.logits },
         },
       };
-    case 'eval':
-      if ('kind' in event.evaluation) return {}; // image runs: shown by the Stacked MNIST view
+    case 'image-samples':
+      return { frame: { ...state.frame, images: { ...event.grid, iteration: event.iteration } } };
+    case 'interpolation':
       return {
-        evaluation: event.evaluation,
-        evals: appendBounded(state.evals, [evalPoint(event.evaluation)], HISTORY_POINTS),
+        interpolation: {
+          pixels: event.strip.pixels,
+          width: event.strip.width,
+          height: event.strip.height,
+          steps: event.strip.columns * event.strip.rows,
+          mode: event.mode,
+          from: event.from,
+          to: event.to,
+          iteration: event.iteration,
+        },
       };
+    case 'eval': {
+      const evals = appendBounded(state.evals, [evalPoint(event.evaluation)], HISTORY_POINTS);
+      return isImageEvaluation(event.evaluation)
+        ? { imageEvaluation: event.evaluation, evals }
+        : { evaluation: event.evaluation, evals };
+    }
     case 'phase':
       return {
         phase: event.phase,
@@ -274,8 +348,6 @@ export function applyRunEvent(
     case 'stats':
     case 'profile':
     case 'gradcheck':
-    case 'image-samples':
-    case 'interpolation':
       return {};
     default: {
       const unhandled: never = event;

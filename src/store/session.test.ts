@@ -1,30 +1,41 @@
 import { describe, expect, it } from 'vitest';
 
-import type { GanConfig, WorkerEvent } from '../protocol';
+import { stackedMnistDefaults } from '../engine/config';
+import type { AnyGanConfig, StreamOptions, WorkerEvent } from '../protocol';
 import type { TrainingClient } from '../worker/client';
 import { createRunStore } from './run';
-import { TrainingSession } from './session';
+import { IMAGE_STREAM, INTERPOLATION_STEPS, TrainingSession } from './session';
 import { createSettingsStore, presetConfig } from './settings';
 
 /** Records the commands a session sends; events are pushed by the test. */
 function fakeClient() {
-  const sent: { type: string; config?: GanConfig; part?: string; n?: number }[] = [];
+  const sent: {
+    type: string;
+    config?: AnyGanConfig;
+    part?: string;
+    n?: number;
+    stream?: Partial<StreamOptions>;
+    interpolate?: unknown[];
+  }[] = [];
   const listeners = new Set<(e: WorkerEvent) => void>();
   const client = {
     subscribe(listener: (e: WorkerEvent) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async create(_runId: string, config: GanConfig) {
-      sent.push({ type: 'create', config });
+    async create(_runId: string, config: AnyGanConfig, stream?: Partial<StreamOptions>) {
+      sent.push({ type: 'create', config, stream });
     },
-    async configure(_runId: string, config: GanConfig) {
+    async configure(_runId: string, config: AnyGanConfig) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       sent.push({ type: 'configure', config });
       return false;
     },
-    async setStream() {
-      sent.push({ type: 'set-stream' });
+    async setStream(_runId: string, stream: Partial<StreamOptions>) {
+      sent.push({ type: 'set-stream', stream });
+    },
+    async interpolate(...args: unknown[]) {
+      sent.push({ type: 'interpolate', interpolate: args });
     },
     async play() {
       sent.push({ type: 'play' });
@@ -123,6 +134,74 @@ describe('TrainingSession', () => {
     expect(run.getState().iteration).toBe(4);
     await wait(150);
     expect(run.getState().metrics.points.map((p) => p.step)).toEqual([0, 1, 2, 3, 4]);
+    session.dispose();
+  });
+
+  it('Stacked MNIST: the image stream first, then the image config; back to toys likewise', async () => {
+    const { client, sent } = fakeClient();
+    const settings = createSettingsStore();
+    const session = new TrainingSession(client, settings, createRunStore());
+    await session.start();
+    settings.getState().setDataset('stacked-mnist');
+    session.step(1);
+    await wait(50);
+    expect(sent.slice(1).map((c) => c.type)).toEqual(['set-stream', 'configure', 'step']);
+    expect(sent[1].stream).toEqual(IMAGE_STREAM);
+    expect(IMAGE_STREAM).toMatchObject({
+      sampleCount: 64,
+      samplesEvery: 50,
+      evalEvery: 500,
+      evalSamples: 5000,
+      heatmapEvery: 0,
+      transport: false,
+      manifoldResolution: 0,
+    });
+    expect(sent[2].config).toEqual(stackedMnistDefaults());
+    // A live change of the image run: no new stream.
+    settings.getState().setLoss('nsgan');
+    session.step(1);
+    await wait(50);
+    expect(sent.slice(4).map((c) => c.type)).toEqual(['configure', 'step']);
+    expect(sent[4].config).toMatchObject({ dataset: 'stacked-mnist', loss: 'nsgan' });
+    settings.getState().setDataset('ring8');
+    session.step(1);
+    await wait(50);
+    expect(sent.slice(6).map((c) => c.type)).toEqual(['set-stream', 'configure', 'step']);
+    expect(sent[6].stream).toMatchObject({ sampleCount: 512, evalEvery: 100 });
+    expect(sent[7].config).toEqual(presetConfig());
+    session.dispose();
+  });
+
+  it('a page opened on Stacked MNIST creates an image run with the image stream', async () => {
+    const { client, sent } = fakeClient();
+    const settings = createSettingsStore();
+    settings.getState().setDataset('stacked-mnist');
+    const session = new TrainingSession(client, settings, createRunStore());
+    await session.start();
+    expect(sent[0]).toEqual({
+      type: 'create',
+      config: stackedMnistDefaults(),
+      stream: IMAGE_STREAM,
+    });
+    session.dispose();
+  });
+
+  it('interpolates between two samples of an image run (and not on a toy run)', async () => {
+    const { client, sent } = fakeClient();
+    const settings = createSettingsStore();
+    const session = new TrainingSession(client, settings, createRunStore());
+    await session.start();
+    session.interpolate(1, 2, 'lerp');
+    await wait(20);
+    expect(sent.some((c) => c.type === 'interpolate')).toBe(false);
+    settings.getState().setDataset('stacked-mnist');
+    session.interpolate(3, 60, 'slerp');
+    await wait(50);
+    expect(sent.at(-1)).toEqual({
+      type: 'interpolate',
+      interpolate: ['main', 3, 60, INTERPOLATION_STEPS, 'slerp'],
+    });
+    expect(INTERPOLATION_STEPS).toBe(10);
     session.dispose();
   });
 });

@@ -5,12 +5,13 @@
  * that is a live change or a rebuild, and says so with a `rebuilt` event); the transport
  * (play, pause, step, reset, slow motion) is a set of methods the UI and shortcuts call.
  */
-import type { GanConfig, LogRow, StreamOptions, WorkerEvent } from '../protocol';
+import { isImageConfig } from '../engine/config';
+import type { AnyGanConfig, LogRow, RunKind, StreamOptions, WorkerEvent } from '../protocol';
 import type { TrainingClient } from '../worker/client';
 import { truncateHistory } from './downsample';
 import { appendRows, applyRunEvent, type RunStoreApi } from './run';
 import { toySnapshot, type RunContent } from './savedRuns';
-import { SPEED_RATE, type SettingsState, type SettingsStoreApi } from './settings';
+import { activeConfig, SPEED_RATE, type SettingsState, type SettingsStoreApi } from './settings';
 
 export const MAIN_RUN_ID = 'main';
 /** Chart histories take new rows at most this often. */
@@ -21,8 +22,34 @@ const CONFIGURE_DEBOUNCE_MS = 400;
 /** Lines per side of the generator-manifold mesh: dense enough to show folds, light to draw. */
 const MANIFOLD_LINES = 21;
 
+/** Images between the two ends of an interpolation strip, both included. */
+export const INTERPOLATION_STEPS = 10;
+
+/**
+ * What an image run streams. A conv step costs far more than a toy step, so the views are rarer:
+ * the grid of 64 fixed latents every 50 iterations, and every 500 iterations an evaluation of
+ * 5000 generated images by the digit classifier. With N = 5000 samples over K = 1000 modes the
+ * reverse KL of even a perfect generator is about (K − 1)/(2N) ≈ 0.1 (its floor, shown beside
+ * it); the paper's protocol (26 000 samples, floor 0.019) is the CLI's `--eval-samples 26000`.
+ * Heatmap, transport arrows and the manifold are 2-D views: off.
+ */
+export const IMAGE_STREAM: Partial<StreamOptions> = {
+  samplesEvery: 50,
+  sampleCount: 64,
+  transport: false,
+  heatmapEvery: 0,
+  manifoldResolution: 0,
+  evalEvery: 500,
+  evalSamples: 5000,
+  streamSnapshots: true,
+};
+
 /** Streamed views: frequent enough to look live, rare enough not to slow training down. */
-export function streamFor(view: SettingsState['view']): Partial<StreamOptions> {
+export function streamFor(
+  view: SettingsState['view'],
+  kind: RunKind = 'toy',
+): Partial<StreamOptions> {
+  if (kind === 'image') return IMAGE_STREAM;
   return {
     samplesEvery: 10,
     sampleCount: 512,
@@ -38,7 +65,8 @@ export function streamFor(view: SettingsState['view']): Partial<StreamOptions> {
   };
 }
 
-const sameConfig = (a: GanConfig, b: GanConfig) => JSON.stringify(a) === JSON.stringify(b);
+const sameConfig = (a: AnyGanConfig, b: AnyGanConfig) => JSON.stringify(a) === JSON.stringify(b);
+const kindOf = (config: AnyGanConfig): RunKind => (isImageConfig(config) ? 'image' : 'toy');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TrainingSession {
@@ -48,7 +76,7 @@ export class TrainingSession {
   /** The configure loop in progress (null when the worker has the settings). */
   private configuring: Promise<void> | null = null;
   /** The config the worker has (or is being sent). */
-  private sent: GanConfig;
+  private sent: AnyGanConfig;
   private slowLoop: Promise<void> | null = null;
   private disposed = false;
   private readonly unsubscribe: (() => void)[] = [];
@@ -59,17 +87,17 @@ export class TrainingSession {
     private readonly run: RunStoreApi,
     readonly runId = MAIN_RUN_ID,
   ) {
-    this.sent = settings.getState().config;
+    this.sent = activeConfig(settings.getState());
     this.unsubscribe.push(client.subscribe((event) => this.onEvent(event)));
     this.unsubscribe.push(
       settings.subscribe((state, previous) => {
-        if (state.config !== previous.config) this.scheduleConfigure();
+        if (activeConfig(state) !== activeConfig(previous)) this.scheduleConfigure();
         if (
           state.view.arrows !== previous.view.arrows ||
           state.view.heatmap !== previous.view.heatmap ||
           state.view.manifold !== previous.view.manifold
         ) {
-          this.guard(client.setStream(runId, streamFor(state.view)));
+          this.guard(client.setStream(runId, streamFor(state.view, kindOf(this.sent))));
         }
         if (state.speed !== previous.speed) this.onSpeedChange();
       }),
@@ -78,9 +106,10 @@ export class TrainingSession {
 
   /** Creates the run with the current settings. */
   async start(): Promise<void> {
-    const { config, view } = this.settings.getState();
+    const state = this.settings.getState();
+    const config = activeConfig(state);
     this.sent = config;
-    await this.guard(this.client.create(this.runId, config, streamFor(view)));
+    await this.guard(this.client.create(this.runId, config, streamFor(state.view, kindOf(config))));
   }
 
   dispose(): void {
@@ -126,6 +155,17 @@ export class TrainingSession {
   }
 
   /**
+   * An image run's latent interpolation: G on INTERPOLATION_STEPS latents from sample `from` to
+   * sample `to` of the grid; the strip arrives as an `interpolation` event (run store).
+   */
+  interpolate(from: number, to: number, mode: 'lerp' | 'slerp'): void {
+    this.afterConfig(async () => {
+      if (kindOf(this.sent) !== 'image') return;
+      await this.client.interpolate(this.runId, from, to, INTERPOLATION_STEPS, mode);
+    });
+  }
+
+  /**
    * What a saved run keeps (store/savedRuns.ts): a snapshot of the run now — weights, optimiser
    * state, iteration — and the chart histories up to it. A playing run keeps playing.
    */
@@ -158,13 +198,14 @@ export class TrainingSession {
     this.stopSlowMotion();
     await this.flushConfig();
     const previous = await this.client.snapshot(this.runId).catch(() => null);
-    const stream = streamFor(this.settings.getState().view);
+    const stream = (snapshot: { config: AnyGanConfig }) =>
+      streamFor(this.settings.getState().view, kindOf(snapshot.config));
     await this.client.dispose(this.runId);
     try {
-      await this.client.restore(this.runId, content.snapshot, stream);
+      await this.client.restore(this.runId, content.snapshot, stream(content.snapshot));
     } catch (error) {
-      if (previous) await this.client.restore(this.runId, previous, stream);
-      else await this.client.create(this.runId, this.sent, stream);
+      if (previous) await this.client.restore(this.runId, previous, stream(previous));
+      else await this.client.create(this.runId, this.sent, stream({ config: this.sent }));
       throw error;
     }
     const { config, iteration } = content.snapshot;
@@ -242,9 +283,7 @@ export class TrainingSession {
     if (event.type === 'rebuilt') {
       this.pendingRows = []; // rows of the old networks
     }
-    if (event.type === 'created' && event.kind === 'toy') {
-      this.adoptWorkerConfig(event.config as GanConfig);
-    }
+    if (event.type === 'created') this.adoptWorkerConfig(event.config);
     if (event.type === 'worker-restarted') {
       const restored = event.runs.find((r) => r.runId === this.runId);
       if (restored) this.pendingRows = this.pendingRows.filter((r) => r.step <= restored.iteration);
@@ -264,8 +303,8 @@ export class TrainingSession {
    * The worker's config wins when it was changed from outside the UI (the debug client in e2e
    * tests), unless the user has a change of their own on the way.
    */
-  private adoptWorkerConfig(config: GanConfig): void {
-    const local = this.settings.getState().config;
+  private adoptWorkerConfig(config: AnyGanConfig): void {
+    const local = activeConfig(this.settings.getState());
     if (sameConfig(local, config) || !sameConfig(local, this.sent)) return;
     if (this.configuring !== null || this.configureTimer !== null) return;
     this.sent = config;
@@ -284,10 +323,16 @@ export class TrainingSession {
     if (this.configuring !== null || this.disposed) return this.configuring ?? Promise.resolve();
     const loop = async () => {
       while (!this.disposed) {
-        const config = this.settings.getState().config;
+        const state = this.settings.getState();
+        const config = activeConfig(state);
         if (sameConfig(config, this.sent)) break;
+        const kind = kindOf(config);
+        const switching = kind !== kindOf(this.sent);
         this.sent = config;
         try {
+          // Another kind of run streams other views: the new stream first, so that the rebuilt
+          // run's first frames already follow it.
+          if (switching) await this.client.setStream(this.runId, streamFor(state.view, kind));
           await this.client.configure(this.runId, config);
         } catch (error) {
           this.report(error);

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 
-import { DATASET_GAMMA, ganConfigSchema } from '../engine/config';
-import { createSettingsStore, presetConfig } from './settings';
+import {
+  DATASET_GAMMA,
+  ganConfigSchema,
+  imageGanConfigSchema,
+  stackedMnistDefaults,
+} from '../engine/config';
+import {
+  activeConfig,
+  createSettingsStore,
+  IMAGE_WIDTH_PRESETS,
+  imageProblem,
+  presetConfig,
+  widthPreset,
+} from './settings';
 
 describe('settings store', () => {
   it('opens on the classic GAN on the ring of 8, without R1/R2', () => {
@@ -75,5 +87,118 @@ describe('settings store', () => {
     store.getState().setNumber('seed', 7);
     store.getState().restoreDefaults();
     expect(store.getState().config).toEqual(presetConfig());
+  });
+});
+
+describe('settings store: Stacked MNIST (image mode)', () => {
+  it('picking Stacked MNIST activates the image config and keeps the toy config untouched', () => {
+    const store = createSettingsStore();
+    store.getState().setLoss('rpgan');
+    const toy = store.getState().config;
+    store.getState().setDataset('stacked-mnist');
+    const s = store.getState();
+    expect(s.mode).toBe('image');
+    expect(s.config).toBe(toy);
+    expect(s.imageConfig).toEqual(stackedMnistDefaults());
+    expect(activeConfig(s)).toBe(s.imageConfig);
+    // The engine's γ for images (0.1, squared pixel distance) with R1 and R2 on.
+    expect(s.penalties).toMatchObject({ r1: true, r2: true, r1Gamma: 0.1, r2Gamma: 0.1 });
+  });
+
+  it('shared controls edit the active config only, validated like toys', () => {
+    const store = createSettingsStore();
+    const toy = store.getState().config;
+    store.getState().setDataset('stacked-mnist');
+    store.getState().setLoss('nsgan');
+    expect(store.getState().setNumber('batchSize', 8)).toBeNull();
+    expect(store.getState().setOptimizer('d', 'lr', 1e-3)).toBeNull();
+    store.getState().setGamma('r1', 0.5);
+    store.getState().setPenaltyEnabled('r2', false);
+    expect(store.getState().imageConfig).toMatchObject({
+      loss: 'nsgan',
+      batchSize: 8,
+      dOptimizer: { lr: 1e-3 },
+      r1Gamma: 0.5,
+      r2Gamma: 0,
+    });
+    expect(store.getState().config).toBe(toy);
+    // Schema errors name the field; MLP settings do not exist for conv nets.
+    const before = store.getState().imageConfig;
+    expect(store.getState().setNumber('latentDim', 0)).toMatch(/latentDim/);
+    expect(store.getState().setNumber('gWidth', 16)).toMatch(/gWidth/);
+    expect(store.getState().setImageModel({ gChannels: [0, 8, 8] })).toMatch(/gChannels/);
+    expect(imageGanConfigSchema.safeParse(store.getState().imageConfig).success).toBe(true);
+    expect(store.getState().imageConfig).toBe(before);
+  });
+
+  it('model controls: architecture, width preset, minibatch stddev (cross-field rule), progressive', () => {
+    const store = createSettingsStore();
+    store.getState().setDataset('stacked-mnist');
+    const tiny = IMAGE_WIDTH_PRESETS.find((p) => p.id === 'tiny')!.channels;
+    expect(
+      store.getState().setImageModel({ arch: 'dcgan', gChannels: tiny, dChannels: tiny }),
+    ).toBeNull();
+    expect(widthPreset(store.getState().imageConfig)).toBe('tiny');
+    expect(widthPreset({ ...store.getState().imageConfig, dChannels: [8, 8, 9] })).toBeNull();
+    expect(store.getState().setNumber('batchSize', 6)).toBeNull();
+    // Minibatch stddev groups samples by 4: a batch of 6 cannot use it.
+    expect(store.getState().setImageModel({ mbstd: true })).toMatch(/multiple of its group size 4/);
+    expect(store.getState().imageConfig.mbstd).toBe(false);
+    store.getState().setNumber('batchSize', 8);
+    expect(store.getState().setImageModel({ mbstd: true, progressive: true })).toBeNull();
+    expect(store.getState().setNumber('fadeSteps', 40)).toBeNull();
+    expect(store.getState().imageConfig).toMatchObject({
+      arch: 'dcgan',
+      gChannels: [8, 8, 8],
+      mbstd: true,
+      progressive: true,
+      fadeSteps: 40,
+    });
+    // Every preset builds with both architectures.
+    for (const preset of IMAGE_WIDTH_PRESETS)
+      for (const arch of ['dcgan', 'resnet'] as const)
+        expect(
+          imageProblem({
+            ...stackedMnistDefaults(),
+            arch,
+            gChannels: preset.channels,
+            dChannels: preset.channels,
+          }),
+        ).toBeNull();
+  });
+
+  it('switching back restores the toy, its R1/R2 included; another toy takes its own γ', () => {
+    const store = createSettingsStore();
+    store.getState().setPenaltyEnabled('r1', true);
+    const toy = store.getState().config;
+    const toyPenalties = store.getState().penalties;
+    store.getState().setDataset('stacked-mnist');
+    store.getState().setGamma('r1', 0.3);
+    store.getState().setDataset('ring8');
+    expect(store.getState().mode).toBe('toy');
+    expect(store.getState().config).toBe(toy);
+    expect(store.getState().penalties).toEqual(toyPenalties);
+    // And the image settings were kept too.
+    store.getState().setDataset('stacked-mnist');
+    expect(store.getState().imageConfig).toMatchObject({ r1Gamma: 0.3, r2Gamma: 0.3 });
+    store.getState().setDataset('grid25');
+    expect(store.getState().config).toMatchObject({ dataset: 'grid25', r1Gamma: 1, r2Gamma: 0 });
+  });
+
+  it('adopting a config makes its kind active; restoreDefaults goes back to the toy preset', () => {
+    const store = createSettingsStore();
+    const image = { ...stackedMnistDefaults(), arch: 'dcgan' as const, r2Gamma: 0 };
+    store.getState().adoptConfig(image);
+    expect(store.getState()).toMatchObject({ mode: 'image', imageConfig: image });
+    expect(store.getState().penalties).toMatchObject({ r1: true, r2: false, r1Gamma: 0.1 });
+    store.getState().adoptConfig({ ...presetConfig(), loss: 'hinge' });
+    expect(store.getState().mode).toBe('toy');
+    expect(store.getState().config.loss).toBe('hinge');
+    expect(store.getState().imageConfig).toEqual(image);
+    store.getState().setDataset('stacked-mnist');
+    store.getState().restoreDefaults();
+    expect(store.getState().mode).toBe('toy');
+    expect(store.getState().config).toEqual(presetConfig());
+    expect(store.getState().imageConfig).toEqual(stackedMnistDefaults());
   });
 });

@@ -1,15 +1,33 @@
 /**
- * The settings store: what the user chose (the run's GanConfig, R1/R2 toggles, view options,
+ * The settings store: what the user chose (the run's settings, R1/R2 toggles, view options,
  * transport options, theme). Plain zustand (vanilla), no React: components subscribe with
- * selectors through `useSettings`, the training session subscribes to `config` and forwards
- * changes to the worker. `config` is always valid (ganConfigSchema) and ready to send.
+ * selectors through `useSettings`, the training session subscribes to the active config and
+ * forwards changes to the worker.
+ *
+ * The playground trains either a 2-D toy (`config`, a GanConfig) or Stacked MNIST (`imageConfig`,
+ * an ImageGanConfig); `mode` says which one is active (`activeConfig`). Both are always valid
+ * (ganConfigSchema; imageGanConfigSchema + imageConfigProblem) and ready to send, and each keeps
+ * its values while the other is active, so switching back and forth loses nothing.
  */
 import { createStore } from 'zustand/vanilla';
 
-import { DATASET_GAMMA, ganConfigSchema, toyDefaults, type GanConfig } from '../engine/config';
+import {
+  DATASET_GAMMA,
+  ganConfigSchema,
+  imageConfigProblem,
+  imageGanConfigSchema,
+  isImageConfig,
+  isImageDataset,
+  stackedMnistDefaults,
+  toyDefaults,
+  type AnyGanConfig,
+  type DatasetName,
+  type GanConfig,
+  type ImageGanConfig,
+} from '../engine/config';
 import type { ToyDatasetName } from '../engine/datasets';
 import type { LossName } from '../engine/lossNames';
-import type { BackendName, StepPart } from '../protocol';
+import type { BackendName, RunKind, StepPart } from '../protocol';
 import { CUSTOM_PRESETS, type Point } from './customPoints';
 
 /** R1/R2 as the user sees them: on/off, and γ (one shared value when linked). */
@@ -49,11 +67,48 @@ export type NumericKey =
   | 'batchSize'
   | 'dSteps'
   | 'emaHalfLife'
-  | 'gpWeight';
+  | 'gpWeight'
+  /** Image runs only: iterations per phase of progressive growing. */
+  | 'fadeSteps';
+
+/** Image-model settings the Model section edits (image runs only). */
+export type ImageModelPatch = Partial<
+  Pick<ImageGanConfig, 'arch' | 'gChannels' | 'dChannels' | 'mbstd' | 'progressive' | 'fadeSteps'>
+>;
+
+export type Channels = ImageGanConfig['gChannels'];
+
+/**
+ * Widths (channels at the 7, 14 and 28 pixel stages) offered for both G and D. Every preset
+ * works with both architectures (ResNet: width × expansion 2 is a multiple of the group size 16).
+ */
+export const IMAGE_WIDTH_PRESETS: { id: string; label: string; channels: Channels }[] = [
+  { id: 'tiny', label: 'Tiny (8, 8, 8): fastest, blurry', channels: [8, 8, 8] },
+  { id: 'small', label: 'Small (32, 24, 16)', channels: [32, 24, 16] },
+  { id: 'medium', label: 'Medium (64, 48, 32): default', channels: [64, 48, 32] },
+  { id: 'large', label: 'Large (128, 96, 64): needs a GPU', channels: [128, 96, 64] },
+];
+
+/** The preset both networks use, or null when G and D (or their widths) are custom. */
+export function widthPreset(config: ImageGanConfig): string | null {
+  const same = (a: Channels, b: Channels) => a.every((w, i) => w === b[i]);
+  const preset = IMAGE_WIDTH_PRESETS.find(
+    (p) => same(p.channels, config.gChannels) && same(p.channels, config.dChannels),
+  );
+  return preset?.id ?? null;
+}
 
 export interface SettingsState {
+  /** The 2-D toy run's settings (kept while Stacked MNIST is active). */
   config: GanConfig;
+  /** The Stacked MNIST run's settings (kept while a toy is active). */
+  imageConfig: ImageGanConfig;
+  /** Which of the two the playground trains. */
+  mode: RunKind;
+  /** R1/R2 of the active config. */
   penalties: PenaltySettings;
+  /** R1/R2 of the inactive config, swapped back in when it is picked again. */
+  stashedPenalties: PenaltySettings;
   /** The custom dataset's points (kept when another dataset is picked). */
   drawing: Point[];
   view: ViewOptions;
@@ -67,7 +122,8 @@ export interface SettingsState {
 }
 
 export interface SettingsActions {
-  setDataset(dataset: ToyDatasetName): void;
+  /** A toy dataset, or 'stacked-mnist' (switches the playground to image mode). */
+  setDataset(dataset: DatasetName): void;
   setLoss(loss: LossName): void;
   /** Returns an error message (and changes nothing) when the value is out of range. */
   setNumber(key: NumericKey, value: number): string | null;
@@ -75,6 +131,8 @@ export interface SettingsActions {
   setPenaltyEnabled(which: 'r1' | 'r2', enabled: boolean): void;
   setGamma(which: 'r1' | 'r2', gamma: number): string | null;
   setGammaLinked(linked: boolean): void;
+  /** Architecture, widths, minibatch stddev, progressive growing (image runs). */
+  setImageModel(patch: ImageModelPatch): string | null;
   setDrawing(points: Point[]): void;
   setView(patch: Partial<ViewOptions>): void;
   setStepPart(part: StepPart): void;
@@ -83,8 +141,11 @@ export interface SettingsActions {
   setBackend(backend: BackendName | 'auto'): void;
   setTheme(theme: Theme): void;
   setPresentation(on: boolean): void;
-  /** Takes the config the worker actually runs (e.g. set through the debug client). */
-  adoptConfig(config: GanConfig): void;
+  /**
+   * Takes a config from elsewhere (the worker, a link, a lesson, a file) and makes its kind the
+   * active one.
+   */
+  adoptConfig(config: AnyGanConfig): void;
   /** Back to the opening preset (settings only; view and theme stay). */
   restoreDefaults(): void;
 }
@@ -96,11 +157,46 @@ export function presetConfig(): GanConfig {
   return { ...toyDefaults('ring8'), loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 };
 }
 
+/** What picking Stacked MNIST starts from: the engine's defaults (R3GAN's recipe, γ 0.1). */
+export function imagePresetConfig(): ImageGanConfig {
+  return stackedMnistDefaults();
+}
+
+/** The active config: what the run trains. */
+export function activeConfig(
+  s: Pick<SettingsState, 'mode' | 'config' | 'imageConfig'>,
+): AnyGanConfig {
+  return s.mode === 'image' ? s.imageConfig : s.config;
+}
+
+/** The R1/R2 toggles a config implies; γ of a disabled penalty comes from `fallback`. */
+function penaltiesOf(config: AnyGanConfig, fallback: PenaltySettings): PenaltySettings {
+  const penalties: PenaltySettings = {
+    ...fallback,
+    r1: config.r1Gamma > 0,
+    r2: config.r2Gamma > 0,
+    r1Gamma: config.r1Gamma > 0 ? config.r1Gamma : fallback.r1Gamma,
+    r2Gamma: config.r2Gamma > 0 ? config.r2Gamma : fallback.r2Gamma,
+  };
+  penalties.linked = fallback.linked && penalties.r1Gamma === penalties.r2Gamma;
+  return penalties;
+}
+
 export function initialSettings(): SettingsState {
   const gamma = DATASET_GAMMA.ring8;
+  const imageConfig = imagePresetConfig();
   return {
     config: presetConfig(),
+    imageConfig,
+    mode: 'toy',
     penalties: { r1: false, r2: false, linked: true, r1Gamma: gamma, r2Gamma: gamma },
+    stashedPenalties: penaltiesOf(imageConfig, {
+      r1: false,
+      r2: false,
+      linked: true,
+      r1Gamma: imageConfig.r1Gamma,
+      r2Gamma: imageConfig.r2Gamma,
+    }),
     drawing: CUSTOM_PRESETS.heart.points(),
     view: {
       heatmap: true,
@@ -120,16 +216,32 @@ export function initialSettings(): SettingsState {
 }
 
 /** The config's γ fields from the penalty settings. */
-export function withPenalties(config: GanConfig, p: PenaltySettings): GanConfig {
+export function withPenalties<C extends AnyGanConfig>(config: C, p: PenaltySettings): C {
   return { ...config, r1Gamma: p.r1 ? p.r1Gamma : 0, r2Gamma: p.r2 ? p.r2Gamma : 0 };
+}
+
+function firstIssue(result: {
+  success: boolean;
+  error?: { issues: { path: PropertyKey[]; message: string }[] };
+}): string | null {
+  if (result.success) return null;
+  const issue = result.error?.issues[0];
+  return issue ? `${issue.path.join('.') || 'settings'}: ${issue.message}` : 'invalid settings';
 }
 
 /** Validates a candidate config: the first problem as a short message, or null. */
 export function configProblem(config: GanConfig): string | null {
-  const result = ganConfigSchema.safeParse(config);
-  if (result.success) return null;
-  const issue = result.error.issues[0];
-  return issue ? `${issue.path.join('.') || 'settings'}: ${issue.message}` : 'invalid settings';
+  return firstIssue(ganConfigSchema.safeParse(config));
+}
+
+/** Validates a candidate image config (schema, then the cross-field rules), like configProblem. */
+export function imageProblem(config: ImageGanConfig): string | null {
+  return firstIssue(imageGanConfigSchema.safeParse(config)) ?? imageConfigProblem(config);
+}
+
+/** Either kind's problem. */
+export function anyConfigProblem(config: AnyGanConfig): string | null {
+  return isImageConfig(config) ? imageProblem(config) : configProblem(config);
 }
 
 function datasetConfig(config: GanConfig, dataset: ToyDatasetName, drawing: Point[]): GanConfig {
@@ -141,44 +253,66 @@ function datasetConfig(config: GanConfig, dataset: ToyDatasetName, drawing: Poin
 
 export function createSettingsStore(initial: SettingsState = initialSettings()) {
   return createStore<SettingsStore>()((set, get) => {
-    /** Applies a config change if valid; returns the problem otherwise. */
-    const tryConfig = (config: GanConfig, extra: Partial<SettingsState> = {}): string | null => {
-      const problem = configProblem(config);
-      if (problem === null) set({ config, ...extra });
+    /**
+     * Applies a change of the active config if valid (and stores it in its slot: `config` or
+     * `imageConfig`); returns the problem otherwise.
+     */
+    const tryConfig = (config: AnyGanConfig, extra: Partial<SettingsState> = {}): string | null => {
+      const problem = anyConfigProblem(config);
+      if (problem === null) {
+        if (isImageConfig(config)) set({ imageConfig: config, ...extra });
+        else set({ config, ...extra });
+      }
       return problem;
     };
+    const active = () => activeConfig(get());
     return {
       ...initial,
       setDataset(dataset) {
         const s = get();
+        if (isImageDataset(dataset)) {
+          if (s.mode === 'image') return;
+          set({ mode: 'image', penalties: s.stashedPenalties, stashedPenalties: s.penalties });
+          return;
+        }
+        // Back from Stacked MNIST to the toy it left: its settings, R1/R2 included, as they were.
+        const fromImage = s.mode === 'image';
+        const penaltiesNow = fromImage ? s.stashedPenalties : s.penalties;
+        const swap: Partial<SettingsState> = fromImage
+          ? { mode: 'toy', penalties: penaltiesNow, stashedPenalties: s.penalties }
+          : {};
+        if (fromImage && dataset === s.config.dataset) {
+          set(swap);
+          return;
+        }
         // γ is a squared distance chosen from the data's geometry (DATASET_GAMMA).
         const gamma = DATASET_GAMMA[dataset];
-        const penalties = { ...s.penalties, r1Gamma: gamma, r2Gamma: gamma };
+        const penalties = { ...penaltiesNow, r1Gamma: gamma, r2Gamma: gamma };
         const config = withPenalties(datasetConfig(s.config, dataset, s.drawing), penalties);
-        tryConfig(config, { penalties });
+        tryConfig(config, { ...swap, penalties });
       },
       setLoss(loss) {
-        tryConfig({ ...get().config, loss });
+        tryConfig({ ...active(), loss });
       },
       setNumber(key, value) {
-        return tryConfig({ ...get().config, [key]: value });
+        return tryConfig({ ...active(), [key]: value } as AnyGanConfig);
       },
       setOptimizer(which, field, value) {
-        const config = get().config;
+        const config = active();
         const key = which === 'g' ? 'gOptimizer' : 'dOptimizer';
         return tryConfig({ ...config, [key]: { ...config[key], [field]: value } });
       },
       setPenaltyEnabled(which, enabled) {
         const s = get();
         const penalties = { ...s.penalties, [which]: enabled };
-        tryConfig(withPenalties(s.config, penalties), { penalties });
+        tryConfig(withPenalties(active(), penalties), { penalties });
       },
       setGamma(which, gamma) {
         const s = get();
         const penalties = s.penalties.linked
           ? { ...s.penalties, r1Gamma: gamma, r2Gamma: gamma }
           : { ...s.penalties, [which === 'r1' ? 'r1Gamma' : 'r2Gamma']: gamma };
-        return tryConfig(withPenalties(s.config, penalties), { penalties });
+        return tryConfig(withPenalties(active(), penalties), { penalties });
       },
       setGammaLinked(linked) {
         const s = get();
@@ -186,7 +320,10 @@ export function createSettingsStore(initial: SettingsState = initialSettings()) 
         const penalties = linked
           ? { ...s.penalties, linked, r2Gamma: s.penalties.r1Gamma }
           : { ...s.penalties, linked };
-        tryConfig(withPenalties(s.config, penalties), { penalties });
+        tryConfig(withPenalties(active(), penalties), { penalties });
+      },
+      setImageModel(patch) {
+        return tryConfig({ ...get().imageConfig, ...patch });
       },
       setDrawing(points) {
         const s = get();
@@ -223,21 +360,27 @@ export function createSettingsStore(initial: SettingsState = initialSettings()) 
       },
       adoptConfig(config) {
         const s = get();
-        const penalties: PenaltySettings = {
-          ...s.penalties,
-          r1: config.r1Gamma > 0,
-          r2: config.r2Gamma > 0,
-          r1Gamma: config.r1Gamma > 0 ? config.r1Gamma : s.penalties.r1Gamma,
-          r2Gamma: config.r2Gamma > 0 ? config.r2Gamma : s.penalties.r2Gamma,
-        };
-        penalties.linked = s.penalties.linked && penalties.r1Gamma === penalties.r2Gamma;
+        const mode: RunKind = isImageConfig(config) ? 'image' : 'toy';
+        const same = mode === s.mode;
+        const penalties = penaltiesOf(config, same ? s.penalties : s.stashedPenalties);
+        const stashedPenalties = same ? s.stashedPenalties : s.penalties;
+        if (isImageConfig(config)) {
+          set({ imageConfig: config, mode, penalties, stashedPenalties });
+          return;
+        }
         const drawing =
           config.dataset === 'custom' && config.customPoints ? config.customPoints : s.drawing;
-        set({ config, penalties, drawing });
+        set({ config, mode, penalties, stashedPenalties, drawing });
       },
       restoreDefaults() {
         const fresh = initialSettings();
-        set({ config: fresh.config, penalties: fresh.penalties });
+        set({
+          config: fresh.config,
+          imageConfig: fresh.imageConfig,
+          mode: fresh.mode,
+          penalties: fresh.penalties,
+          stashedPenalties: fresh.stashedPenalties,
+        });
       },
     };
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { stackedMnistDefaults } from '../engine/config';
 import { presetConfig } from './settings';
-import { configFromHash, configToHash } from './urlState';
+import { configFromHash, configToHash, settingsFromHash, settingsToHash } from './urlState';
 
 describe('settings in the URL hash', () => {
   it('the preset has an empty hash; changes round-trip', () => {
@@ -37,5 +38,78 @@ describe('settings in the URL hash', () => {
     const unknown = configFromHash(`#${encodeURIComponent('{"evil":"<script>"}')}`);
     expect(unknown.error).toMatch(/"evil": unknown setting/);
     expect(unknown.config).toEqual(presetConfig());
+  });
+});
+
+describe('Stacked MNIST settings in the URL hash', () => {
+  const hashOf = (x: unknown) => `#${encodeURIComponent(JSON.stringify(x))}`;
+
+  it('names the dataset, keeps only the changes, and round-trips', () => {
+    expect(decodeURIComponent(settingsToHash(stackedMnistDefaults()))).toBe(
+      '#{"dataset":"stacked-mnist"}',
+    );
+    const config = {
+      ...stackedMnistDefaults(),
+      arch: 'dcgan' as const,
+      gChannels: [8, 8, 8] as [number, number, number],
+      mbstd: true,
+      loss: 'nsgan' as const,
+    };
+    const hash = settingsToHash(config);
+    expect(decodeURIComponent(hash)).toBe(
+      '#{"dataset":"stacked-mnist","arch":"dcgan","gChannels":[8,8,8],"mbstd":true,"loss":"nsgan"}',
+    );
+    expect(settingsFromHash(hash)).toEqual({ config, error: null });
+    // Toy links read as before.
+    const toy = { ...presetConfig(), loss: 'rpgan' as const };
+    expect(settingsToHash(toy)).toBe(configToHash(toy));
+    expect(settingsFromHash(settingsToHash(toy))).toEqual({ config: toy, error: null });
+  });
+
+  it('a bad entry is named and keeps its default; the valid ones apply', () => {
+    const r = settingsFromHash(
+      hashOf({
+        dataset: 'stacked-mnist',
+        arch: 'vgg',
+        gChannels: [8, -1, 8],
+        gWidth: 16,
+        batchSize: 16,
+        dOptimizer: { lr: 0.001 },
+      }),
+    );
+    expect(r.config).toEqual({
+      ...stackedMnistDefaults(),
+      batchSize: 16,
+      dOptimizer: { ...stackedMnistDefaults().dOptimizer, lr: 0.001 },
+    });
+    expect(r.error).toMatch(
+      /Ignored from the link: arch: .*; gChannels: .*; "gWidth": unknown setting/,
+    );
+  });
+
+  it('settings that do not fit together fall back to the defaults, with a notice', () => {
+    const r = settingsFromHash(hashOf({ dataset: 'stacked-mnist', mbstd: true, batchSize: 6 }));
+    expect(r.config).toEqual(stackedMnistDefaults());
+    expect(r.error).toMatch(/do not fit together.*multiple of its group size 4/);
+  });
+
+  it('hostile image links never throw and never echo much of their input', () => {
+    const hostile: unknown[] = [
+      { dataset: 'stacked-mnist', arch: '<script>alert(1)</script>'.repeat(50) },
+      { dataset: 'stacked-mnist', gChannels: 'wide' },
+      { dataset: 'stacked-mnist', fadeSteps: Number('1e309') },
+      { dataset: 'stacked-mnist', ['k'.repeat(5000)]: 1 },
+      { dataset: 'stacked-mnist', __proto__: { polluted: true } },
+      { dataset: 'stacked-mnist', constructor: 'x', latentDim: null },
+      { dataset: ['stacked-mnist'] },
+    ];
+    for (const input of hostile) {
+      const r = settingsFromHash(hashOf(input));
+      expect(r.config).not.toBeNull();
+      expect(r.error ?? '').not.toMatch(/(<script>.*){2}/);
+      expect((r.error ?? '').length).toBeLessThan(600);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(settingsFromHash('#%E0%A4%A').error).toMatch(/not readable/);
   });
 });

@@ -12,6 +12,7 @@ import {
   MAX_IMPORT_BYTES,
   metricsJson,
 } from '../store/exportData';
+import { activeConfig } from '../store/settings';
 import { useRunApi, useSettingsApi } from './context';
 import './teach.css';
 
@@ -42,7 +43,8 @@ export function ExportPanel() {
   const run = useRunApi();
   const fileRef = useRef<HTMLInputElement>(null);
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
-  const stamp = () => `${settings.getState().config.dataset}-${settings.getState().config.loss}`;
+  const active = () => activeConfig(settings.getState());
+  const stamp = () => `${active().dataset}-${active().loss}`;
 
   const importFile = async (file: File) => {
     if (file.size > MAX_IMPORT_BYTES) {
@@ -82,7 +84,8 @@ export function ExportPanel() {
           onClick={() =>
             downloadCanvas(
               document.querySelector<HTMLCanvasElement>(
-                'canvas[aria-label="Real data and generated samples"]',
+                // The plane, or Stacked MNIST's sample grid.
+                'canvas[aria-label="Real data and generated samples"], canvas[aria-label^="Generated samples at step"]',
               ),
               `gan-${stamp()}-step${run.getState().iteration}.png`,
             )
@@ -108,11 +111,7 @@ export function ExportPanel() {
             const s = run.getState();
             downloadText(
               `gan-${stamp()}-metrics.json`,
-              metricsJson(
-                settings.getState().config,
-                historyPoints(s.metrics),
-                historyPoints(s.evals),
-              ),
+              metricsJson(active(), historyPoints(s.metrics), historyPoints(s.evals)),
               'application/json',
             );
           }}

@@ -5,16 +5,28 @@
 export const HINTS = {
   dataset:
     'The real data the generator must imitate. Mixtures (ring, grid) have separate modes, which makes mode collapse easy to see.',
-  stackedMnist: 'Stacked MNIST (1000 modes of 3-digit images) needs the conv models: coming soon.',
+  stackedMnist:
+    'Each image stacks three random MNIST digits in its red, green and blue channels: 10 × 10 × 10 = 1000 digit triples (modes), equally likely. Conv nets; a digit classifier counts which triples G makes.',
   gWidth: 'Units per hidden layer of the generator G (an MLP). Changing it restarts training.',
   gDepth: 'Hidden layers of the generator. Changing it restarts training.',
   dWidth: 'Units per hidden layer of the discriminator D. Changing it restarts training.',
   dDepth: 'Hidden layers of the discriminator. Changing it restarts training.',
   latentDim:
     'Size of the random vector z that G turns into a point, z ~ N(0, I). Changing it restarts training.',
-  architecture: 'Toys use MLPs. Conv generators for image data: coming soon.',
-  minibatchStd: 'Minibatch standard deviation (a D feature against mode collapse): coming soon.',
-  progressive: 'Progressive growing (image resolution grows during training): coming soon.',
+  architecture:
+    'Toys use MLPs (fully connected layers) for G and D. Stacked MNIST uses conv nets: pick it as the dataset.',
+  imageArchitecture:
+    'DCGAN: plain convolutions with leaky ReLU (the classic baseline). R3GAN-style ResNet: residual blocks of grouped 3×3 convs, no normalisation, fix-up init (each block starts as the identity). Changing it restarts training.',
+  imageWidth:
+    'Channels of G and D at the 7×7, 14×14 and 28×28 stages. Wider nets learn sharper digits but each step costs more. Changing it restarts training.',
+  minibatchStd:
+    'Minibatch standard deviation (ProGAN): D also sees how much the images of a group of 4 differ, so a collapsed G (all alike) is easy to spot. It couples the samples of a batch: D’s verdict on one image depends on the others. Needs a batch size that is a multiple of 4.',
+  progressive:
+    'Progressive growing (ProGAN): train at 7×7 first, then fade in 14×14 and 28×28 layers (blend α from 0 to 1), so coarse structure is learned before detail.',
+  fadeSteps:
+    'Iterations per phase of progressive growing: 7×7, fade to 14×14, 14×14, fade to 28×28, then 28×28.',
+  imageGamma:
+    'γ: weight of R1/R2, in squared pixel distance (pixels in [−1, 1]). It acts like blurring the images with noise of std ≈ √γ per pixel: Stacked MNIST’s default 0.1 is a blur of 0.32, a sixth of the range, so strokes stay distinct (R3GAN’s value).',
   loss: 'The adversarial game G and D play. Minimax: D max E[log D(x)] + E[log(1 − D(G(z)))], G min the same. NS (non-saturating): G maximises E[log D(G(z))] instead, so its gradient does not vanish early. RpGAN (relativistic pairing): D judges real vs fake in pairs, f(D(x) − D(G(z))), which removes many bad equilibria. Hinge: max(0, 1 − D(x)) + max(0, 1 + D(G(z))). LSGAN: least squares to targets 1 and 0. WGAN-GP: D(x) − D(G(z)) with a gradient penalty λ·(‖∇D‖ − 1)² on interpolates.',
   r1: 'R1 = γ/2 · E‖∇ₓD(x)‖² on real data: D must be flat on the data, so it cannot push G past it (stops oscillation around the data).',
   r2: 'R2 = γ/2 · E‖∇ₓD(G(z))‖² on fake data: D must be flat on the samples too. R1 + R2 with RpGAN is R3GAN’s recipe.',

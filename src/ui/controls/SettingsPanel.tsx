@@ -1,17 +1,21 @@
 /** The settings column: data, model and training, each control labelled and explained. */
-import type { ToyDatasetName } from '../../engine/datasets';
+import { useState } from 'react';
+
+import type { AnyGanConfig, DatasetName, ImageGanConfig } from '../../engine/config';
 import type { LossName } from '../../engine/lossNames';
 import { BACKEND_NAMES, type BackendName } from '../../protocol';
+import {
+  activeConfig,
+  IMAGE_WIDTH_PRESETS,
+  widthPreset,
+  type ImageModelPatch,
+} from '../../store/settings';
 import { useSettings, useSettingsApi } from '../context';
 import { HINTS } from '../hints';
 import { useHidden } from '../hiddenControls';
 import { CheckField, NumberField, SelectField } from './Field';
 
-export const DATASET_OPTIONS: {
-  value: ToyDatasetName | 'stacked-mnist';
-  label: string;
-  disabled?: boolean;
-}[] = [
+export const DATASET_OPTIONS: { value: DatasetName; label: string }[] = [
   { value: 'ring8', label: 'Ring of 8 Gaussians' },
   { value: 'grid25', label: 'Grid of 25 Gaussians' },
   { value: 'spiral', label: 'Spiral' },
@@ -19,7 +23,7 @@ export const DATASET_OPTIONS: {
   { value: 'circles', label: 'Two circles' },
   { value: 'gaussian', label: 'One Gaussian' },
   { value: 'custom', label: 'Your drawing' },
-  { value: 'stacked-mnist', label: 'Stacked MNIST (coming soon)', disabled: true },
+  { value: 'stacked-mnist', label: 'Stacked MNIST (1000 modes)' },
 ];
 
 export const LOSS_OPTIONS: { value: LossName; label: string }[] = [
@@ -31,33 +35,44 @@ export const LOSS_OPTIONS: { value: LossName; label: string }[] = [
   { value: 'wgan-gp', label: 'WGAN-GP' },
 ];
 
+const ARCH_OPTIONS: { value: 'dcgan' | 'resnet'; label: string }[] = [
+  { value: 'dcgan', label: 'DCGAN (plain convs)' },
+  { value: 'resnet', label: 'R3GAN-style ResNet' },
+];
+
+/** The active config: the toy's or Stacked MNIST's. */
+function useActiveConfig(): AnyGanConfig {
+  return useSettings(activeConfig);
+}
+
 export function SettingsPanel() {
   // A teacher can hide groups of controls through the URL (`hide=dataset,model`).
   const hideData = useHidden('dataset');
   const hideModel = useHidden('model');
+  const mode = useSettings((s) => s.mode);
   return (
     <aside className="settings" aria-label="Settings">
       {!hideData && <DataSection />}
-      {!hideModel && <ModelSection />}
+      {!hideModel && (mode === 'image' ? <ImageModelSection /> : <ModelSection />)}
       <TrainingSection />
     </aside>
   );
 }
 
 function DataSection() {
-  const dataset = useSettings((s) => s.config.dataset);
+  const dataset = useSettings((s) => activeConfig(s).dataset);
   const api = useSettingsApi();
   return (
     <section className="settings-section" aria-labelledby="data-heading">
       <h2 id="data-heading">Data</h2>
-      <SelectField
+      <SelectField<DatasetName>
         label="Dataset"
         hint={HINTS.dataset}
         value={dataset}
         options={DATASET_OPTIONS}
-        onChange={(v) => v !== 'stacked-mnist' && api.getState().setDataset(v)}
+        onChange={(v) => api.getState().setDataset(v)}
       />
-      <p className="muted small">Stacked MNIST: coming soon.</p>
+      {dataset === 'stacked-mnist' && <p className="muted small">{HINTS.stackedMnist}</p>}
     </section>
   );
 }
@@ -115,37 +130,100 @@ function ModelSection() {
           step={1}
           onCommit={(v) => num('latentDim', v)}
         />
-        <SelectField
-          label="Architecture"
-          hint={HINTS.architecture}
-          value="mlp"
-          options={[
-            { value: 'mlp', label: 'MLP' },
-            { value: 'conv', label: 'Conv (coming soon)', disabled: true },
-          ]}
-          onChange={() => {}}
-        />
       </div>
+      <p className="muted small">{HINTS.architecture}</p>
+    </section>
+  );
+}
+
+/** Stacked MNIST: conv architecture, widths, minibatch stddev and progressive growing. */
+function ImageModelSection() {
+  const c = useSettings((s) => s.imageConfig);
+  const api = useSettingsApi();
+  const s = api.getState();
+  // A rejected change leaves the config as it was; its message shows until the config changes.
+  const [rejected, setRejected] = useState<{ text: string; config: ImageGanConfig } | null>(null);
+  const problem = rejected !== null && rejected.config === c ? rejected.text : null;
+  const apply = (patch: ImageModelPatch) => {
+    const text = s.setImageModel(patch);
+    setRejected(text === null ? null : { text, config: c });
+  };
+  const preset = widthPreset(c);
+  return (
+    <section className="settings-section" aria-labelledby="model-heading">
+      <h2 id="model-heading">Model</h2>
+      <SelectField
+        label="Architecture"
+        hint={HINTS.imageArchitecture}
+        value={c.arch}
+        options={ARCH_OPTIONS}
+        onChange={(arch) => apply({ arch })}
+      />
+      <SelectField
+        label="Width"
+        hint={HINTS.imageWidth}
+        value={preset ?? 'custom'}
+        options={[
+          ...IMAGE_WIDTH_PRESETS.map((p) => ({ value: p.id, label: p.label })),
+          ...(preset === null
+            ? [
+                {
+                  value: 'custom',
+                  label: `Custom: G ${c.gChannels.join(', ')} / D ${c.dChannels.join(', ')}`,
+                  disabled: true,
+                },
+              ]
+            : []),
+        ]}
+        onChange={(id) => {
+          const p = IMAGE_WIDTH_PRESETS.find((x) => x.id === id);
+          if (p) apply({ gChannels: p.channels, dChannels: p.channels });
+        }}
+      />
+      <NumberField
+        label="Latent size"
+        hint={HINTS.latentDim}
+        value={c.latentDim}
+        min={1}
+        max={256}
+        step={1}
+        onCommit={(v) => s.setNumber('latentDim', v)}
+      />
       <CheckField
-        label="Minibatch stddev (coming soon)"
+        label="Minibatch stddev"
         hint={HINTS.minibatchStd}
-        checked={false}
-        onChange={() => {}}
-        disabled
+        checked={c.mbstd}
+        onChange={(mbstd) => apply({ mbstd })}
       />
       <CheckField
-        label="Progressive growing (coming soon)"
+        label="Progressive growing"
         hint={HINTS.progressive}
-        checked={false}
-        onChange={() => {}}
-        disabled
+        checked={c.progressive}
+        onChange={(progressive) => apply({ progressive })}
       />
+      {c.progressive && (
+        <NumberField
+          label="Steps per growth phase"
+          hint={HINTS.fadeSteps}
+          value={c.fadeSteps}
+          min={1}
+          max={10_000_000}
+          step={1}
+          onCommit={(v) => s.setNumber('fadeSteps', v)}
+        />
+      )}
+      {problem && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
     </section>
   );
 }
 
 function TrainingSection() {
-  const c = useSettings((s) => s.config);
+  const c = useActiveConfig();
+  const image = c.dataset === 'stacked-mnist';
   const p = useSettings((s) => s.penalties);
   const backend = useSettings((s) => s.backend);
   const api = useSettingsApi();
@@ -195,7 +273,7 @@ function TrainingSection() {
           {p.linked ? (
             <NumberField
               label="γ (R1 and R2)"
-              hint={HINTS.gamma}
+              hint={image ? HINTS.imageGamma : HINTS.gamma}
               value={p.r1Gamma}
               min={0}
               max={1e4}
@@ -205,7 +283,7 @@ function TrainingSection() {
             <div className="field-grid">
               <NumberField
                 label="R1 γ"
-                hint={HINTS.gamma}
+                hint={image ? HINTS.imageGamma : HINTS.gamma}
                 value={p.r1Gamma}
                 min={0}
                 max={1e4}
@@ -213,7 +291,7 @@ function TrainingSection() {
               />
               <NumberField
                 label="R2 γ"
-                hint={HINTS.gamma}
+                hint={image ? HINTS.imageGamma : HINTS.gamma}
                 value={p.r2Gamma}
                 min={0}
                 max={1e4}

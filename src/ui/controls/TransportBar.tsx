@@ -114,11 +114,14 @@ export function RunCounters() {
   const dLoss = useRun((s) => s.latest?.dLoss);
   const gLoss = useRun((s) => s.latest?.gLoss);
   const evaluation = useRun((s) => s.evaluation);
+  const imageEvaluation = useRun((s) => (s.kind === 'image' ? s.imageEvaluation : null));
+  const shown = imageEvaluation ?? evaluation;
   const modes =
-    evaluation?.modesCovered != null && evaluation.totalModes != null
-      ? `${evaluation.modesCovered} / ${evaluation.totalModes}`
+    shown?.modesCovered != null && shown.totalModes != null
+      ? `${shown.modesCovered} / ${shown.totalModes}`
       : '–';
   const hq = evaluation?.highQuality != null ? `${Math.round(100 * evaluation.highQuality)}%` : '–';
+  const image = useRun((s) => s.kind === 'image');
   return (
     <dl className="counters">
       <Counter id="iteration" label="Iteration" value={String(iteration)} big />
@@ -126,7 +129,15 @@ export function RunCounters() {
       <Counter id="d-loss" label="D loss" value={format(dLoss, 3)} />
       <Counter id="g-loss" label="G loss" value={format(gLoss, 3)} />
       <Counter id="modes" label="Modes covered" value={modes} />
-      <Counter id="hq" label="High quality" value={hq} />
+      {image ? (
+        <Counter
+          id="kl"
+          label="KL to uniform"
+          value={imageEvaluation ? format(imageEvaluation.reverseKL, 2) : '–'}
+        />
+      ) : (
+        <Counter id="hq" label="High quality" value={hq} />
+      )}
     </dl>
   );
 }

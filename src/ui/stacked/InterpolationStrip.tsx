@@ -70,7 +70,7 @@ export function InterpolationStrip({
           />
         </label>
         <fieldset className="segmented">
-          <legend className="visually-hidden">Path through latent space</legend>
+          <legend className="sr-only">Path through latent space</legend>
           {(['lerp', 'slerp'] as const).map((m) => (
             <label key={m} title={m === 'lerp' ? 'straight line' : 'great circle (spherical)'}>
               <input
