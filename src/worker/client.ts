@@ -37,6 +37,8 @@ export interface WorkerEndpoint {
 export type EventListener = (event: WorkerEvent) => void;
 
 interface Pending {
+  /** The command's type (some may block the worker for a while: SLOW_COMMANDS). */
+  type: WorkerCommandBody['type'];
   resolve(events: WorkerEvent[]): void;
   reject(error: Error): void;
   events: WorkerEvent[];
@@ -55,6 +57,17 @@ export interface ClientOptions {
 const HEARTBEAT_MS = 1000;
 const HEARTBEAT_TIMEOUT_MS = 10_000;
 const COMPILE_TIMEOUT_MS = 60_000;
+/** Commands that build models or run many new kernels, which compile first. */
+const SLOW_COMMANDS = new Set<WorkerCommandBody['type']>([
+  'create',
+  'configure',
+  'restore',
+  'reset',
+  'step',
+  'interpolate',
+  'debug-gradcheck',
+  'debug-profile',
+]);
 const RESTART_WINDOW_MS = 5 * 60_000;
 
 /** What the client knows about a run, to recreate it in a new worker. */
@@ -153,7 +166,7 @@ export class TrainingClient {
     this.track(body);
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject, events: [] });
+      this.pending.set(requestId, { type: body.type, resolve, reject, events: [] });
       this.worker.postMessage({ ...body, requestId } as WorkerCommand);
     });
   }
@@ -371,10 +384,15 @@ export class TrainingClient {
       if (this.lastHeard >= this.ping.sentAt) {
         this.ping = null;
       } else {
+        // Compiling kernels blocks a worker for seconds (WebGL compiles shaders synchronously),
+        // and so can a command we are waiting for (a new model's first pass, a gradient check):
+        // give both the compile allowance rather than mistake them for a crash.
         const compiling = [...this.runs.values()].some((r) => r.compiling);
-        const limit = compiling
-          ? (this.options.compileTimeoutMs ?? COMPILE_TIMEOUT_MS)
-          : (this.options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS);
+        const busy = [...this.pending.values()].some((p) => SLOW_COMMANDS.has(p.type));
+        const limit =
+          compiling || busy
+            ? (this.options.compileTimeoutMs ?? COMPILE_TIMEOUT_MS)
+            : (this.options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS);
         if (t - this.ping.sentAt > limit) {
           void this.recover(`no answer for ${((t - this.ping.sentAt) / 1000).toFixed(1)} s`);
         }
