@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 
+import { IMAGE_DATASET_NAMES } from './engine/config';
 import { TOY_DATASET_NAMES } from './engine/datasets';
 import { applyLesson } from './lessons/applyLesson';
 import { lessonById, lessonUnavailable, type Lesson } from './lessons/lessons';
@@ -63,7 +64,7 @@ declare global {
 }
 
 /** Datasets the app can select (lessons that need another one are shown as unavailable). */
-const SELECTABLE_DATASETS: readonly string[] = TOY_DATASET_NAMES;
+const SELECTABLE_DATASETS: readonly string[] = [...TOY_DATASET_NAMES, ...IMAGE_DATASET_NAMES];
 
 interface AppStores extends Stores {
   workspace: WorkspaceStoreApi;

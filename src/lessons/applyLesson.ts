@@ -1,12 +1,19 @@
 /**
  * Opens a lesson: its preset goes into the stores (playground settings, the comparison's runs or
- * the Dirac-GAN) and the workspace shows the right view. No React; the UI and tests call it.
+ * the Dirac-GAN; Stacked MNIST lessons switch the playground to image mode) and the workspace
+ * shows the right view. No React; the UI and tests call it.
  */
-import type { GanConfig } from '../engine/config';
+import type { GanConfig, ImageGanConfig } from '../engine/config';
 import { DIRAC_DEFAULTS } from '../engine/dirac';
 import type { CompareController } from '../store/compare';
 import type { DiracStoreApi } from '../store/dirac';
-import { configProblem, presetConfig, type SettingsStoreApi } from '../store/settings';
+import {
+  configProblem,
+  imagePresetConfig,
+  imageProblem,
+  presetConfig,
+  type SettingsStoreApi,
+} from '../store/settings';
 import type { WorkspaceStoreApi } from '../store/workspace';
 import type { Lesson } from './lessons';
 
@@ -20,6 +27,11 @@ export interface LessonTargets {
 /** The lesson's base config: the opening preset with the lesson's settings over it. */
 export function lessonConfig(patch: Partial<GanConfig>): GanConfig {
   return { ...presetConfig(), ...patch } as GanConfig;
+}
+
+/** An image lesson's config: the Stacked MNIST defaults with the lesson's settings over them. */
+export function lessonImageConfig(patch: Partial<ImageGanConfig>): ImageGanConfig {
+  return { ...imagePresetConfig(), ...patch, dataset: 'stacked-mnist' };
 }
 
 /** Applies the lesson's preset; returns problems (none for the shipped lessons). */
@@ -43,6 +55,15 @@ export function applyLesson(lesson: Lesson, t: LessonTargets): string[] {
       if (configProblem(first) === null) t.settings.getState().adoptConfig(first);
       problems.push(...t.compare.setRuns(base, preset.variants));
       t.workspace.getState().setTab('compare');
+      break;
+    }
+    case 'image': {
+      // adoptConfig of an image config switches the playground to image mode (Stacked MNIST).
+      const config = lessonImageConfig(preset.config);
+      const problem = imageProblem(config);
+      if (problem) problems.push(problem);
+      else t.settings.getState().adoptConfig(config);
+      t.workspace.getState().setTab('playground');
       break;
     }
     case 'dirac': {

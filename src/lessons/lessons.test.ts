@@ -1,12 +1,26 @@
 /** Lesson data: every preset is a valid configuration, links are unique, claims name variants. */
 import { describe, expect, it } from 'vitest';
 
-import { ganConfigSchema } from '../engine/config';
+import { ganConfigSchema, IMAGE_DATASET_NAMES, stackedMnistDefaults } from '../engine/config';
 import { TOY_DATASET_NAMES } from '../engine/datasets';
 import { DIRAC_DEFAULTS, simulateDirac } from '../engine/dirac';
-import { diracSettingsSchema } from '../store/dirac';
-import { lessonConfig } from './applyLesson';
-import { LESSONS, lessonById, lessonUnavailable } from './lessons';
+import { CompareController } from '../store/compare';
+import { createDiracStore, diracSettingsSchema } from '../store/dirac';
+import { activeConfig, createSettingsStore, imageProblem } from '../store/settings';
+import { createWorkspaceStore } from '../store/workspace';
+import { applyLesson, lessonConfig, lessonImageConfig } from './applyLesson';
+import { LESSON_FADE_STEPS, LESSONS, lessonById, lessonUnavailable } from './lessons';
+
+const STACKED_LESSONS = ['stacked-mnist-race', 'minibatch-stddev', 'latent-interpolation'];
+
+function targets() {
+  return {
+    settings: createSettingsStore(),
+    dirac: createDiracStore(),
+    compare: new CompareController(),
+    workspace: createWorkspaceStore(),
+  };
+}
 
 describe('lessons', () => {
   it('are the 8 of the issue, with unique link-safe ids', () => {
@@ -73,13 +87,65 @@ describe('lessons', () => {
     expect(l.expected).toContain('2.64e-6');
   });
 
-  it('Stacked MNIST lessons are unavailable until the dataset is selectable', () => {
+  it('Stacked MNIST lessons are unavailable without the dataset, available with it', () => {
     const toy = TOY_DATASET_NAMES as readonly string[];
-    for (const id of ['stacked-mnist-race', 'minibatch-stddev']) {
+    const all = [...toy, ...IMAGE_DATASET_NAMES];
+    for (const id of STACKED_LESSONS) {
       const l = lessonById(id)!;
       expect(lessonUnavailable(l, toy)).toMatch(/stacked-mnist/);
-      expect(lessonUnavailable(l, [...toy, 'stacked-mnist'])).toBeNull();
+      expect(lessonUnavailable(l, all)).toBeNull();
     }
+    // With Stacked MNIST selectable, every lesson can be opened.
+    for (const l of LESSONS) expect(lessonUnavailable(l, all), l.id).toBeNull();
     expect(lessonUnavailable(lessonById('mode-collapse')!, toy)).toBeNull();
+  });
+
+  it('Stacked MNIST presets are valid image configs', () => {
+    for (const id of STACKED_LESSONS) {
+      const l = lessonById(id)!;
+      if (l.preset.kind !== 'image') throw new Error(`${id}: not an image preset`);
+      expect(imageProblem(lessonImageConfig(l.preset.config)), id).toBeNull();
+    }
+    // Lesson 8's norms are those of the defaults' latent size.
+    const d = stackedMnistDefaults().latentDim;
+    expect(lessonById('latent-interpolation')!.text[0]).toContain(
+      `√(d/2) ≈ ${Math.sqrt(d / 2).toFixed(1)}`,
+    );
+    expect(lessonById('latent-interpolation')!.text[0]).toContain(`d = ${d}`);
+  });
+
+  it('applying lessons 6–8 puts the settings store in image mode with their settings', () => {
+    const expectations: Record<string, Record<string, unknown>> = {
+      // R3GAN's recipe with the classic loss: NSGAN + R1 + R2 (γ 0.1); the text says to try RpGAN.
+      'stacked-mnist-race': { loss: 'nsgan', r1Gamma: 0.1, r2Gamma: 0.1, arch: 'resnet' },
+      'minibatch-stddev': { mbstd: true, progressive: true, fadeSteps: LESSON_FADE_STEPS },
+      'latent-interpolation': { loss: 'rpgan', mbstd: false, progressive: false },
+    };
+    for (const id of STACKED_LESSONS) {
+      const t = targets();
+      // Start from a toy that differs from the default, so the toy settings must survive.
+      t.settings.getState().setDataset('spiral');
+      const toy = t.settings.getState().config;
+      expect(applyLesson(lessonById(id)!, t), id).toEqual([]);
+      const s = t.settings.getState();
+      expect(s.mode, id).toBe('image');
+      const config = activeConfig(s);
+      expect(config.dataset, id).toBe('stacked-mnist');
+      expect(config, id).toMatchObject({ seed: 1, ...expectations[id] });
+      expect(s.imageConfig, id).toBe(config);
+      expect(s.penalties.r1 && s.penalties.r2, id).toBe(true);
+      expect(s.config, id).toEqual(toy);
+      expect(t.workspace.getState().lesson).toBe(id);
+      expect(t.workspace.getState().tab).toBe('playground');
+      // Picking the toy again leaves the lesson's image mode for the toy it kept.
+      s.setDataset('spiral');
+      expect(t.settings.getState().mode).toBe('toy');
+    }
+    // A toy lesson after an image lesson brings the playground back to toy mode.
+    const t = targets();
+    applyLesson(lessonById('minibatch-stddev')!, t);
+    applyLesson(lessonById('mode-collapse')!, t);
+    expect(t.settings.getState().mode).toBe('toy');
+    expect(t.settings.getState().config.dataset).toBe('ring8');
   });
 });
