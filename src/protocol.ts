@@ -15,11 +15,13 @@
  */
 import type { AnyGanConfig, GanConfig, ImageGanConfig } from './engine/config';
 import type { ToyEvaluation } from './engine/evaluate';
+import type { ImageGrid } from './engine/imageViews';
 import type { TrainerSnapshot } from './engine/snapshot';
 import type { LogRow } from './engine/trainer';
 import type { ViewBounds } from './engine/views';
 
 export type {
+  ImageGrid,
   AnyGanConfig,
   GanConfig,
   ImageGanConfig,
@@ -33,18 +35,6 @@ export type {
 export type RunSpec =
   { kind: 'toy'; config: GanConfig } | { kind: 'image'; config: ImageGanConfig };
 export type RunKind = RunSpec['kind'];
-
-/** RGBA pixels of a grid of equal square tiles (generated or real images). */
-export interface ImageGrid {
-  /** width × height × 4 bytes (transferred). */
-  pixels: Uint8ClampedArray;
-  width: number;
-  height: number;
-  columns: number;
-  rows: number;
-  /** Side of one tile in pixels (28 for Stacked MNIST). */
-  tile: number;
-}
 
 /**
  * Evaluation of an image run: the digit triples of `evalSamples` generated images, read by the

@@ -7,6 +7,18 @@
 import { Rng } from './rng';
 import { VIEW_LATENT_STREAM } from './views';
 
+/** RGBA pixels of a grid of equal square tiles (generated or real images). */
+export interface ImageGrid {
+  /** width × height × 4 bytes. */
+  pixels: Uint8ClampedArray;
+  width: number;
+  height: number;
+  columns: number;
+  rows: number;
+  /** Side of one tile in pixels (28 for Stacked MNIST). */
+  tile: number;
+}
+
 /** Tiles per row of a grid of `count` images: as square as possible. */
 export function gridColumns(count: number): number {
   return Math.max(1, Math.ceil(Math.sqrt(count)));
@@ -27,14 +39,7 @@ export function imageGridPixels(
   columns = gridColumns(count),
   gap = 1,
   tile = 28,
-): {
-  pixels: Uint8ClampedArray;
-  width: number;
-  height: number;
-  columns: number;
-  rows: number;
-  tile: number;
-} {
+): ImageGrid {
   const rows = Math.max(1, Math.ceil(count / columns));
   const width = columns * tile + (columns - 1) * gap;
   const height = rows * tile + (rows - 1) * gap;

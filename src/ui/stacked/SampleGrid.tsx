@@ -4,17 +4,10 @@
  * interpolation; the number inputs next to the strip do the same from the keyboard.
  */
 import { useEffect, useRef } from 'react';
+import type { ImageGrid as Grid } from '../../protocol';
 
-export interface ImageGrid {
-  /** RGBA, width × height × 4. */
-  pixels: Uint8ClampedArray;
-  width: number;
-  height: number;
-  columns: number;
-  rows: number;
-  tile: number;
-  iteration: number;
-}
+/** A grid of images and the iteration it shows. */
+export type ImageGrid = Grid & { iteration: number };
 
 /** Puts RGBA pixels into a canvas at their own resolution; CSS scales them up without blur. */
 export function drawPixels(
