@@ -31,11 +31,12 @@ import { LOSSES, type AdversarialLoss } from './losses';
 import { Optimizer } from './adam';
 import { Rng } from './rng';
 import {
-  DivergenceError,
   discriminatorObjective,
   globalNorm,
-  LOG_FIELDS,
+  readLogRows,
+  type PendingLog,
   scheduledValues,
+  updateEmaWeights,
   type LogRow,
   type ScheduledValues,
 } from './trainer';
@@ -119,7 +120,7 @@ export class ImageGanTrainer {
   private readonly mixRng: Rng;
   iteration = 0;
   private dUpdates = 0;
-  private pendingLogs: { step: number; values: tf.Tensor1D }[] = [];
+  private pendingLogs: PendingLog[] = [];
   private currentConfig: ImageGanConfig;
 
   constructor(
@@ -318,31 +319,14 @@ export class ImageGanTrainer {
   private updateEma(beta: number): void {
     if (!this.emaGenerator) return;
     const source = this.generator.variables;
-    tf.tidy(() => {
-      this.emaGenerator!.variables.forEach((ema, i) => {
-        ema.assign(
-          beta === 0 ? source[i] : tf.add(source[i], tf.mul(tf.sub(ema, source[i]), beta)),
-        );
-      });
-    });
+    updateEmaWeights(this.emaGenerator.variables, source, beta);
   }
 
   /** Reads back the diagnostics recorded since the last flush (one await per flush). */
   async flushLogs(): Promise<LogRow[]> {
     const pending = this.pendingLogs;
     this.pendingLogs = [];
-    if (pending.length === 0) return [];
-    const stacked = tf.stack(pending.map((p) => p.values));
-    const data = await stacked.data();
-    stacked.dispose();
-    pending.forEach((p) => p.values.dispose());
-    return pending.map((p, row) => {
-      const entry = { step: p.step } as LogRow;
-      LOG_FIELDS.forEach((field, col) => (entry[field] = data[row * LOG_FIELDS.length + col]));
-      const bad = LOG_FIELDS.find((field) => !Number.isFinite(entry[field]));
-      if (bad) throw new DivergenceError(p.step, bad);
-      return entry;
-    });
+    return readLogRows(pending);
   }
 
   /**

@@ -130,7 +130,7 @@ export class ToyGanTrainer {
   /** Iterations completed (one iteration = dSteps D updates + one G update). */
   iteration = 0;
   private dUpdates = 0;
-  private pendingLogs: { step: number; values: tf.Tensor1D }[] = [];
+  private pendingLogs: PendingLog[] = [];
 
   private currentConfig: GanConfig;
 
@@ -327,32 +327,14 @@ export class ToyGanTrainer {
   private updateEma(beta: number): void {
     if (!this.emaGenerator) return;
     const source = this.generator.variables;
-    tf.tidy(() => {
-      this.emaGenerator!.variables.forEach((ema, i) => {
-        // p_ema ← p + β(p_ema − p); β = 0 (start of burn-in) copies G.
-        ema.assign(
-          beta === 0 ? source[i] : tf.add(source[i], tf.mul(tf.sub(ema, source[i]), beta)),
-        );
-      });
-    });
+    updateEmaWeights(this.emaGenerator.variables, source, beta);
   }
 
   /** Reads back the diagnostics recorded since the last flush (one await per flush). */
   async flushLogs(): Promise<LogRow[]> {
     const pending = this.pendingLogs;
     this.pendingLogs = [];
-    if (pending.length === 0) return [];
-    const stacked = tf.stack(pending.map((p) => p.values));
-    const data = await stacked.data();
-    stacked.dispose();
-    pending.forEach((p) => p.values.dispose());
-    return pending.map((p, row) => {
-      const entry = { step: p.step } as LogRow;
-      LOG_FIELDS.forEach((field, col) => (entry[field] = data[row * LOG_FIELDS.length + col]));
-      const bad = LOG_FIELDS.find((field) => !Number.isFinite(entry[field]));
-      if (bad) throw new DivergenceError(p.step, bad);
-      return entry;
-    });
+    return readLogRows(pending);
   }
 
   /** Generated points from fresh latents of `rng` (EMA generator when enabled). */
@@ -395,6 +377,40 @@ export class ToyGanTrainer {
     this.gOptimizer.dispose();
     this.dOptimizer.dispose();
   }
+}
+
+/** Diagnostics of one logged iteration, stacked on the device until the next flush. */
+export interface PendingLog {
+  step: number;
+  values: tf.Tensor1D;
+}
+
+/**
+ * Reads logged diagnostics back with ONE asynchronous readback, disposes them, and throws a
+ * DivergenceError naming the first non-finite quantity (shared by both trainers).
+ */
+export async function readLogRows(pending: PendingLog[]): Promise<LogRow[]> {
+  if (pending.length === 0) return [];
+  const stacked = tf.stack(pending.map((p) => p.values));
+  const data = await stacked.data();
+  stacked.dispose();
+  pending.forEach((p) => p.values.dispose());
+  return pending.map((p, row) => {
+    const entry = { step: p.step } as LogRow;
+    LOG_FIELDS.forEach((field, col) => (entry[field] = data[row * LOG_FIELDS.length + col]));
+    const bad = LOG_FIELDS.find((field) => !Number.isFinite(entry[field]));
+    if (bad) throw new DivergenceError(p.step, bad);
+    return entry;
+  });
+}
+
+/** p_ema ← p + β(p_ema − p) for each pair; β = 0 (start of burn-in) copies G. */
+export function updateEmaWeights(ema: tf.Variable[], source: tf.Variable[], beta: number): void {
+  tf.tidy(() => {
+    ema.forEach((e, i) => {
+      e.assign(beta === 0 ? source[i] : tf.add(source[i], tf.mul(tf.sub(e, source[i]), beta)));
+    });
+  });
 }
 
 export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
