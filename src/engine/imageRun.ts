@@ -11,7 +11,8 @@ import { EVAL_LATENT_STREAM } from './evaluate';
 import type { ImageSourceFactory } from './imageSource';
 import { ImageGanTrainer } from './imageTrainer';
 import { Rng } from './rng';
-import { DivergenceError, type LogRow } from './trainer';
+import { trainLoop } from './run';
+import type { LogRow } from './trainer';
 
 /** What an evaluation reports (Stacked MNIST's mode metrics, gan-facts.md §2.3). */
 export interface ImageScores {
@@ -75,36 +76,12 @@ export async function runImageTraining(
   options: ImageRunOptions,
 ): Promise<ImageRunResult> {
   const trainer = new ImageGanTrainer(config, makeSource, options.logEvery);
-  const history: LogRow[] = [];
-  const evals: ImageEvaluation[] = [];
-  let diverged: string | null = null;
-  const start = performance.now();
-  let evalMs = 0;
-  const stepsPerSecond = () =>
-    trainer.iteration / Math.max(1e-9, (performance.now() - start - evalMs) / 1000);
-  try {
-    while (trainer.iteration < options.steps) {
-      trainer.step();
-      const step = trainer.iteration;
-      if (step % options.logEvery === 0 || step === options.steps) {
-        const rows = await trainer.flushLogs();
-        history.push(...rows);
-        options.onProgress?.({ step, stepsPerSecond: stepsPerSecond(), log: rows.at(-1) });
-      }
-      if (options.evaluate && step % options.evalEvery === 0 && step !== options.steps) {
-        const t = performance.now();
-        const ev = await evaluateImageTrainer(trainer, options.evaluate, options.evalSamples);
-        evals.push(ev);
-        evalMs += performance.now() - t;
-        options.onProgress?.({ step, stepsPerSecond: stepsPerSecond(), eval: ev });
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof DivergenceError)) throw error;
-    diverged = error.message;
-  }
-  const wallSeconds = (performance.now() - start) / 1000;
-  const speed = stepsPerSecond();
+  const { evaluate } = options;
+  const { history, evals, diverged, wallSeconds, stepsPerSecond } = await trainLoop(
+    trainer,
+    options,
+    evaluate ? () => evaluateImageTrainer(trainer, evaluate, options.evalSamples) : null,
+  );
   let finalEval: { step: number } & Partial<ImageScores> = { step: trainer.iteration };
   if (options.evaluate && !diverged) {
     const ev = await evaluateImageTrainer(trainer, options.evaluate, options.evalSamples);
@@ -116,7 +93,7 @@ export async function runImageTraining(
   return {
     history,
     evals,
-    final: { ...finalEval, stepsPerSecond: speed, wallSeconds, diverged },
+    final: { ...finalEval, stepsPerSecond, wallSeconds, diverged },
     parameterCounts,
   };
 }

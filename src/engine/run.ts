@@ -30,13 +30,44 @@ export interface RunResult {
   parameterCounts: { generator: number; discriminator: number };
 }
 
-export async function runToyTraining(config: GanConfig, options: RunOptions): Promise<RunResult> {
-  const trainer = new ToyGanTrainer(config, options.logEvery);
+/** What the headless loop needs of a trainer (ToyGanTrainer and ImageGanTrainer both fit). */
+export interface SteppableTrainer {
+  readonly iteration: number;
+  step(): void;
+  flushLogs(): Promise<LogRow[]>;
+}
+
+export interface LoopOptions<E> {
+  steps: number;
+  evalEvery: number;
+  logEvery: number;
+  onProgress?: (p: { step: number; stepsPerSecond: number; log?: LogRow; eval?: E }) => void;
+}
+
+export interface LoopResult<E> {
+  history: LogRow[];
+  /** Evaluations during the run (the caller adds the final one). */
+  evals: E[];
+  diverged: string | null;
+  wallSeconds: number;
+  /** Training speed: evaluation time is excluded. */
+  stepsPerSecond: number;
+}
+
+/**
+ * Trains for `steps` iterations: flushes diagnostics every `logEvery` steps, evaluates every
+ * `evalEvery` (not at the last step: the caller's final evaluation covers it; `evaluate` null:
+ * never), and stops cleanly on divergence with its reason. Shared by the toy and image runs.
+ */
+export async function trainLoop<E>(
+  trainer: SteppableTrainer,
+  options: LoopOptions<E>,
+  evaluate: (() => Promise<E>) | null,
+): Promise<LoopResult<E>> {
   const history: LogRow[] = [];
-  const evals: ToyEvaluation[] = [];
+  const evals: E[] = [];
   let diverged: string | null = null;
   const start = performance.now();
-  // Evaluation time is excluded from the training speed.
   let evalMs = 0;
   const stepsPerSecond = () =>
     trainer.iteration / Math.max(1e-9, (performance.now() - start - evalMs) / 1000);
@@ -49,9 +80,9 @@ export async function runToyTraining(config: GanConfig, options: RunOptions): Pr
         history.push(...rows);
         options.onProgress?.({ step, stepsPerSecond: stepsPerSecond(), log: rows.at(-1) });
       }
-      if (step % options.evalEvery === 0 && step !== options.steps) {
+      if (evaluate && step % options.evalEvery === 0 && step !== options.steps) {
         const t = performance.now();
-        const ev = await evaluate(trainer, options.evalSamples);
+        const ev = await evaluate();
         evals.push(ev);
         evalMs += performance.now() - t;
         options.onProgress?.({ step, stepsPerSecond: stepsPerSecond(), eval: ev });
@@ -61,8 +92,22 @@ export async function runToyTraining(config: GanConfig, options: RunOptions): Pr
     if (!(error instanceof DivergenceError)) throw error;
     diverged = error.message;
   }
-  const wallSeconds = (performance.now() - start) / 1000;
-  const speed = stepsPerSecond();
+  return {
+    history,
+    evals,
+    diverged,
+    wallSeconds: (performance.now() - start) / 1000,
+    stepsPerSecond: stepsPerSecond(),
+  };
+}
+
+export async function runToyTraining(config: GanConfig, options: RunOptions): Promise<RunResult> {
+  const trainer = new ToyGanTrainer(config, options.logEvery);
+  const { history, evals, diverged, wallSeconds, stepsPerSecond } = await trainLoop(
+    trainer,
+    options,
+    () => evaluate(trainer, options.evalSamples),
+  );
   const samples = await generateEvalSamples(trainer, options.evalSamples);
   const finalEval = scoreSamples(trainer, samples, trainer.iteration);
   evals.push(finalEval);
@@ -76,7 +121,7 @@ export async function runToyTraining(config: GanConfig, options: RunOptions): Pr
   return {
     history,
     evals,
-    final: { ...finalEval, stepsPerSecond: speed, wallSeconds, diverged },
+    final: { ...finalEval, stepsPerSecond, wallSeconds, diverged },
     samples: pairs,
     parameterCounts,
   };
