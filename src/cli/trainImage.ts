@@ -25,6 +25,7 @@ import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
 import { UsageError, type ParsedFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { formatModeCoverage, STACKED_EVAL_SAMPLES } from './evalReal';
+import { trainingSettingsFromFlags } from './trainOptions';
 
 /** Default iterations of a Stacked MNIST run (see the README for the time this takes). */
 export const STACKED_DEFAULT_STEPS = 2000;
@@ -107,15 +108,6 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
   const both = channels === undefined ? undefined : parseChannels('channels', channels);
   const gc = str('g-channels');
   const dc = str('d-channels');
-  const optimizer = (which: 'g' | 'd') => {
-    const o = which === 'g' ? base.gOptimizer : base.dOptimizer;
-    return {
-      kind: (str('optimizer') as 'adam' | 'sgd' | undefined) ?? o.kind,
-      lr: num(`${which}-lr`) ?? num('lr') ?? o.lr,
-      beta1: num('beta1') ?? o.beta1,
-      beta2: num('beta2') ?? o.beta2,
-    };
-  };
   const candidate = {
     ...base,
     seed: num('seed') ?? base.seed,
@@ -128,20 +120,7 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
     mbstd: bool('mbstd') ?? base.mbstd,
     progressive: bool('progressive') ?? base.progressive,
     fadeSteps: num('fade-steps') ?? base.fadeSteps,
-    loss: str('loss') ?? base.loss,
-    r1Gamma: num('r1') ?? num('gamma') ?? base.r1Gamma,
-    r2Gamma: num('r2') ?? num('gamma') ?? base.r2Gamma,
-    lazyInterval: num('lazy') ?? base.lazyInterval,
-    gpWeight: num('gp-weight') ?? base.gpWeight,
-    batchSize: num('batch') ?? base.batchSize,
-    dSteps: num('d-steps') ?? base.dSteps,
-    gOptimizer: optimizer('g'),
-    dOptimizer: optimizer('d'),
-    burnInSteps: num('burn-in') ?? base.burnInSteps,
-    gammaBurnInFactor: num('gamma-burn-in-factor') ?? base.gammaBurnInFactor,
-    beta2BurnIn: num('beta2-burn-in') ?? base.beta2BurnIn,
-    lrEndFactor: num('lr-end-factor') ?? base.lrEndFactor,
-    emaHalfLife: num('ema') ?? base.emaHalfLife,
+    ...trainingSettingsFromFlags(flags, base),
   };
   let config: ImageGanConfig;
   try {

@@ -232,6 +232,61 @@ export interface RunSettings {
   backend: 'wasm' | 'cpu';
 }
 
+/** Settings both kinds of run share: the loss, penalties, optimisers, schedule and EMA. */
+export type TrainingSettings = Pick<
+  GanConfig,
+  | 'loss'
+  | 'r1Gamma'
+  | 'r2Gamma'
+  | 'lazyInterval'
+  | 'gpWeight'
+  | 'batchSize'
+  | 'dSteps'
+  | 'gOptimizer'
+  | 'dOptimizer'
+  | 'burnInSteps'
+  | 'gammaBurnInFactor'
+  | 'beta2BurnIn'
+  | 'lrEndFactor'
+  | 'emaHalfLife'
+>;
+
+/** The shared settings from their flags, each defaulting to `base` (toy and image runs alike). */
+export function trainingSettingsFromFlags(
+  flags: ParsedFlags,
+  base: TrainingSettings,
+): TrainingSettings {
+  const f = flags as Record<string, never>;
+  const num = (name: string) => f[name] as number | undefined;
+  const str = (name: string) => f[name] as string | undefined;
+  const optimizer = (which: 'g' | 'd') => {
+    const o = which === 'g' ? base.gOptimizer : base.dOptimizer;
+    return {
+      kind: (str('optimizer') as 'adam' | 'sgd' | undefined) ?? o.kind,
+      lr: num(`${which}-lr`) ?? num('lr') ?? o.lr,
+      beta1: num('beta1') ?? o.beta1,
+      beta2: num('beta2') ?? o.beta2,
+    };
+  };
+  return {
+    // Checked against LOSS_NAMES by the flag's choices, and again by the config schema.
+    loss: (str('loss') as TrainingSettings['loss'] | undefined) ?? base.loss,
+    r1Gamma: num('r1') ?? num('gamma') ?? base.r1Gamma,
+    r2Gamma: num('r2') ?? num('gamma') ?? base.r2Gamma,
+    lazyInterval: num('lazy') ?? base.lazyInterval,
+    gpWeight: num('gp-weight') ?? base.gpWeight,
+    batchSize: num('batch') ?? base.batchSize,
+    dSteps: num('d-steps') ?? base.dSteps,
+    gOptimizer: optimizer('g'),
+    dOptimizer: optimizer('d'),
+    burnInSteps: num('burn-in') ?? base.burnInSteps,
+    gammaBurnInFactor: num('gamma-burn-in-factor') ?? base.gammaBurnInFactor,
+    beta2BurnIn: num('beta2-burn-in') ?? base.beta2BurnIn,
+    lrEndFactor: num('lr-end-factor') ?? base.lrEndFactor,
+    emaHalfLife: num('ema') ?? base.emaHalfLife,
+  };
+}
+
 export function settingsFromFlags(flags: ParsedFlags): RunSettings {
   const conv = Object.keys(CONV_FLAGS).find((name) => name in flags && flags[name] !== 'mlp');
   if (conv) throw new UsageError(`Flag --${conv} needs --dataset stacked-mnist.`);
@@ -244,15 +299,6 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
   const steps =
     num('steps') ?? (recipe === 'precision' ? PRECISION_STEPS : DEFAULT_STEPS[datasetName]);
   const base: GanConfig = toyDefaults(datasetName, recipe, steps);
-  const optimizer = (which: 'g' | 'd') => {
-    const o = which === 'g' ? base.gOptimizer : base.dOptimizer;
-    return {
-      kind: (str('optimizer') as 'adam' | 'sgd' | undefined) ?? o.kind,
-      lr: num(`${which}-lr`) ?? num('lr') ?? o.lr,
-      beta1: num('beta1') ?? o.beta1,
-      beta2: num('beta2') ?? o.beta2,
-    };
-  };
   const dataset = base.dataset;
   let customPoints = base.customPoints;
   if (str('points') !== undefined) customPoints = readPoints(str('points')!);
@@ -268,20 +314,7 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
     gDepth: num('g-depth') ?? num('depth') ?? base.gDepth,
     dWidth: num('d-width') ?? num('width') ?? base.dWidth,
     dDepth: num('d-depth') ?? num('depth') ?? base.dDepth,
-    loss: str('loss') ?? base.loss,
-    r1Gamma: num('r1') ?? num('gamma') ?? base.r1Gamma,
-    r2Gamma: num('r2') ?? num('gamma') ?? base.r2Gamma,
-    lazyInterval: num('lazy') ?? base.lazyInterval,
-    gpWeight: num('gp-weight') ?? base.gpWeight,
-    batchSize: num('batch') ?? base.batchSize,
-    dSteps: num('d-steps') ?? base.dSteps,
-    gOptimizer: optimizer('g'),
-    dOptimizer: optimizer('d'),
-    burnInSteps: num('burn-in') ?? base.burnInSteps,
-    gammaBurnInFactor: num('gamma-burn-in-factor') ?? base.gammaBurnInFactor,
-    beta2BurnIn: num('beta2-burn-in') ?? base.beta2BurnIn,
-    lrEndFactor: num('lr-end-factor') ?? base.lrEndFactor,
-    emaHalfLife: num('ema') ?? base.emaHalfLife,
+    ...trainingSettingsFromFlags(flags, base),
   };
   if (candidate.customPoints === undefined) delete candidate.customPoints;
   let config: GanConfig;
