@@ -151,9 +151,13 @@ test('opens on the classic GAN on the ring; one press of Play trains; charts and
   await expect(page.getByRole('status', { name: 'Training phase' })).toHaveText('Paused');
   // Strict (no task over 50 ms) where the CPU is not shared; on a shared, overloaded CI box the
   // scheduler alone stretches 20 ms tasks past 50 ms, so there the budget is on blocking time.
-  if (process.env.E2E_STRICT_LONGTASKS) expect(inView.count).toBe(0);
-  expect(inView.blockingFraction).toBeLessThan(0.15);
-  expect(withCharts.blockingFraction).toBeLessThan(0.35);
+  // (Before charts were drawn one per task with stable props, the charts view blocked 20–35 %.)
+  if (process.env.E2E_STRICT_LONGTASKS) {
+    expect(inView.count).toBe(0);
+    expect(withCharts.count).toBe(0);
+  }
+  expect(inView.blockingFraction).toBeLessThan(0.1);
+  expect(withCharts.blockingFraction).toBeLessThan(0.1);
   expect(errors).toEqual([]);
 });
 

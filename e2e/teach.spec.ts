@@ -198,6 +198,8 @@ test('compare: one transport drives every run, charts overlay them', async ({ pa
     .toBeGreaterThan(120);
   await button(page, 'Pause all').click();
   await expect(page.getByRole('list', { name: 'Runs' })).toContainText('Hinge');
+  // Charts below the fold are not redrawn while training; they catch up when scrolled to.
+  await page.getByRole('heading', { name: 'Training curves, all runs' }).scrollIntoViewIfNeeded();
   await expect(
     page.getByRole('figure', { name: 'Modes covered' }).locator('.recharts-line'),
   ).toHaveCount(3);

@@ -1,9 +1,10 @@
 /**
  * Live charts of the run's diagnostics (recharts). The histories are bounded (store/downsample)
  * and updated at most 10 times a second by the session; each chart re-renders only when its own
- * history changes, without animation.
+ * history changes, without animation, one chart per task (renderQueue.ts) and with props that
+ * keep their identity between renders (chartProps.ts).
  */
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import {
   CartesianGrid,
   Line,
@@ -15,6 +16,19 @@ import {
 } from 'recharts';
 
 import { historyPoints, type BoundedHistory, type HistoryPoint } from '../../store/downsample';
+import { useInView, useQueuedValue } from './renderQueue';
+import {
+  AUTO_DOMAIN,
+  AXIS_TICK,
+  DISPLAY_POINTS,
+  PERCENT_DOMAIN,
+  PERCENT_TICKS,
+  TOOLTIP_STYLE,
+  formatStepLabel,
+  formatTick,
+  formatTooltipValue,
+  thin,
+} from './chartProps';
 import { useRun, useSettings, useSettingsApi } from '../context';
 import { HINTS } from '../hints';
 
@@ -126,23 +140,6 @@ const IMAGE_CHARTS: ChartSpec[] = [
   },
 ];
 
-/** Points drawn per chart: SVG paths of more points cost layout and paint time, not detail. */
-const DISPLAY_POINTS = 200;
-
-/** Every k-th point (and always the last) so that at most about `max` remain. */
-export function thin<T>(points: T[], max: number): T[] {
-  if (points.length <= max) return points;
-  const k = Math.ceil(points.length / max);
-  const out = points.filter((_, i) => i % k === 0);
-  if ((points.length - 1) % k !== 0) out.push(points[points.length - 1]);
-  return out;
-}
-
-const formatTick = (v: number) =>
-  Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0)
-    ? v.toExponential(0)
-    : String(+v.toPrecision(3));
-
 export function Charts() {
   const logScale = useSettings((s) => s.view.logScale);
   const image = useRun((s) => s.kind === 'image');
@@ -186,21 +183,9 @@ function ChartFromStore({
   const latest = useRun((s) =>
     spec.source === 'metrics' ? s.metrics : s.evals,
   ) as BoundedHistory<HistoryPoint>;
-  // Charts scrolled out of view keep their last picture: no render work for what nobody sees.
+  // Each chart draws its newest history in a task of its own, and only while it is on screen.
   const ref = useRef<HTMLDivElement>(null);
-  const [visible, setVisible] = useState(true);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const observer = new IntersectionObserver(([entry]) => setVisible(entry.isIntersecting));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  const [shown, setShown] = useState(latest);
-  if (visible && shown !== latest) setShown(latest);
-  // A low-priority, interruptible render: React yields to input and animation frames between
-  // the chart's components instead of blocking the main thread for the whole chart.
-  const history = useDeferredValue(shown);
+  const history = useQueuedValue(latest, useInView(ref));
   return (
     <div ref={ref} className="chart-slot">
       <Chart
@@ -212,6 +197,10 @@ function ChartFromStore({
     </div>
   );
 }
+
+// Stable objects: see chartProps.ts for why recharts needs them.
+const MARGIN = { top: 4, right: 14, bottom: 0, left: 0 };
+const MARGIN_RIGHT_AXIS = { top: 4, right: 0, bottom: 0, left: 0 };
 
 const Chart = memo(function Chart({
   spec,
@@ -263,17 +252,14 @@ const Chart = memo(function Chart({
           </p>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart
-              data={data}
-              margin={{ top: 4, right: hasRight ? 0 : 14, bottom: 0, left: 0 }}
-            >
+            <LineChart data={data} margin={hasRight ? MARGIN_RIGHT_AXIS : MARGIN}>
               <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
               <XAxis
                 dataKey="step"
                 type="number"
-                domain={['auto', 'auto']}
+                domain={AUTO_DOMAIN}
                 allowDecimals={false}
-                tick={{ fontSize: 11 }}
+                tick={AXIS_TICK}
                 tickFormatter={formatTick}
                 stroke="var(--muted)"
                 interval={0}
@@ -282,9 +268,9 @@ const Chart = memo(function Chart({
               <YAxis
                 yAxisId="left"
                 width={44}
-                tick={{ fontSize: 11 }}
+                tick={AXIS_TICK}
                 scale={logScale ? 'log' : 'auto'}
-                domain={['auto', 'auto']}
+                domain={AUTO_DOMAIN}
                 tickFormatter={formatTick}
                 stroke="var(--muted)"
                 interval={0}
@@ -295,22 +281,18 @@ const Chart = memo(function Chart({
                   yAxisId="right"
                   orientation="right"
                   width={36}
-                  tick={{ fontSize: 11 }}
-                  domain={[0, 100]}
+                  tick={AXIS_TICK}
+                  domain={PERCENT_DOMAIN}
                   stroke="var(--muted)"
                   interval={0}
-                  ticks={[0, 50, 100]}
+                  ticks={PERCENT_TICKS}
                 />
               )}
               <Tooltip
                 isAnimationActive={false}
-                contentStyle={{
-                  background: 'var(--surface)',
-                  border: '1px solid var(--border)',
-                  fontSize: 12,
-                }}
-                labelFormatter={(step) => `step ${Math.round(Number(step))}`}
-                formatter={(v) => (typeof v === 'number' ? +v.toPrecision(4) : v)}
+                contentStyle={TOOLTIP_STYLE}
+                labelFormatter={formatStepLabel}
+                formatter={formatTooltipValue}
               />
               {spec.series.map((s) => (
                 <Line

@@ -1,8 +1,9 @@
 /**
  * Overlaid charts of the compared runs: one line per run in the run's colour, a legend naming
- * each run. Loaded lazily with recharts (like the playground's charts).
+ * each run. Loaded lazily with recharts (like the playground's charts), and drawn the same way:
+ * stable props (chartProps.ts), at most 200 points a line, one chart per task (renderQueue.ts).
  */
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
   CartesianGrid,
   Line,
@@ -15,6 +16,17 @@ import {
 
 import { runLabel, type CompareRun } from '../../store/compare';
 import { historyPoints, type BoundedHistory, type HistoryPoint } from '../../store/downsample';
+import {
+  AXIS_TICK,
+  DATA_DOMAIN,
+  DISPLAY_POINTS,
+  TOOLTIP_STYLE,
+  formatStepLabel,
+  formatTick,
+  formatTooltipValue,
+  thin,
+} from '../charts/chartProps';
+import { useInView, useQueuedValue } from '../charts/renderQueue';
 
 interface OverlaySpec {
   id: string;
@@ -34,6 +46,7 @@ const OVERLAYS: OverlaySpec[] = [
 ];
 
 type Series = { id: string; label: string; colour: string; points: HistoryPoint[] };
+type Histories = ReturnType<typeof useHistories>;
 
 /** Every run's histories, refreshed when any of them changes (≤ 10 times a second). */
 function useHistories(runs: CompareRun[]) {
@@ -76,23 +89,49 @@ export function CompareCharts({ runs }: { runs: CompareRun[] }) {
       </div>
       <div className="charts-grid">
         {OVERLAYS.map((spec) => (
-          <OverlayChart
-            key={spec.id}
-            spec={spec}
-            series={runs.map((r, i) => ({
-              id: r.id,
-              label: `${String.fromCharCode(65 + i)}: ${runLabel(r)}`,
-              colour: r.colour,
-              points: histories[i]
-                ? historyPoints(histories[i][spec.source] as BoundedHistory<HistoryPoint>)
-                : [],
-            }))}
-          />
+          <OverlayFromHistories key={spec.id} spec={spec} runs={runs} histories={histories} />
         ))}
       </div>
     </section>
   );
 }
+
+/** One overlay, redrawn through the render queue while it is on screen. */
+function OverlayFromHistories({
+  spec,
+  runs,
+  histories,
+}: {
+  spec: OverlaySpec;
+  runs: CompareRun[];
+  histories: Histories;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const shown = useQueuedValue(histories, useInView(ref));
+  const series = useMemo(
+    () =>
+      runs.map((r, i) => ({
+        id: r.id,
+        label: `${String.fromCharCode(65 + i)}: ${runLabel(r)}`,
+        colour: r.colour,
+        points: shown[i]
+          ? thin(
+              historyPoints(shown[i][spec.source] as BoundedHistory<HistoryPoint>),
+              DISPLAY_POINTS,
+            )
+          : [],
+      })),
+    [runs, shown, spec.source],
+  );
+  return (
+    <div ref={ref} className="chart-slot">
+      <OverlayChart spec={spec} series={series} />
+    </div>
+  );
+}
+
+// A stable object: see chartProps.ts for why recharts needs them.
+const MARGIN = { top: 4, right: 12, bottom: 0, left: -8 };
 
 const OverlayChart = memo(function OverlayChart({
   spec,
@@ -108,21 +147,23 @@ const OverlayChart = memo(function OverlayChart({
       <div className="chart-body">
         {hasData ? (
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart margin={{ top: 4, right: 12, bottom: 0, left: -8 }}>
+            <LineChart margin={MARGIN}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
               <XAxis
                 dataKey="step"
                 type="number"
-                domain={['dataMin', 'dataMax']}
+                domain={DATA_DOMAIN}
                 allowDuplicatedCategory={false}
-                tick={{ fontSize: 11 }}
+                tick={AXIS_TICK}
+                tickFormatter={formatTick}
                 stroke="var(--muted)"
               />
-              <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" width={44} />
+              <YAxis tick={AXIS_TICK} tickFormatter={formatTick} stroke="var(--muted)" width={44} />
               <Tooltip
-                contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)' }}
-                formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))}
-                labelFormatter={(step) => `step ${String(step)}`}
+                isAnimationActive={false}
+                contentStyle={TOOLTIP_STYLE}
+                formatter={formatTooltipValue}
+                labelFormatter={formatStepLabel}
               />
               {series.map((s) => (
                 <Line
