@@ -8,7 +8,8 @@
  *   - the compile phase (play → first completed readback: shader compilation),
  *   - main-thread long tasks (> 50 ms, PerformanceObserver 'longtask') while training.
  *
- *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--no-build] [--out dir]
+ *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--workloads a,b]
+ *                    [--no-build] [--out dir]
  *
  * Without a GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU emulation): those numbers
  * say nothing about real GPUs. Results: a markdown table on stdout, JSON in bench-results/.
@@ -36,6 +37,11 @@ const FLAGS: Record<string, FlagSpec> = {
     placeholder: 'list',
     help: `comma-separated subset of ${BACKEND_NAMES.join(',')} (default all)`,
   },
+  workloads: {
+    type: 'string',
+    placeholder: 'list',
+    help: 'comma-separated subset of a,b (default both)',
+  },
   'compile-timeout': {
     type: 'number',
     help: 'seconds to wait for the compile phase to end (default 180)',
@@ -52,9 +58,8 @@ const FLAGS: Record<string, FlagSpec> = {
 interface Workload {
   id: string;
   name: string;
-  /** Overrides of the engine defaults; null: not implemented yet. */
-  /** Overrides of the toy defaults, or a whole image config; null: not implemented yet. */
-  config: Partial<GanConfig> | ImageGanConfig | null;
+  /** Overrides of the toy defaults, or a whole image config. */
+  config: Partial<GanConfig> | ImageGanConfig;
 }
 
 const WORKLOADS: Workload[] = [
@@ -82,7 +87,7 @@ const WORKLOADS: Workload[] = [
       gChannels: [16, 16, 16],
       dChannels: [16, 16, 16],
       batchSize: 64,
-    },
+    } satisfies ImageGanConfig,
   },
 ];
 
@@ -90,7 +95,7 @@ interface Result {
   workload: string;
   requested: BackendName;
   backend: BackendName | null;
-  status: 'ok' | 'unavailable' | 'failed' | 'not implemented';
+  status: 'ok' | 'unavailable' | 'failed';
   note?: string;
   stepsPerSecond?: number;
   iterations?: number;
@@ -124,6 +129,7 @@ async function main(flags: ParsedFlags): Promise<number> {
   if (seconds <= 0) throw new UsageError('--seconds must be positive.');
   const compileTimeoutMs = ((flags['compile-timeout'] as number | undefined) ?? 180) * 1000;
   const backends = parseBackends(flags.backends as string | undefined);
+  const workloads = parseWorkloads(flags.workloads as string | undefined);
   const outDir = (flags.out as string | undefined) ?? 'bench-results';
 
   if (!flags['no-build']) {
@@ -154,17 +160,8 @@ async function main(flags: ParsedFlags): Promise<number> {
       ],
     });
     const results: Result[] = [];
-    for (const workload of WORKLOADS) {
+    for (const workload of workloads) {
       for (const requested of backends) {
-        if (!workload.config) {
-          results.push({
-            workload: workload.id,
-            requested,
-            backend: null,
-            status: 'not implemented',
-          });
-          continue;
-        }
         console.error(`bench: workload ${workload.id} on ${requested} (${seconds} s)…`);
         const result = await measure(browser, baseUrl, workload, requested, {
           seconds,
@@ -180,7 +177,7 @@ async function main(flags: ParsedFlags): Promise<number> {
       executablePath,
       cpus: cpus().length,
       seconds,
-      workloads: WORKLOADS.map(({ id, name, config }) => ({ id, name, config })),
+      workloads: workloads.map(({ id, name, config }) => ({ id, name, config })),
       results,
     };
     mkdirSync(outDir, { recursive: true });
@@ -193,6 +190,19 @@ async function main(flags: ParsedFlags): Promise<number> {
     stopServer(server);
   }
   return 0;
+}
+
+function parseWorkloads(raw: string | undefined): Workload[] {
+  if (raw === undefined) return WORKLOADS;
+  const ids = raw.split(',').map((s) => s.trim().toLowerCase());
+  for (const id of ids) {
+    if (!WORKLOADS.some((w) => w.id === id)) {
+      throw new UsageError(
+        `--workloads: unknown workload '${id}' (${WORKLOADS.map((w) => w.id).join(', ')})`,
+      );
+    }
+  }
+  return WORKLOADS.filter((w) => ids.includes(w.id));
 }
 
 function parseBackends(raw: string | undefined): BackendName[] {
@@ -346,9 +356,7 @@ function markdownTable(results: Result[], chromium: string, seconds: number): st
         ? 'ok'
         : r.status === 'unavailable'
           ? `unavailable (got ${r.backend}: ${r.note ?? ''})`
-          : r.status === 'not implemented'
-            ? 'TODO: not yet implemented'
-            : `failed: ${r.note ?? ''}`;
+          : `failed: ${r.note ?? ''}`;
     lines.push(
       `| ${r.workload}: ${name(r.workload)} | ${r.requested} | ${f(r.stepsPerSecond, 2)} | ${
         r.kernelsPerStep === undefined
