@@ -10,7 +10,7 @@ import type { LossName } from './lossNames';
 import { LOSSES as LOSS_FUNCTIONS } from './losses';
 import { Mlp } from './mlp';
 import { Rng } from './rng';
-import { discriminatorObjective } from './trainer';
+import { discriminatorObjective } from './ganUpdates';
 import {
   FULL_GROWTH,
   makeDiscriminator,

@@ -31,8 +31,12 @@ import { LOSSES, type AdversarialLoss } from './losses';
 import { Optimizer } from './adam';
 import { Rng } from './rng';
 import {
-  discriminatorObjective,
-  globalNorm,
+  discriminatorUpdate,
+  generatorUpdate,
+  stackDiagnostics,
+  type UpdateParts,
+} from './ganUpdates';
+import {
   readLogRows,
   type PendingLog,
   scheduledValues,
@@ -198,122 +202,44 @@ export class ImageGanTrainer {
     this.updateEma(s.emaBeta);
     this.iteration++;
     if (log && gDiag) {
-      const [dLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm] = dDiag;
-      const [gLoss, gGradNorm] = gDiag;
-      const values = tf.tidy(() =>
-        tf.stack([
-          dLoss,
-          gLoss,
-          r1,
-          r2,
-          dReal,
-          dFake,
-          gradSqReal,
-          gradSqFake,
-          dGradNorm,
-          gGradNorm,
-        ]),
-      ) as tf.Tensor1D;
-      tf.dispose([...dDiag, ...gDiag]);
-      this.pendingLogs.push({ step: this.iteration, values });
+      this.pendingLogs.push({ step: this.iteration, values: stackDiagnostics(dDiag, gDiag) });
     }
   }
 
-  /** One D update; diagnostics as in ToyGanTrainer.discriminatorStep. */
+  /** One D update (ganUpdates.ts); diagnostics as in ToyGanTrainer.discriminatorStep. */
   discriminatorStep(
     s: ScheduledValues,
     diagnose: boolean,
     growth = this.growth(),
   ): tf.Tensor[] | null {
-    const c = this.config;
-    const B = c.batchSize;
-    this.dUpdates++;
-    const lazy = c.lazyInterval;
-    const regularise = this.dUpdates % lazy === 0;
-    const g1 = regularise ? s.r1Gamma * lazy : 0;
-    const g2 = regularise ? s.r2Gamma * lazy : 0;
-    const gp = c.loss === 'wgan-gp' ? c.gpWeight : 0;
-    const real = this.realBatch(B, growth);
-    const latents = this.latentBatch();
-    const mixU =
-      gp > 0
-        ? tf.tensor4d(
-            Float32Array.from({ length: B }, () => this.mixRng.uniform()),
-            [B, 1, 1, 1],
-          )
-        : null;
-    const kept: tf.Tensor[] = [];
-    let keptLogits: tf.Tensor | null = null;
-    const d = this.discriminator;
-    const result = tf.tidy((): tf.Scalar | undefined => {
-      const fake = this.generator.apply(latents, growth);
-      const rows: tf.Tensor[] = [real, fake];
-      if (mixU) rows.push(tf.add(tf.mul(real, mixU), tf.mul(fake, tf.sub(1, mixU))));
-      const inputs = tf.concat(rows, 0);
-      const { value, grads } = tf.variableGrads(() => {
-        const parts = discriminatorObjective(
-          (x) => d.apply(x as tf.Tensor4D, growth),
-          this.loss,
-          inputs,
-          B,
-          {
-            r1Gamma: g1,
-            r2Gamma: g2,
-            gpWeight: gp,
-            inputGradient: g1 > 0 || g2 > 0 || gp > 0 || diagnose,
-          },
-        );
-        keptLogits = parts.logits;
-        if (diagnose && parts.gradSqReal && parts.gradSqFake) {
-          kept.push(
-            tf.keep(parts.adversarial),
-            tf.keep(tf.mul(parts.gradSqReal, s.r1Gamma / 2)),
-            tf.keep(tf.mul(parts.gradSqFake, s.r2Gamma / 2)),
-            tf.keep(tf.mean(parts.realLogits)),
-            tf.keep(tf.mean(parts.fakeLogits)),
-            tf.keep(parts.gradSqReal),
-            tf.keep(parts.gradSqFake),
-          );
-        }
-        return parts.total;
-      }, d.variables);
-      const full = withZeros(grads, d.variables);
-      this.dOptimizer.apply(full, s.dLr, c.dOptimizer.beta1, s.dBeta2);
-      void value;
-      return diagnose ? globalNorm(Object.values(full)) : undefined;
-    });
-    tf.dispose([real, latents]);
-    if (mixU) mixU.dispose();
-    (keptLogits as tf.Tensor | null)?.dispose();
-    if (!diagnose || !result) {
-      tf.dispose(kept);
-      return null;
-    }
-    return [...kept, result];
+    return discriminatorUpdate(this.updateParts(growth), s, ++this.dUpdates, diagnose);
   }
 
-  /** One G update. Returns [gLoss, ‖∇θG‖] (kept) when `diagnose` is set. */
+  /** One G update (ganUpdates.ts); [gLoss, ‖∇θG‖] when `diagnose` is set. */
   generatorStep(s: ScheduledValues, diagnose: boolean, growth = this.growth()): tf.Tensor[] | null {
+    return generatorUpdate(this.updateParts(growth), s, diagnose);
+  }
+
+  /**
+   * The networks, optimisers and data streams at one growth stage, as the shared updates see
+   * them: real images are brought to the stage's resolution, and the variables of stages not
+   * yet reached get zero gradients.
+   */
+  private updateParts(growth: Growth): UpdateParts {
     const c = this.config;
-    const latents = this.latentBatch();
-    const real = this.loss.generatorNeedsReal ? this.realBatch(c.batchSize, growth) : null;
-    const d = this.discriminator;
-    const out = tf.tidy((): tf.Tensor[] | undefined => {
-      // D(real) is a constant for G (computed off the tape).
-      const realLogits = real ? d.apply(real, growth) : tf.zeros([c.batchSize, 1]);
-      const { value, grads } = tf.variableGrads(
-        () =>
-          this.loss.generator(realLogits, d.apply(this.generator.apply(latents, growth), growth)),
-        this.generator.variables,
-      );
-      const full = withZeros(grads, this.generator.variables);
-      this.gOptimizer.apply(full, s.gLr, c.gOptimizer.beta1, s.gBeta2);
-      if (!diagnose) return undefined;
-      return [value, globalNorm(Object.values(full))];
-    });
-    latents.dispose();
-    real?.dispose();
-    return out ?? null;
+    return {
+      config: c,
+      loss: this.loss,
+      generate: (z) => this.generator.apply(z, growth),
+      discriminate: (x) => this.discriminator.apply(x as tf.Tensor4D, growth),
+      generatorVariables: this.generator.variables,
+      discriminatorVariables: this.discriminator.variables,
+      gOptimizer: this.gOptimizer,
+      dOptimizer: this.dOptimizer,
+      realBatch: () => this.realBatch(c.batchSize, growth),
+      latentBatch: () => this.latentBatch(),
+      mixWeights: (n) => Float32Array.from({ length: n }, () => this.mixRng.uniform()),
+    };
   }
 
   private updateEma(beta: number): void {
@@ -381,11 +307,4 @@ export class ImageGanTrainer {
     this.gOptimizer.dispose();
     this.dOptimizer.dispose();
   }
-}
-
-/** Gradients for every variable: zeros for those the current growth stage does not use. */
-function withZeros(grads: tf.NamedTensorMap, variables: tf.Variable[]): tf.NamedTensorMap {
-  const full: tf.NamedTensorMap = { ...grads };
-  for (const v of variables) if (!full[v.name]) full[v.name] = tf.zerosLike(v);
-  return full;
 }

@@ -15,6 +15,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { GanConfig } from './config';
 import { makeToyDataset, type ToyDataset } from './datasets';
 import { LOSSES, type AdversarialLoss } from './losses';
+import {
+  discriminatorUpdate,
+  generatorUpdate,
+  stackDiagnostics,
+  type UpdateParts,
+} from './ganUpdates';
 import { Mlp } from './mlp';
 import { Optimizer } from './adam';
 import { Rng } from './rng';
@@ -206,122 +212,42 @@ export class ToyGanTrainer {
     const s = this.scheduled();
     let dDiag: tf.Tensor[] = [];
     for (let k = 0; k < this.config.dSteps; k++) {
-      const last = k === this.config.dSteps - 1;
-      const diag = this.discriminatorStep(s, log && last);
+      const diag = this.discriminatorStep(s, log && k === this.config.dSteps - 1);
       if (diag) dDiag = diag;
     }
     const gDiag = this.generatorStep(s, log);
     this.updateEma(s.emaBeta);
     this.iteration++;
     if (log && gDiag) {
-      const [dLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm] = dDiag;
-      const [gLoss, gGradNorm] = gDiag;
-      const values = tf.tidy(() =>
-        tf.stack([
-          dLoss,
-          gLoss,
-          r1,
-          r2,
-          dReal,
-          dFake,
-          gradSqReal,
-          gradSqFake,
-          dGradNorm,
-          gGradNorm,
-        ]),
-      ) as tf.Tensor1D;
-      tf.dispose([...dDiag, ...gDiag]);
-      this.pendingLogs.push({ step: this.iteration, values });
+      this.pendingLogs.push({ step: this.iteration, values: stackDiagnostics(dDiag, gDiag) });
     }
   }
 
-  /**
-   * One discriminator update. Returns diagnostics (kept tensors the caller disposes) when
-   * `diagnose` is set: [dLoss, r1, r2, mean D(real), mean D(fake), E‖∇D‖² real, fake, ‖∇θD‖].
-   */
+  /** One discriminator update (ganUpdates.ts); diagnostics when `diagnose` is set. */
   discriminatorStep(s: ScheduledValues, diagnose: boolean): tf.Tensor[] | null {
-    const c = this.config;
-    const B = c.batchSize;
-    this.dUpdates++;
-    // Lazy regularisation: penalties only every k-th D update, multiplied by k.
-    const lazy = c.lazyInterval;
-    const regularise = this.dUpdates % lazy === 0;
-    const g1 = regularise ? s.r1Gamma * lazy : 0;
-    const g2 = regularise ? s.r2Gamma * lazy : 0;
-    const gp = c.loss === 'wgan-gp' ? c.gpWeight : 0;
-    const real = this.realBatch();
-    const latents = this.latentBatch();
-    const mixU =
-      gp > 0
-        ? tf.tensor2d(
-            Float32Array.from({ length: B }, () => this.mixRng.uniform()),
-            [B, 1],
-          )
-        : null;
-    const kept: tf.Tensor[] = [];
-    let keptLogits: tf.Tensor | null = null;
-    const result = tf.tidy((): tf.Scalar | undefined => {
-      const fake = this.generator.apply(latents);
-      const rows: tf.Tensor2D[] = [real, fake];
-      // WGAN-GP's interpolates x̂ = u·real + (1 − u)·fake, one u per pair.
-      if (mixU) rows.push(tf.add(tf.mul(real, mixU), tf.mul(fake, tf.sub(1, mixU))));
-      const inputs = tf.concat(rows, 0);
-      const { value, grads } = tf.variableGrads(() => {
-        const parts = discriminatorObjective(this.discriminator, this.loss, inputs, B, {
-          r1Gamma: g1,
-          r2Gamma: g2,
-          gpWeight: gp,
-          inputGradient: g1 > 0 || g2 > 0 || gp > 0 || diagnose,
-        });
-        keptLogits = parts.logits;
-        if (diagnose && parts.gradSqReal && parts.gradSqFake) {
-          kept.push(
-            tf.keep(parts.adversarial),
-            tf.keep(tf.mul(parts.gradSqReal, s.r1Gamma / 2)),
-            tf.keep(tf.mul(parts.gradSqFake, s.r2Gamma / 2)),
-            tf.keep(tf.mean(parts.realLogits)),
-            tf.keep(tf.mean(parts.fakeLogits)),
-            tf.keep(parts.gradSqReal),
-            tf.keep(parts.gradSqFake),
-          );
-        }
-        return parts.total;
-      }, this.discriminator.variables);
-      this.dOptimizer.apply(grads, s.dLr, c.dOptimizer.beta1, s.dBeta2);
-      // `value` may be the very tensor kept as the adversarial loss (no penalty): let tidy decide.
-      void value;
-      return diagnose ? globalNorm(Object.values(grads)) : undefined;
-    });
-    tf.dispose([real, latents]);
-    if (mixU) mixU.dispose();
-    (keptLogits as tf.Tensor | null)?.dispose();
-    if (!diagnose || !result) {
-      tf.dispose(kept);
-      return null;
-    }
-    return [...kept, result];
+    return discriminatorUpdate(this.updateParts(), s, ++this.dUpdates, diagnose);
   }
 
-  /** One generator update. Returns [gLoss, ‖∇θG‖] (kept) when `diagnose` is set. */
+  /** One generator update (ganUpdates.ts); [gLoss, ‖∇θG‖] when `diagnose` is set. */
   generatorStep(s: ScheduledValues, diagnose: boolean): tf.Tensor[] | null {
-    const c = this.config;
-    const latents = this.latentBatch();
-    const real = this.loss.generatorNeedsReal ? this.realBatch() : null;
-    const out = tf.tidy((): tf.Tensor[] | undefined => {
-      // D(real) is a constant for G; computing it outside variableGrads keeps it off the tape.
-      const realLogits = real ? this.discriminator.apply(real) : tf.zeros([c.batchSize, 1]);
-      const { value, grads } = tf.variableGrads(
-        () =>
-          this.loss.generator(realLogits, this.discriminator.apply(this.generator.apply(latents))),
-        this.generator.variables,
-      );
-      this.gOptimizer.apply(grads, s.gLr, c.gOptimizer.beta1, s.gBeta2);
-      if (!diagnose) return undefined;
-      return [value, globalNorm(Object.values(grads))];
-    });
-    latents.dispose();
-    real?.dispose();
-    return out ?? null;
+    return generatorUpdate(this.updateParts(), s, diagnose);
+  }
+
+  /** The networks, optimisers and data streams, as the shared updates see them. */
+  private updateParts(): UpdateParts {
+    return {
+      config: this.config,
+      loss: this.loss,
+      generate: (z) => this.generator.apply(z),
+      discriminate: (x) => this.discriminator.apply(x as tf.Tensor2D),
+      generatorVariables: this.generator.variables,
+      discriminatorVariables: this.discriminator.variables,
+      gOptimizer: this.gOptimizer,
+      dOptimizer: this.dOptimizer,
+      realBatch: () => this.realBatch(),
+      latentBatch: () => this.latentBatch(),
+      mixWeights: (n) => Float32Array.from({ length: n }, () => this.mixRng.uniform()),
+    };
   }
 
   private updateEma(beta: number): void {
@@ -411,77 +337,4 @@ export function updateEmaWeights(ema: tf.Variable[], source: tf.Variable[], beta
       e.assign(beta === 0 ? source[i] : tf.add(source[i], tf.mul(tf.sub(e, source[i]), beta)));
     });
   });
-}
-
-export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
-  return tf.sqrt(tf.addN(tensors.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
-}
-
-export interface DiscriminatorObjective {
-  /** Adversarial loss plus penalties: what D minimises. */
-  total: tf.Scalar;
-  adversarial: tf.Scalar;
-  realLogits: tf.Tensor;
-  fakeLogits: tf.Tensor;
-  /** Logits of every input row; kept (tf.keep) when the input gradient was taken. */
-  logits: tf.Tensor | null;
-  /** E‖∇ₓD‖² over the real rows and over the fake rows (null without the input gradient). */
-  gradSqReal: tf.Scalar | null;
-  gradSqFake: tf.Scalar | null;
-}
-
-/** A discriminator as a function from a batch of inputs (any rank) to logits [N, 1]. */
-export type Critic = (x: tf.Tensor) => tf.Tensor;
-
-/**
- * D's objective on `inputs` = [B real rows; B fake rows; (wgan-gp) B interpolates]:
- * adversarial loss + γ1/2·E‖∇ₓD(real)‖² (R1) + γ2/2·E‖∇ₓD(fake)‖² (R2) + λ·E(‖∇ₓD(x̂)‖ − 1)² (GP).
- * All penalties come from one input gradient of Σ D(inputs) (exact because D handles samples
- * independently), and the same forward pass supplies the logits. Call it inside
- * tf.variableGrads: the penalty terms are differentiated twice (double backprop). When the input
- * gradient is taken, the caller must dispose `logits` (it is kept to escape the inner tape).
- */
-export function discriminatorObjective(
-  discriminator: Mlp | Critic,
-  loss: AdversarialLoss,
-  inputs: tf.Tensor,
-  batch: number,
-  weights: { r1Gamma: number; r2Gamma: number; gpWeight: number; inputGradient: boolean },
-): DiscriminatorObjective {
-  const critic: Critic =
-    typeof discriminator === 'function'
-      ? discriminator
-      : (x) => discriminator.apply(x as tf.Tensor2D);
-  let logits: tf.Tensor2D;
-  let gradSq: tf.Tensor1D | null = null;
-  let keptLogits: tf.Tensor | null = null;
-  if (weights.inputGradient) {
-    const inputGrad = tf.grad((x: tf.Tensor) => {
-      keptLogits = tf.keep(critic(x));
-      return tf.sum(keptLogits);
-    })(inputs);
-    logits = keptLogits! as tf.Tensor2D;
-    // ‖∇ₓD‖² per sample: summed over every axis but the batch (features, or H, W, C).
-    const axes = inputGrad.shape.map((_, i) => i).slice(1);
-    gradSq = tf.sum(tf.square(inputGrad), axes);
-  } else {
-    logits = critic(inputs) as tf.Tensor2D;
-  }
-  const realLogits = tf.slice(logits, [0, 0], [batch, 1]);
-  const fakeLogits = tf.slice(logits, [batch, 0], [batch, 1]);
-  const adversarial = loss.discriminator(realLogits, fakeLogits);
-  let total: tf.Scalar = adversarial;
-  let gradSqReal: tf.Scalar | null = null;
-  let gradSqFake: tf.Scalar | null = null;
-  if (gradSq) {
-    gradSqReal = tf.mean(tf.slice(gradSq, [0], [batch]));
-    gradSqFake = tf.mean(tf.slice(gradSq, [batch], [batch]));
-    if (weights.r1Gamma > 0) total = tf.add(total, tf.mul(gradSqReal, weights.r1Gamma / 2));
-    if (weights.r2Gamma > 0) total = tf.add(total, tf.mul(gradSqFake, weights.r2Gamma / 2));
-    if (weights.gpWeight > 0) {
-      const norms = tf.sqrt(tf.add(tf.slice(gradSq, [2 * batch], [batch]), 1e-12));
-      total = tf.add(total, tf.mul(tf.mean(tf.square(tf.sub(norms, 1))), weights.gpWeight));
-    }
-  }
-  return { total, adversarial, realLogits, fakeLogits, logits: keptLogits, gradSqReal, gradSqFake };
 }
