@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useNodeBackend as switchNodeBackend } from '../engine/backend';
 import { tinyConfig } from '../engine/testing/tinyConfig';
 import type { StreamOptions, WorkerCommand, WorkerEvent, WorkerEventOf } from '../protocol';
-import { TrainingClient, type WorkerEndpoint } from './client';
+import { silenceAllowance, TrainingClient, type WorkerEndpoint } from './client';
 import { RunManager } from './runManager';
 
 const STREAM: Partial<StreamOptions> = {
@@ -180,3 +180,24 @@ describe('TrainingClient: worker crash', () => {
 function errorOf(e: WorkerEvent): string {
   return e.type === 'error' ? e.message : '';
 }
+
+describe('silenceAllowance', () => {
+  const base = { baseMs: 10_000, compileMs: 60_000, compiling: false, busy: false };
+
+  it('is the heartbeat timeout for an idle worker or fast runs', () => {
+    expect(silenceAllowance({ ...base, playingStepMs: [] })).toBe(10_000);
+    expect(silenceAllowance({ ...base, playingStepMs: [null, 5] })).toBe(10_015);
+  });
+
+  it('grows with the slowest playing run: a 30 s cpu iteration is not a crash', () => {
+    // Stacked MNIST on the cpu backend: one iteration blocks the worker for ~30 s.
+    const limit = silenceAllowance({ ...base, playingStepMs: [4, 30_000] });
+    expect(limit).toBe(100_000);
+    expect(limit).toBeGreaterThan(30_000 + 10_000);
+  });
+
+  it('gives compiling kernels and slow commands the compile allowance', () => {
+    expect(silenceAllowance({ ...base, compiling: true, playingStepMs: [] })).toBe(60_000);
+    expect(silenceAllowance({ ...base, busy: true, playingStepMs: [1000] })).toBe(63_000);
+  });
+});

@@ -6,7 +6,8 @@
  * Crash recovery: a worker can die without a word (killed for memory, a crashed GPU process
  * taking it along, a bug). The client pings it every second; when a ping goes unanswered for
  * HEARTBEAT_TIMEOUT_MS (COMPILE_TIMEOUT_MS while kernels compile, which can block a worker for
- * seconds), or the worker reports a fatal error, it starts a new worker, restores every run from
+ * seconds; longer still while it trains a run whose single iteration is slow: `silenceAllowance`),
+ * or the worker reports a fatal error, it starts a new worker, restores every run from
  * the last snapshot the worker streamed (`streamSnapshots`) with its latest settings and stream
  * options, resumes the runs that were playing, and emits `worker-restarted`.
  */
@@ -69,6 +70,28 @@ const SLOW_COMMANDS = new Set<WorkerCommandBody['type']>([
   'debug-profile',
 ]);
 const RESTART_WINDOW_MS = 5 * 60_000;
+/** A training worker may be silent for this many of its slowest run's iterations. */
+const STEP_ALLOWANCE = 3;
+
+/**
+ * How long the worker may leave a ping unanswered before it is taken for dead. A worker computes
+ * an iteration in one go, so it cannot answer while one runs: on the pure-JS cpu backend a
+ * Stacked MNIST iteration takes tens of seconds. While a run plays, the allowance is therefore
+ * STEP_ALLOWANCE × its measured iteration time on top of the base; compiling kernels or a command
+ * that builds a model gets the compile allowance.
+ */
+export function silenceAllowance(opts: {
+  baseMs: number;
+  compileMs: number;
+  compiling: boolean;
+  busy: boolean;
+  /** Wall time per iteration of each playing run (null: not measured yet). */
+  playingStepMs: (number | null)[];
+}): number {
+  const slowestStep = Math.max(0, ...opts.playingStepMs.map((ms) => ms ?? 0));
+  const base = opts.compiling || opts.busy ? opts.compileMs : opts.baseMs;
+  return base + STEP_ALLOWANCE * slowestStep;
+}
 
 /** What the client knows about a run, to recreate it in a new worker. */
 interface RunRecord {
@@ -78,6 +101,13 @@ interface RunRecord {
   iteration: number;
   playing: boolean;
   compiling: boolean;
+  /**
+   * Wall time per iteration while playing, from the metrics events (first estimate: the compile
+   * phase, which is the first iteration); null until known.
+   */
+  stepMs: number | null;
+  /** When the iteration count last went up, and to what (for `stepMs`). */
+  lastAdvance: { at: number; iteration: number } | null;
 }
 
 export class TrainingClient {
@@ -324,6 +354,8 @@ export class TrainingClient {
           iteration: snapshot?.iteration ?? 0,
           playing: false,
           compiling: false,
+          stepMs: null,
+          lastAdvance: null,
         });
         return;
       }
@@ -365,12 +397,26 @@ export class TrainingClient {
       case 'snapshot':
         run.snapshot = event.snapshot;
         return;
-      case 'metrics':
+      case 'metrics': {
+        const t = now();
+        const last = run.lastAdvance;
+        if (run.playing && last && event.iteration > last.iteration) {
+          run.stepMs = (t - last.at) / (event.iteration - last.iteration);
+        }
+        if (!last || event.iteration !== last.iteration) {
+          run.lastAdvance = { at: t, iteration: event.iteration };
+        }
         run.iteration = event.iteration;
         return;
+      }
       case 'phase':
         run.playing = event.phase !== 'paused';
         run.compiling = event.phase === 'compiling';
+        if (event.phase === 'training' && event.compileMs !== undefined) {
+          run.stepMs = Math.max(run.stepMs ?? 0, event.compileMs);
+        }
+        // Measure from now: the time spent paused is not an iteration's.
+        run.lastAdvance = run.playing ? { at: now(), iteration: run.iteration } : null;
         return;
       default:
         return;
@@ -387,12 +433,14 @@ export class TrainingClient {
         // Compiling kernels blocks a worker for seconds (WebGL compiles shaders synchronously),
         // and so can a command we are waiting for (a new model's first pass, a gradient check):
         // give both the compile allowance rather than mistake them for a crash.
-        const compiling = [...this.runs.values()].some((r) => r.compiling);
-        const busy = [...this.pending.values()].some((p) => SLOW_COMMANDS.has(p.type));
-        const limit =
-          compiling || busy
-            ? (this.options.compileTimeoutMs ?? COMPILE_TIMEOUT_MS)
-            : (this.options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS);
+        const runs = [...this.runs.values()];
+        const limit = silenceAllowance({
+          baseMs: this.options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
+          compileMs: this.options.compileTimeoutMs ?? COMPILE_TIMEOUT_MS,
+          compiling: runs.some((r) => r.compiling),
+          busy: [...this.pending.values()].some((p) => SLOW_COMMANDS.has(p.type)),
+          playingStepMs: runs.filter((r) => r.playing).map((r) => r.stepMs),
+        });
         if (t - this.ping.sentAt > limit) {
           void this.recover(`no answer for ${((t - this.ping.sentAt) / 1000).toFixed(1)} s`);
         }
