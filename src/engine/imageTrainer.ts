@@ -1,11 +1,7 @@
 /**
- * The GAN training loop for 28×28×3 images (Stacked MNIST), mirroring ToyGanTrainer (trainer.ts)
- * so the worker and the CLI can drive either through the same surface: step(), flushLogs(),
- * sample(), scheduled(), applyLiveSettings(), variables, dispose(), the same LOG_FIELDS and
- * DivergenceError. It shares the toy trainer's pieces: discriminatorObjective (one D pass over
- * [real; fake] whose input gradient gives R1 and R2 and whose logits feed the loss), the losses,
- * Adam with per-step lr/β2, R3GAN's burn-in schedule, the EMA of G, lazy regularisation, and no
- * readback during a step.
+ * The GAN trainer for 28×28×3 images (Stacked MNIST). The loop, the updates, logging, live
+ * settings and the snapshot surface are GanTrainer's (trainer.ts), shared with the toy trainer,
+ * so the worker and the CLI drive either the same way.
  *
  * Image-specific: the models are convModels.ts's DCGAN or R3GAN-style ResNet; real batches come
  * from an ImageSource; with progressive growing, `growth()` says which stage is trained and how
@@ -27,23 +23,8 @@ import {
 } from './convModels';
 import type { GroupedConvMode } from './convLayers';
 import type { ImageSource, ImageSourceFactory } from './imageSource';
-import { LOSSES, type AdversarialLoss } from './losses';
-import { Optimizer } from './adam';
-import { Rng } from './rng';
-import {
-  discriminatorUpdate,
-  generatorUpdate,
-  stackDiagnostics,
-  type UpdateParts,
-} from './ganUpdates';
-import {
-  readLogRows,
-  type PendingLog,
-  scheduledValues,
-  updateEmaWeights,
-  type LogRow,
-  type ScheduledValues,
-} from './trainer';
+import type { Rng } from './rng';
+import { GanTrainer } from './trainer';
 
 /**
  * Grouped 3×3 conv emulation. 'split' measured faster than 'blockdiag' on wasm at our widths
@@ -112,62 +93,36 @@ export function modelSpecs(
 
 let trainerCount = 0;
 
-export class ImageGanTrainer {
-  readonly generator: ImageGenerator;
-  readonly discriminator: ImageDiscriminator;
-  readonly emaGenerator: ImageGenerator | null;
+export class ImageGanTrainer extends GanTrainer<
+  ImageGanConfig,
+  ImageGenerator,
+  ImageDiscriminator
+> {
   readonly source: ImageSource;
-  private loss: AdversarialLoss;
-  private readonly gOptimizer: Optimizer;
-  private readonly dOptimizer: Optimizer;
-  private readonly latentRng: Rng;
-  private readonly mixRng: Rng;
-  iteration = 0;
-  private dUpdates = 0;
-  private pendingLogs: PendingLog[] = [];
-  private currentConfig: ImageGanConfig;
 
   constructor(
     config: ImageGanConfig,
     makeSource: ImageSourceFactory,
-    readonly logEvery = 10,
+    logEvery = 10,
     readonly namePrefix = `image${++trainerCount}/`,
     groupedConv: GroupedConvMode = DEFAULT_GROUPED_CONV,
   ) {
-    this.currentConfig = config;
-    // The same stream layout as the toy trainer: init, data, latents, mixing.
-    const rng = new Rng(config.seed);
-    const initRng = rng.fork(1);
-    this.source = makeSource(rng.fork(2));
-    this.latentRng = rng.fork(3);
-    this.mixRng = rng.fork(4);
-    this.loss = LOSSES[config.loss];
-    const specs = modelSpecs(config, groupedConv);
-    this.generator = makeGenerator(specs.generator, initRng, `${namePrefix}G`);
-    this.discriminator = makeDiscriminator(specs.discriminator, initRng, `${namePrefix}D`);
-    this.emaGenerator = null;
-    if (config.emaHalfLife > 0) {
-      this.emaGenerator = makeGenerator(specs.generator, initRng, `${namePrefix}Gema`);
-      this.emaGenerator.variables.forEach((v, i) => v.assign(this.generator.variables[i]));
+    super(config, logEvery, (initRng) => {
+      const specs = modelSpecs(config, groupedConv);
+      const generator = makeGenerator(specs.generator, initRng, `${namePrefix}G`);
+      const discriminator = makeDiscriminator(specs.discriminator, initRng, `${namePrefix}D`);
+      const emaGenerator =
+        config.emaHalfLife > 0
+          ? makeGenerator(specs.generator, initRng, `${namePrefix}Gema`)
+          : null;
+      return { generator, discriminator, emaGenerator };
+    });
+    try {
+      this.source = makeSource(this.dataRng);
+    } catch (error) {
+      this.dispose(); // the networks exist already: free them
+      throw error;
     }
-    this.gOptimizer = new Optimizer(config.gOptimizer.kind, this.generator.variables);
-    this.dOptimizer = new Optimizer(config.dOptimizer.kind, this.discriminator.variables);
-  }
-
-  get config(): ImageGanConfig {
-    return this.currentConfig;
-  }
-
-  /** Changes settings that need no rebuild (false, and nothing changes, otherwise). */
-  applyLiveSettings(next: ImageGanConfig): boolean {
-    if (needsImageRebuild(this.currentConfig, next)) return false;
-    this.currentConfig = next;
-    this.loss = LOSSES[next.loss];
-    return true;
-  }
-
-  scheduled(t = this.iteration): ScheduledValues {
-    return scheduledValues(this.config, t);
   }
 
   /** The progressive-growing stage and fade-in α at iteration t. */
@@ -175,7 +130,10 @@ export class ImageGanTrainer {
     return growthAt(t, this.config.progressive, this.config.fadeSteps);
   }
 
-  /** Real images at the current stage's resolution. */
+  /**
+   * Real images at the current stage's resolution (with progressive growing; the variables of
+   * stages not yet reached get zero gradients in the updates).
+   */
   realBatch(n = this.config.batchSize, growth = this.growth()): tf.Tensor4D {
     const full = this.source.sample(n);
     if (growth.stage === 2 && growth.alpha >= 1) return full;
@@ -184,75 +142,16 @@ export class ImageGanTrainer {
     return out;
   }
 
-  latentBatch(n = this.config.batchSize, rng = this.latentRng): tf.Tensor2D {
-    return tf.tensor2d(rng.normals(n * this.config.latentDim), [n, this.config.latentDim]);
+  protected generate(latents: tf.Tensor2D): tf.Tensor {
+    return this.generator.apply(latents, this.growth());
   }
 
-  /** One iteration: dSteps D updates, one G update, the EMA update. */
-  step(): void {
-    const log = (this.iteration + 1) % this.logEvery === 0 || this.iteration === 0;
-    const s = this.scheduled();
-    const growth = this.growth();
-    let dDiag: tf.Tensor[] = [];
-    for (let k = 0; k < this.config.dSteps; k++) {
-      const diag = this.discriminatorStep(s, log && k === this.config.dSteps - 1, growth);
-      if (diag) dDiag = diag;
-    }
-    const gDiag = this.generatorStep(s, log, growth);
-    this.updateEma(s.emaBeta);
-    this.iteration++;
-    if (log && gDiag) {
-      this.pendingLogs.push({ step: this.iteration, values: stackDiagnostics(dDiag, gDiag) });
-    }
+  protected discriminate(x: tf.Tensor): tf.Tensor {
+    return this.discriminator.apply(x as tf.Tensor4D, this.growth());
   }
 
-  /** One D update (ganUpdates.ts); diagnostics as in ToyGanTrainer.discriminatorStep. */
-  discriminatorStep(
-    s: ScheduledValues,
-    diagnose: boolean,
-    growth = this.growth(),
-  ): tf.Tensor[] | null {
-    return discriminatorUpdate(this.updateParts(growth), s, ++this.dUpdates, diagnose);
-  }
-
-  /** One G update (ganUpdates.ts); [gLoss, ‖∇θG‖] when `diagnose` is set. */
-  generatorStep(s: ScheduledValues, diagnose: boolean, growth = this.growth()): tf.Tensor[] | null {
-    return generatorUpdate(this.updateParts(growth), s, diagnose);
-  }
-
-  /**
-   * The networks, optimisers and data streams at one growth stage, as the shared updates see
-   * them: real images are brought to the stage's resolution, and the variables of stages not
-   * yet reached get zero gradients.
-   */
-  private updateParts(growth: Growth): UpdateParts {
-    const c = this.config;
-    return {
-      config: c,
-      loss: this.loss,
-      generate: (z) => this.generator.apply(z, growth),
-      discriminate: (x) => this.discriminator.apply(x as tf.Tensor4D, growth),
-      generatorVariables: this.generator.variables,
-      discriminatorVariables: this.discriminator.variables,
-      gOptimizer: this.gOptimizer,
-      dOptimizer: this.dOptimizer,
-      realBatch: () => this.realBatch(c.batchSize, growth),
-      latentBatch: () => this.latentBatch(),
-      mixWeights: (n) => Float32Array.from({ length: n }, () => this.mixRng.uniform()),
-    };
-  }
-
-  private updateEma(beta: number): void {
-    if (!this.emaGenerator) return;
-    const source = this.generator.variables;
-    updateEmaWeights(this.emaGenerator.variables, source, beta);
-  }
-
-  /** Reads back the diagnostics recorded since the last flush (one await per flush). */
-  async flushLogs(): Promise<LogRow[]> {
-    const pending = this.pendingLogs;
-    this.pendingLogs = [];
-    return readLogRows(pending);
+  protected needsRebuild(a: ImageGanConfig, b: ImageGanConfig): boolean {
+    return needsImageRebuild(a, b);
   }
 
   /**
@@ -277,34 +176,5 @@ export class ImageGanTrainer {
       generator: this.generator.parameterCount,
       discriminator: this.discriminator.parameterCount,
     };
-  }
-
-  get optimizerSteps(): [number, number] {
-    return [this.gOptimizer.step, this.dOptimizer.step];
-  }
-
-  set optimizerSteps([g, d]: [number, number]) {
-    this.gOptimizer.step = g;
-    this.dOptimizer.step = d;
-  }
-
-  get variables(): tf.Variable[] {
-    return [
-      ...this.generator.variables,
-      ...this.discriminator.variables,
-      ...(this.emaGenerator?.variables ?? []),
-      ...this.gOptimizer.stateVariables,
-      ...this.dOptimizer.stateVariables,
-    ];
-  }
-
-  dispose(): void {
-    tf.dispose(this.pendingLogs.map((p) => p.values));
-    this.pendingLogs = [];
-    this.generator.dispose();
-    this.discriminator.dispose();
-    this.emaGenerator?.dispose();
-    this.gOptimizer.dispose();
-    this.dOptimizer.dispose();
   }
 }

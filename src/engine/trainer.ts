@@ -1,7 +1,8 @@
 /**
- * The GAN training loop for 2-D toys: one iteration = `dSteps` discriminator updates, then one
+ * The GAN training loop (GanTrainer, shared by both kinds of run) and its toy trainer
+ * (ToyGanTrainer: MLPs on 2-D points): one iteration = `dSteps` discriminator updates, then one
  * generator update, then the EMA update (R3GAN's order, gan-facts.md §1.3). Each phase draws its
- * own real batch and latents from the run's seeded streams.
+ * own real batch and latents from the run's seeded streams; the updates are in ganUpdates.ts.
  *
  * Speed (kernel count is the cost on wasm and WebGPU):
  * - D sees real and fake in one pass over a concatenated batch;
@@ -118,76 +119,83 @@ export class DivergenceError extends Error {
   }
 }
 
-/** Counts trainers, for unique default variable-name prefixes. */
-let trainerCount = 0;
+/** What a trainer needs of a network: its weights, and a way to free them. */
+export interface Network {
+  readonly variables: tf.Variable[];
+  dispose(): void;
+}
 
-export class ToyGanTrainer {
-  readonly generator: Mlp;
-  readonly discriminator: Mlp;
+/** The settings every trainer reads (toy and image configs both have them). */
+export type TrainerSettings = ScheduleSettings &
+  UpdateParts['config'] & { seed: number; latentDim: number; dSteps: number };
+
+/**
+ * What the toy and the image trainer share: the seeded streams (init, data, latents, mixing,
+ * in that order of forks), the optimisers, the iteration loop (`dSteps` D updates, one G update,
+ * the EMA update: R3GAN's order, gan-facts.md §1.3), logging without readback, live settings,
+ * and the snapshot surface. A subclass says what its networks are, how they are applied and
+ * where real data comes from.
+ */
+export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D extends Network> {
+  readonly generator: G;
+  readonly discriminator: D;
   /** Exponential moving average of G's weights; null when the EMA is off. */
-  readonly emaGenerator: Mlp | null;
-  readonly dataset: ToyDataset;
+  readonly emaGenerator: G | null;
+  /** Iterations completed (one iteration = dSteps D updates + one G update). */
+  iteration = 0;
+  /** The data stream (fork 2 of the seed). */
+  protected readonly dataRng: Rng;
+  private readonly latentRng: Rng;
+  private readonly mixRng: Rng;
   private loss: AdversarialLoss;
   private readonly gOptimizer: Optimizer;
   private readonly dOptimizer: Optimizer;
-  private readonly dataRng: Rng;
-  private readonly latentRng: Rng;
-  private readonly mixRng: Rng;
-  /** Iterations completed (one iteration = dSteps D updates + one G update). */
-  iteration = 0;
   private dUpdates = 0;
   private pendingLogs: PendingLog[] = [];
+  private currentConfig: C;
 
-  private currentConfig: GanConfig;
-
-  constructor(
-    config: GanConfig,
+  protected constructor(
+    config: C,
     /** Record diagnostics every this many iterations. */
-    readonly logEvery = 10,
-    /**
-     * Prefix for the tfjs variable names, which must be unique among live variables. The
-     * default is unique per trainer, so several runs can coexist in one worker.
-     */
-    readonly namePrefix = `run${++trainerCount}/`,
+    readonly logEvery: number,
+    /** Builds G, D and (when the EMA is on) G's EMA copy from the init stream, in that order. */
+    buildNetworks: (initRng: Rng) => { generator: G; discriminator: D; emaGenerator: G | null },
   ) {
     this.currentConfig = config;
     const rng = new Rng(config.seed);
-    const initRng = rng.fork(1);
+    const networks = buildNetworks(rng.fork(1));
     this.dataRng = rng.fork(2);
     this.latentRng = rng.fork(3);
     this.mixRng = rng.fork(4);
-    this.dataset = makeToyDataset(config.dataset, { points: config.customPoints });
     this.loss = LOSSES[config.loss];
-    this.generator = new Mlp(
-      { inputDim: config.latentDim, width: config.gWidth, depth: config.gDepth, outputDim: 2 },
-      initRng,
-      `${namePrefix}G`,
-    );
-    this.discriminator = new Mlp(
-      { inputDim: 2, width: config.dWidth, depth: config.dDepth, outputDim: 1 },
-      initRng,
-      `${namePrefix}D`,
-    );
-    this.emaGenerator = null;
-    if (config.emaHalfLife > 0) {
-      this.emaGenerator = new Mlp(this.generator.shape, initRng, `${namePrefix}Gema`);
-      this.emaGenerator.variables.forEach((v, i) => v.assign(this.generator.variables[i]));
-    }
+    this.generator = networks.generator;
+    this.discriminator = networks.discriminator;
+    this.emaGenerator = networks.emaGenerator;
+    this.emaGenerator?.variables.forEach((v, i) => v.assign(this.generator.variables[i]));
     this.gOptimizer = new Optimizer(config.gOptimizer.kind, this.generator.variables);
     this.dOptimizer = new Optimizer(config.dOptimizer.kind, this.discriminator.variables);
   }
 
+  /** G on a batch of latents (at the current growth stage, for image runs). */
+  protected abstract generate(latents: tf.Tensor2D): tf.Tensor;
+  /** D's logits on a batch of samples. */
+  protected abstract discriminate(x: tf.Tensor): tf.Tensor;
+  /** A fresh batch of real data from the data stream. */
+  abstract realBatch(n?: number): tf.Tensor;
+  /** Whether going from `a` to `b` needs a new trainer (architecture, data, seed, …). */
+  protected abstract needsRebuild(a: C, b: C): boolean;
+
   /** The run's settings (live settings included, see applyLiveSettings). */
-  get config(): GanConfig {
+  get config(): C {
     return this.currentConfig;
   }
 
   /**
    * Changes settings that need no rebuild; they apply from the next step. Returns false (and
-   * changes nothing) when `next` differs in a setting that needs a new trainer: `needsRebuild`.
+   * changes nothing) when `next` differs in a setting that needs a new trainer.
    */
-  applyLiveSettings(next: GanConfig): boolean {
-    if (needsRebuild(this.currentConfig, next)) return false;
+  applyLiveSettings(next: C): boolean {
+    if (this.needsRebuild(this.currentConfig, next)) return false;
     this.currentConfig = next;
     this.loss = LOSSES[next.loss];
     return true;
@@ -196,10 +204,6 @@ export class ToyGanTrainer {
   /** Hyper-parameters at the current iteration, after the burn-in schedule. */
   scheduled(t = this.iteration): ScheduledValues {
     return scheduledValues(this.config, t);
-  }
-
-  realBatch(n = this.config.batchSize): tf.Tensor2D {
-    return tf.tensor2d(this.dataset.sample(this.dataRng, n), [n, 2]);
   }
 
   latentBatch(n = this.config.batchSize, rng = this.latentRng): tf.Tensor2D {
@@ -216,44 +220,27 @@ export class ToyGanTrainer {
       if (diag) dDiag = diag;
     }
     const gDiag = this.generatorStep(s, log);
-    this.updateEma(s.emaBeta);
+    if (this.emaGenerator) {
+      updateEmaWeights(this.emaGenerator.variables, this.generator.variables, s.emaBeta);
+    }
     this.iteration++;
     if (log && gDiag) {
       this.pendingLogs.push({ step: this.iteration, values: stackDiagnostics(dDiag, gDiag) });
     }
   }
 
-  /** One discriminator update (ganUpdates.ts); diagnostics when `diagnose` is set. */
+  /**
+   * One discriminator update (ganUpdates.ts). Returns diagnostics (kept tensors the caller
+   * disposes) when `diagnose` is set: [dLoss, r1, r2, mean D(real), mean D(fake), E‖∇D‖² real,
+   * E‖∇D‖² fake, ‖∇θD‖].
+   */
   discriminatorStep(s: ScheduledValues, diagnose: boolean): tf.Tensor[] | null {
     return discriminatorUpdate(this.updateParts(), s, ++this.dUpdates, diagnose);
   }
 
-  /** One generator update (ganUpdates.ts); [gLoss, ‖∇θG‖] when `diagnose` is set. */
+  /** One generator update (ganUpdates.ts); [gLoss, ‖∇θG‖] (kept) when `diagnose` is set. */
   generatorStep(s: ScheduledValues, diagnose: boolean): tf.Tensor[] | null {
     return generatorUpdate(this.updateParts(), s, diagnose);
-  }
-
-  /** The networks, optimisers and data streams, as the shared updates see them. */
-  private updateParts(): UpdateParts {
-    return {
-      config: this.config,
-      loss: this.loss,
-      generate: (z) => this.generator.apply(z),
-      discriminate: (x) => this.discriminator.apply(x as tf.Tensor2D),
-      generatorVariables: this.generator.variables,
-      discriminatorVariables: this.discriminator.variables,
-      gOptimizer: this.gOptimizer,
-      dOptimizer: this.dOptimizer,
-      realBatch: () => this.realBatch(),
-      latentBatch: () => this.latentBatch(),
-      mixWeights: (n) => Float32Array.from({ length: n }, () => this.mixRng.uniform()),
-    };
-  }
-
-  private updateEma(beta: number): void {
-    if (!this.emaGenerator) return;
-    const source = this.generator.variables;
-    updateEmaWeights(this.emaGenerator.variables, source, beta);
   }
 
   /** Reads back the diagnostics recorded since the last flush (one await per flush). */
@@ -261,16 +248,6 @@ export class ToyGanTrainer {
     const pending = this.pendingLogs;
     this.pendingLogs = [];
     return readLogRows(pending);
-  }
-
-  /** Generated points from fresh latents of `rng` (EMA generator when enabled). */
-  sample(n: number, rng: Rng, useEma = true): tf.Tensor2D {
-    const latents = this.latentBatch(n, rng);
-    const g = useEma && this.emaGenerator ? this.emaGenerator : this.generator;
-    // tidy: the hidden layers' activations would otherwise outlive the call (a leak per eval).
-    const out = tf.tidy(() => g.apply(latents));
-    latents.dispose();
-    return out;
   }
 
   /** Optimiser step counts [G, D] (bias correction), for snapshots. */
@@ -302,6 +279,85 @@ export class ToyGanTrainer {
     this.emaGenerator?.dispose();
     this.gOptimizer.dispose();
     this.dOptimizer.dispose();
+  }
+
+  /** The networks, optimisers and streams, as the shared updates see them. */
+  private updateParts(): UpdateParts {
+    return {
+      config: this.config,
+      loss: this.loss,
+      generate: (z) => this.generate(z),
+      discriminate: (x) => this.discriminate(x),
+      generatorVariables: this.generator.variables,
+      discriminatorVariables: this.discriminator.variables,
+      gOptimizer: this.gOptimizer,
+      dOptimizer: this.dOptimizer,
+      realBatch: () => this.realBatch(),
+      latentBatch: () => this.latentBatch(),
+      mixWeights: (n) => Float32Array.from({ length: n }, () => this.mixRng.uniform()),
+    };
+  }
+}
+
+/** Counts trainers, for unique default variable-name prefixes. */
+let trainerCount = 0;
+
+/** The trainer of 2-D toy runs: MLPs on points. */
+export class ToyGanTrainer extends GanTrainer<GanConfig, Mlp, Mlp> {
+  readonly dataset: ToyDataset;
+
+  constructor(
+    config: GanConfig,
+    /** Record diagnostics every this many iterations. */
+    logEvery = 10,
+    /**
+     * Prefix for the tfjs variable names, which must be unique among live variables. The
+     * default is unique per trainer, so several runs can coexist in one worker.
+     */
+    readonly namePrefix = `run${++trainerCount}/`,
+  ) {
+    super(config, logEvery, (initRng) => {
+      const generator = new Mlp(
+        { inputDim: config.latentDim, width: config.gWidth, depth: config.gDepth, outputDim: 2 },
+        initRng,
+        `${namePrefix}G`,
+      );
+      const discriminator = new Mlp(
+        { inputDim: 2, width: config.dWidth, depth: config.dDepth, outputDim: 1 },
+        initRng,
+        `${namePrefix}D`,
+      );
+      const emaGenerator =
+        config.emaHalfLife > 0 ? new Mlp(generator.shape, initRng, `${namePrefix}Gema`) : null;
+      return { generator, discriminator, emaGenerator };
+    });
+    this.dataset = makeToyDataset(config.dataset, { points: config.customPoints });
+  }
+
+  protected generate(latents: tf.Tensor2D): tf.Tensor2D {
+    return this.generator.apply(latents);
+  }
+
+  protected discriminate(x: tf.Tensor): tf.Tensor2D {
+    return this.discriminator.apply(x as tf.Tensor2D);
+  }
+
+  protected needsRebuild(a: GanConfig, b: GanConfig): boolean {
+    return needsRebuild(a, b);
+  }
+
+  realBatch(n = this.config.batchSize): tf.Tensor2D {
+    return tf.tensor2d(this.dataset.sample(this.dataRng, n), [n, 2]);
+  }
+
+  /** Generated points from fresh latents of `rng` (EMA generator when enabled). */
+  sample(n: number, rng: Rng, useEma = true): tf.Tensor2D {
+    const latents = this.latentBatch(n, rng);
+    const g = useEma && this.emaGenerator ? this.emaGenerator : this.generator;
+    // tidy: the hidden layers' activations would otherwise outlive the call (a leak per eval).
+    const out = tf.tidy(() => g.apply(latents));
+    latents.dispose();
+    return out;
   }
 }
 
