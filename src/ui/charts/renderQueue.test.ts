@@ -64,3 +64,22 @@ describe('queueChartUpdate', () => {
     expect(r.ran.map((x) => x.owner)).toEqual(['a: new']);
   });
 });
+
+describe('queueChartUpdate after a failing update', () => {
+  it('still runs the updates behind it', async () => {
+    const ran: string[] = [];
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onError);
+    try {
+      queueChartUpdate({}, () => {
+        throw new Error('render failed');
+      });
+      queueChartUpdate({}, () => ran.push('next'));
+      for (let i = 0; i < 8; i++) await nextTask();
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(ran).toEqual(['next']);
+  });
+});

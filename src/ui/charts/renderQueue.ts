@@ -25,8 +25,12 @@ function runNext() {
   if (next.done) return;
   const [owner, job] = next.value;
   waiting.delete(owner);
-  flushSync(job);
-  if (waiting.size > 0) scheduleRun();
+  try {
+    flushSync(job);
+  } finally {
+    // A chart whose render throws (its error boundary reports it) must not stall the others.
+    if (waiting.size > 0) scheduleRun();
+  }
 }
 
 function scheduleRun() {
