@@ -9,6 +9,7 @@ import {
   IMAGE_WIDTH_PRESETS,
   widthPreset,
   type ImageModelPatch,
+  type NumericKey,
 } from '../../store/settings';
 import { useSettings, useSettingsApi } from '../context';
 import { HINTS } from '../hints';
@@ -39,6 +40,52 @@ const ARCH_OPTIONS: { value: 'dcgan' | 'resnet'; label: string }[] = [
   { value: 'dcgan', label: 'DCGAN (plain convs)' },
   { value: 'resnet', label: 'R3GAN-style ResNet' },
 ];
+
+/** The numeric settings edited as they are (`setNumber`): label, explanation and range. */
+const NUMBER_SETTINGS: Record<
+  NumericKey,
+  { label: string; hint: string; min: number; max: number; step?: number }
+> = {
+  gWidth: { label: 'G width', hint: HINTS.gWidth, min: 1, max: 1024, step: 1 },
+  gDepth: { label: 'G depth', hint: HINTS.gDepth, min: 1, max: 8, step: 1 },
+  dWidth: { label: 'D width', hint: HINTS.dWidth, min: 1, max: 1024, step: 1 },
+  dDepth: { label: 'D depth', hint: HINTS.dDepth, min: 1, max: 8, step: 1 },
+  latentDim: { label: 'Latent size', hint: HINTS.latentDim, min: 1, max: 256, step: 1 },
+  fadeSteps: {
+    label: 'Steps per growth phase',
+    hint: HINTS.fadeSteps,
+    min: 1,
+    max: 10_000_000,
+    step: 1,
+  },
+  lazyInterval: { label: 'Lazy interval', hint: HINTS.lazyInterval, min: 1, max: 64, step: 1 },
+  gpWeight: { label: 'GP weight λ', hint: HINTS.gpWeight, min: 0, max: 1e4 },
+  batchSize: { label: 'Batch size', hint: HINTS.batchSize, min: 1, max: 4096, step: 1 },
+  dSteps: { label: 'D steps per G step', hint: HINTS.dSteps, min: 1, max: 10, step: 1 },
+  emaHalfLife: { label: 'EMA half-life', hint: HINTS.emaHalfLife, min: 0, max: 1e7, step: 1 },
+  seed: { label: 'Seed', hint: HINTS.seed, min: 0, max: 2147483647, step: 1 },
+};
+
+/** One of NUMBER_SETTINGS, showing `value` and committing through the settings store. */
+function SettingNumber({
+  name,
+  value,
+  disabled,
+}: {
+  name: NumericKey;
+  value: number;
+  disabled?: boolean;
+}) {
+  const setNumber = useSettingsApi().getState().setNumber;
+  return (
+    <NumberField
+      {...NUMBER_SETTINGS[name]}
+      value={value}
+      disabled={disabled}
+      onCommit={(v) => setNumber(name, v)}
+    />
+  );
+}
 
 /** The active config: the toy's or Stacked MNIST's. */
 function useActiveConfig(): AnyGanConfig {
@@ -79,57 +126,15 @@ function DataSection() {
 
 function ModelSection() {
   const c = useSettings((s) => s.config);
-  const api = useSettingsApi();
-  const num = api.getState().setNumber;
   return (
     <section className="settings-section" aria-labelledby="model-heading">
       <h2 id="model-heading">Model</h2>
       <div className="field-grid">
-        <NumberField
-          label="G width"
-          hint={HINTS.gWidth}
-          value={c.gWidth}
-          min={1}
-          max={1024}
-          step={1}
-          onCommit={(v) => num('gWidth', v)}
-        />
-        <NumberField
-          label="G depth"
-          hint={HINTS.gDepth}
-          value={c.gDepth}
-          min={1}
-          max={8}
-          step={1}
-          onCommit={(v) => num('gDepth', v)}
-        />
-        <NumberField
-          label="D width"
-          hint={HINTS.dWidth}
-          value={c.dWidth}
-          min={1}
-          max={1024}
-          step={1}
-          onCommit={(v) => num('dWidth', v)}
-        />
-        <NumberField
-          label="D depth"
-          hint={HINTS.dDepth}
-          value={c.dDepth}
-          min={1}
-          max={8}
-          step={1}
-          onCommit={(v) => num('dDepth', v)}
-        />
-        <NumberField
-          label="Latent size"
-          hint={HINTS.latentDim}
-          value={c.latentDim}
-          min={1}
-          max={256}
-          step={1}
-          onCommit={(v) => num('latentDim', v)}
-        />
+        <SettingNumber name="gWidth" value={c.gWidth} />
+        <SettingNumber name="gDepth" value={c.gDepth} />
+        <SettingNumber name="dWidth" value={c.dWidth} />
+        <SettingNumber name="dDepth" value={c.dDepth} />
+        <SettingNumber name="latentDim" value={c.latentDim} />
       </div>
       <p className="muted small">{HINTS.architecture}</p>
     </section>
@@ -180,15 +185,7 @@ function ImageModelSection() {
           if (p) apply({ gChannels: p.channels, dChannels: p.channels });
         }}
       />
-      <NumberField
-        label="Latent size"
-        hint={HINTS.latentDim}
-        value={c.latentDim}
-        min={1}
-        max={256}
-        step={1}
-        onCommit={(v) => s.setNumber('latentDim', v)}
-      />
+      <SettingNumber name="latentDim" value={c.latentDim} />
       <CheckField
         label="Minibatch stddev"
         hint={HINTS.minibatchStd}
@@ -201,17 +198,7 @@ function ImageModelSection() {
         checked={c.progressive}
         onChange={(progressive) => apply({ progressive })}
       />
-      {c.progressive && (
-        <NumberField
-          label="Steps per growth phase"
-          hint={HINTS.fadeSteps}
-          value={c.fadeSteps}
-          min={1}
-          max={10_000_000}
-          step={1}
-          onCommit={(v) => s.setNumber('fadeSteps', v)}
-        />
-      )}
+      {c.progressive && <SettingNumber name="fadeSteps" value={c.fadeSteps} />}
       {problem && (
         <p className="field-error" role="alert">
           {problem}
@@ -300,24 +287,8 @@ function TrainingSection() {
             </div>
           )}
           <div className="field-grid">
-            <NumberField
-              label="Lazy interval"
-              hint={HINTS.lazyInterval}
-              value={c.lazyInterval}
-              min={1}
-              max={64}
-              step={1}
-              onCommit={(v) => s.setNumber('lazyInterval', v)}
-            />
-            <NumberField
-              label="GP weight λ"
-              hint={HINTS.gpWeight}
-              value={c.gpWeight}
-              min={0}
-              max={1e4}
-              disabled={c.loss !== 'wgan-gp'}
-              onCommit={(v) => s.setNumber('gpWeight', v)}
-            />
+            <SettingNumber name="lazyInterval" value={c.lazyInterval} />
+            <SettingNumber name="gpWeight" value={c.gpWeight} disabled={c.loss !== 'wgan-gp'} />
           </div>
         </fieldset>
       )}
@@ -379,42 +350,10 @@ function TrainingSection() {
       )}
       {!hide.training && (
         <div className="field-grid">
-          <NumberField
-            label="Batch size"
-            hint={HINTS.batchSize}
-            value={c.batchSize}
-            min={1}
-            max={4096}
-            step={1}
-            onCommit={(v) => s.setNumber('batchSize', v)}
-          />
-          <NumberField
-            label="D steps per G step"
-            hint={HINTS.dSteps}
-            value={c.dSteps}
-            min={1}
-            max={10}
-            step={1}
-            onCommit={(v) => s.setNumber('dSteps', v)}
-          />
-          <NumberField
-            label="EMA half-life"
-            hint={HINTS.emaHalfLife}
-            value={c.emaHalfLife}
-            min={0}
-            max={1e7}
-            step={1}
-            onCommit={(v) => s.setNumber('emaHalfLife', v)}
-          />
-          <NumberField
-            label="Seed"
-            hint={HINTS.seed}
-            value={c.seed}
-            min={0}
-            max={2147483647}
-            step={1}
-            onCommit={(v) => s.setNumber('seed', v)}
-          />
+          <SettingNumber name="batchSize" value={c.batchSize} />
+          <SettingNumber name="dSteps" value={c.dSteps} />
+          <SettingNumber name="emaHalfLife" value={c.emaHalfLife} />
+          <SettingNumber name="seed" value={c.seed} />
         </div>
       )}
       {!hide.backend && (
