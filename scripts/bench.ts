@@ -4,7 +4,9 @@
  * trains with the UI streaming and measures
  *   - steps/s (iterations completed per wall second, between two GPU sync points),
  *   - kernels dispatched per iteration (tf.profile in the worker),
- *   - GPU→CPU readbacks per iteration (the worker counts its own `await data()` calls),
+ *   - GPU→CPU readbacks per iteration (the worker counts its own `await data()` calls), and
+ *     sync points per iteration (iterations after which the worker waited for the device at all:
+ *     the views that fall due with a loss readback add readbacks, not waits),
  *   - the compile phase (play → first completed readback: shader compilation),
  *   - main-thread long tasks (> 50 ms, PerformanceObserver 'longtask') while training.
  *
@@ -104,6 +106,7 @@ interface Result {
   /** Kernels of the same iteration written naively with stock tfjs ops (engine/naive.ts). */
   naiveKernelsPerStep?: number;
   readbacksPerStep?: number;
+  syncPointsPerStep?: number;
   compileMs?: number;
   longTasks?: number;
   longTaskMs?: number;
@@ -283,6 +286,7 @@ async function measure(
         at: event.at,
         compileMs: event.compileMs ?? 0,
         readbacks: stats.readbacks,
+        syncPoints: stats.runs.find((r) => r.runId === 'main')!.syncPoints,
         iteration: stats.runs.find((r) => r.runId === 'main')!.iteration,
       };
     });
@@ -297,6 +301,7 @@ async function measure(
         playingUntil,
         pausedAt: performance.now(),
         readbacks: stats.readbacks,
+        syncPoints: stats.runs.find((r) => r.runId === 'main')!.syncPoints,
         iteration: stats.runs.find((r) => r.runId === 'main')!.iteration,
         finalIteration: paused.runs.find((r) => r.runId === 'main')!.iteration,
       };
@@ -323,6 +328,7 @@ async function measure(
       kernelsPerStep: profile.kernels,
       naiveKernelsPerStep: naive?.kernels,
       readbacksPerStep: (end.readbacks - start.readbacks) / playedIterations,
+      syncPointsPerStep: (end.syncPoints - start.syncPoints) / playedIterations,
       compileMs: start.compileMs,
       longTasks: longTasks.length,
       longTaskMs: longTasks.reduce((ms, t) => ms + t.duration, 0),
@@ -347,8 +353,8 @@ function markdownTable(results: Result[], chromium: string, seconds: number): st
   const lines = [
     `Chromium ${chromium}, headless, ${cpus().length} CPU cores, ${seconds} s per backend.`,
     '',
-    '| workload | backend | steps/s | kernels/step (naive) | readbacks/step | compile (ms) | long tasks (>50 ms) | long-task ms | status |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| workload | backend | steps/s | kernels/step (naive) | readbacks/step | sync points/step | compile (ms) | long tasks (>50 ms) | long-task ms | status |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const status =
@@ -362,7 +368,7 @@ function markdownTable(results: Result[], chromium: string, seconds: number): st
         r.kernelsPerStep === undefined
           ? ''
           : `${r.kernelsPerStep}${r.naiveKernelsPerStep ? ` (${r.naiveKernelsPerStep})` : ''}`
-      } | ${f(r.readbacksPerStep, 3)} | ${f(r.compileMs, 0)} | ${r.longTasks ?? ''} | ${f(
+      } | ${f(r.readbacksPerStep, 3)} | ${f(r.syncPointsPerStep, 3)} | ${f(r.compileMs, 0)} | ${r.longTasks ?? ''} | ${f(
         r.longTaskMs,
         0,
       )} | ${status} |`,

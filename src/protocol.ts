@@ -452,7 +452,17 @@ export interface StatsEvent extends EventBase {
   backendMemory?: Record<string, number>;
   /** GPU→CPU readbacks (`await data()`) since the worker started. */
   readbacks: number;
-  runs: { runId: string; iteration: number; phase: RunPhase; readbacks: number }[];
+  runs: {
+    runId: string;
+    iteration: number;
+    phase: RunPhase;
+    readbacks: number;
+    /**
+     * Training iterations after which the CPU waited for the device: several readbacks at the
+     * same iteration (losses, then the views that fall due with them) wait once.
+     */
+    syncPoints: number;
+  }[];
 }
 
 export interface GradientCheckEvent extends EventBase {

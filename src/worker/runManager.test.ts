@@ -283,6 +283,12 @@ describe('RunManager: training', () => {
     // Losses every 10 iterations, views every 20, snapshots every 200: well under 1 per step.
     const iterations = after.runs.reduce((n, r) => n + r.iteration, 0);
     expect(after.readbacks / iterations).toBeLessThan(0.3);
+    // The views fall due with a loss readback: they add readbacks, not waits for the device.
+    for (const run of after.runs) {
+      expect(run.syncPoints / run.iteration).toBeGreaterThanOrEqual(0.1);
+      expect(run.syncPoints / run.iteration).toBeLessThanOrEqual(0.11);
+    }
+    expect(after.readbacks).toBeGreaterThan(after.runs.reduce((n, r) => n + r.syncPoints, 0));
     // A few seconds on an idle machine; generous for a loaded 2-core CI box.
   }, 180_000);
 

@@ -196,6 +196,8 @@ interface Run {
   /** The weights changed since the last snapshot. */
   dirty: boolean;
   readbacks: number;
+  /** Iterations of training after which at least one readback waited for the device. */
+  syncPoints: number;
   /** Last point where the CPU waited for the device, and the device's time per iteration. */
   sync: { iteration: number; at: number; msPerStep: number | null } | null;
 }
@@ -522,6 +524,7 @@ export class RunManager {
             iteration: run.trainer?.iteration ?? 0,
             phase: run.phase,
             readbacks: run.readbacks,
+            syncPoints: run.syncPoints,
           })),
         });
         return;
@@ -689,6 +692,7 @@ export class RunManager {
       snapshot: null,
       dirty: true,
       readbacks: 0,
+      syncPoints: 0,
       sync: null,
     };
     this.runs.set(runId, run);
@@ -917,6 +921,7 @@ export class RunManager {
     if (s.snapshotEvery > 0 && it % s.snapshotEvery === 0) await this.snapshot(run);
     // Any completed readback means the device has finished everything queued so far; on CPU
     // backends every step is finished when it returns.
+    if (run.readbacks !== readbacksBefore) run.syncPoints++;
     if (run.readbacks !== readbacksBefore || !this.queuesWork()) this.markSync(run, it);
   }
 
