@@ -163,6 +163,25 @@ test('exports: settings file, metrics CSV and JSON, PNG; a settings file imports
   await expect(page.getByLabel('Loss', { exact: true })).toHaveValue('hinge');
   await expect(page.getByLabel('Export status')).toContainText('<img src=x');
   await expect(page.locator('img[src=x]')).toHaveCount(0);
+
+  // Stacked MNIST settings: a file of them switches to that dataset, and export writes them.
+  await page.getByLabel('Import settings…').setInputFiles({
+    name: 'stacked.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(
+      JSON.stringify({
+        format: 'gan-playground-config',
+        version: 1,
+        config: { dataset: 'stacked-mnist', mbstd: true, seed: 7 },
+      }),
+    ),
+  });
+  await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('stacked-mnist');
+  await expect(page.getByLabel('Minibatch stddev', { exact: true })).toBeChecked();
+  await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('7');
+  const imageSettings = JSON.parse((await download('Settings file')).text);
+  expect(imageSettings.config).toMatchObject({ dataset: 'stacked-mnist', mbstd: true, seed: 7 });
+  expect(imageSettings.config.gChannels).toHaveLength(3);
 });
 
 test('compare: one transport drives every run, charts overlay them', async ({ page }) => {

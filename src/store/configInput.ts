@@ -167,6 +167,19 @@ type ImageFieldName = keyof typeof IMAGE_FIELD_SCHEMAS;
 const IMAGE_FIELD_NAMES = Object.keys(IMAGE_FIELD_SCHEMAS) as ImageFieldName[];
 
 /**
+ * Whether outside settings (a link's object, an imported file's) are Stacked MNIST's: an object
+ * whose own `dataset` is "stacked-mnist". Anything else goes through the toy's configFromPatch.
+ */
+export function isImageSettings(data: unknown): boolean {
+  if (!isPlainObject(data)) return false;
+  try {
+    return Object.hasOwn(data, 'dataset') && data.dataset === 'stacked-mnist';
+  } catch {
+    return false; // a throwing getter: not ours
+  }
+}
+
+/**
  * configFromPatch for Stacked MNIST settings (imageGanConfigSchema): each entry checked on its
  * own, bad ones named and left at `base`'s value; then the cross-field rules (imageConfigProblem),
  * which fall back to `base` as a whole when the entries do not fit together. Never throws.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { presetConfig } from './settings';
+import type { GanConfig, ImageGanConfig } from '../engine/config';
+import { imagePresetConfig, presetConfig } from './settings';
 import {
   configFileText,
   historyCsv,
@@ -29,26 +30,60 @@ describe('exports', () => {
 
 describe('importing a settings file', () => {
   const base = presetConfig();
+  const imageBase = imagePresetConfig();
+  const importText = (text: string) => importConfigText(text, base, imageBase);
 
   it('round-trips the exported file', () => {
     const config = { ...base, loss: 'rpgan' as const, r1Gamma: 0.3, seed: 9 };
-    expect(importConfigText(configFileText(config), base)).toEqual({ config, message: null });
+    expect(importText(configFileText(config))).toEqual({ config, message: null });
   });
 
   it('accepts a bare settings object and keeps the valid fields of a tampered one', () => {
-    const r = importConfigText('{"seed": 4, "gDepth": 99, "__proto__": {"x": 1}}', base);
-    expect(r.config?.seed).toBe(4);
-    expect(r.config?.gDepth).toBe(base.gDepth);
+    const r = importText('{"seed": 4, "gDepth": 99, "__proto__": {"x": 1}}');
+    const config = r.config as GanConfig;
+    expect(config.seed).toBe(4);
+    expect(config.gDepth).toBe(base.gDepth);
     expect(r.message).toMatch(/gDepth/);
   });
 
   it('refuses files that are not settings, too large, or of another format', () => {
-    expect(importConfigText('<h1>hi</h1>', base)).toMatchObject({ config: null });
-    expect(importConfigText('[1,2]', base).message).toMatch(/expected an object/);
-    expect(importConfigText(' '.repeat(MAX_IMPORT_BYTES + 1), base).message).toMatch(/too large/);
-    expect(importConfigText('{"format":"other","config":{}}', base).message).toMatch(/not a GAN/);
-    expect(
-      importConfigText('{"format":"gan-playground-config","version":2}', base).message,
-    ).toMatch(/unknown version/);
+    expect(importText('<h1>hi</h1>')).toMatchObject({ config: null });
+    expect(importText('[1,2]').message).toMatch(/expected an object/);
+    expect(importText(' '.repeat(MAX_IMPORT_BYTES + 1)).message).toMatch(/too large/);
+    expect(importText('{"format":"other","config":{}}').message).toMatch(/not a GAN/);
+    expect(importText('{"format":"gan-playground-config","version":2}').message).toMatch(
+      /unknown version/,
+    );
+  });
+
+  it('round-trips Stacked MNIST settings, which keep their own fields', () => {
+    const config: ImageGanConfig = {
+      ...imageBase,
+      arch: 'resnet',
+      mbstd: true,
+      gChannels: [8, 8, 8],
+      dChannels: [8, 8, 8],
+      r1Gamma: 0.2,
+      r2Gamma: 0.2,
+      seed: 5,
+    };
+    expect(importText(configFileText(config))).toEqual({ config, message: null });
+  });
+
+  it('imports a tampered Stacked MNIST file field by field, and refuses one that cannot fit', () => {
+    const r = importText('{"dataset": "stacked-mnist", "arch": "vgg", "batchSize": 16}');
+    expect(r.config).toMatchObject({
+      dataset: 'stacked-mnist',
+      arch: imageBase.arch,
+      batchSize: 16,
+    });
+    expect(r.message).toMatch(/arch/);
+    // A toy-only field is not a Stacked MNIST setting.
+    expect(importText('{"dataset": "stacked-mnist", "gWidth": 64}').message).toMatch(/gWidth/);
+    const broken = importText(
+      '{"format":"gan-playground-config","version":1,"config":{"dataset":"stacked-mnist","gChannels":[8,8,8],"groupSize":3}}',
+    );
+    expect(broken.config).toBeNull();
+    expect(broken.message).toMatch(/Nothing imported: the Stacked MNIST settings do not fit/);
   });
 });

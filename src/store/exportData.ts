@@ -4,8 +4,13 @@
  * file is size-capped, parsed as JSON and validated field by field (configInput.ts); its content
  * is only ever shown as text.
  */
-import type { AnyGanConfig, GanConfig } from '../engine/config';
-import { configFromPatch, describeProblems } from './configInput';
+import type { AnyGanConfig, GanConfig, ImageGanConfig } from '../engine/config';
+import {
+  configFromPatch,
+  describeProblems,
+  imageConfigFromPatch,
+  isImageSettings,
+} from './configInput';
 import type { HistoryPoint } from './downsample';
 
 export const CONFIG_FILE_FORMAT = 'gan-playground-config';
@@ -33,22 +38,28 @@ export function metricsJson(
   return JSON.stringify({ format: 'gan-playground-metrics', version: 1, config, metrics, evals });
 }
 
-/** The settings file. */
-export function configFileText(config: GanConfig): string {
+/** The settings file: the active run's settings, a toy's or Stacked MNIST's. */
+export function configFileText(config: AnyGanConfig): string {
   return `${JSON.stringify({ format: CONFIG_FILE_FORMAT, version: 1, config }, null, 2)}\n`;
 }
 
 export interface ImportResult {
-  config: GanConfig | null;
+  /** The imported settings (Stacked MNIST's when the file's dataset is stacked-mnist). */
+  config: AnyGanConfig | null;
   /** A message for the user (what was ignored, or why nothing was imported), or null. */
   message: string | null;
 }
 
 /**
  * Settings from an imported file's text: our own format (`{format, version, config}`) or a bare
- * settings object (what the URL holds, or a CLI run JSON's `config`).
+ * settings object (what the URL holds, or a CLI run JSON's `config`). Missing or invalid fields
+ * keep the value of `base` (toy settings) or `imageBase` (Stacked MNIST settings).
  */
-export function importConfigText(text: string, base: GanConfig): ImportResult {
+export function importConfigText(
+  text: string,
+  base: GanConfig,
+  imageBase: ImageGanConfig,
+): ImportResult {
   if (text.length > MAX_IMPORT_BYTES)
     return {
       config: null,
@@ -70,6 +81,17 @@ export function importConfigText(text: string, base: GanConfig): ImportResult {
     if (record.version !== 1)
       return { config: null, message: 'The settings file is from an unknown version.' };
     settings = record.config;
+  }
+  if (isImageSettings(settings)) {
+    const image = imageConfigFromPatch(settings, imageBase);
+    const whole = image.problems.find((p) => p.startsWith('settings:'));
+    if (whole) {
+      return {
+        config: null,
+        message: `Nothing imported: the Stacked MNIST settings do not fit together (${whole.slice(10)}).`,
+      };
+    }
+    return { config: image.config, message: describeProblems(image.problems, 'the file') };
   }
   const { config, problems } = configFromPatch(settings, base, { allowCustomPoints: true });
   if (problems.some((p) => p.startsWith('settings:')))

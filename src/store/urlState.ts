@@ -13,7 +13,12 @@ import {
   type GanConfig,
   type ImageGanConfig,
 } from '../engine/config';
-import { configFromText, describeProblems, imageConfigFromPatch } from './configInput';
+import {
+  configFromText,
+  describeProblems,
+  imageConfigFromPatch,
+  isImageSettings,
+} from './configInput';
 import { imagePresetConfig, presetConfig } from './settings';
 
 function patchHash(config: object, preset: Record<string, unknown>, keep: string[] = []): string {
@@ -91,13 +96,7 @@ export function settingsFromHash(hash: string): {
   } catch {
     return { config: null, error: UNREADABLE };
   }
-  const isImage =
-    typeof data === 'object' &&
-    data !== null &&
-    !Array.isArray(data) &&
-    Object.hasOwn(data, 'dataset') &&
-    (data as { dataset: unknown }).dataset === 'stacked-mnist';
-  if (!isImage) return configFromHash(hash);
+  if (!isImageSettings(data)) return configFromHash(hash);
   const result = imageConfigFromPatch(data, imagePresetConfig());
   const whole = result.problems.find((p) => p.startsWith('settings:'));
   const problems = result.problems.filter((p) => p !== whole);

@@ -54,7 +54,8 @@ export function ExportPanel() {
       });
       return;
     }
-    const result = importConfigText(await file.text(), settings.getState().config);
+    const { config, imageConfig } = settings.getState();
+    const result = importConfigText(await file.text(), config, imageConfig);
     if (result.config) settings.getState().adoptConfig(result.config);
     setMessage(
       result.config
@@ -123,7 +124,7 @@ export function ExportPanel() {
           onClick={() =>
             downloadText(
               `gan-${stamp()}-settings.json`,
-              configFileText(settings.getState().config),
+              configFileText(active()),
               'application/json',
             )
           }
