@@ -65,7 +65,9 @@ export function describeDifference(config: GanConfig, base: GanConfig): string {
 }
 
 /** A short name for a config's loss and penalties ("RpGAN + R1 + R2"). */
-export function variantName(config: GanConfig): string {
+export function variantName(
+  config: Pick<GanConfig, 'loss' | 'r1Gamma' | 'r2Gamma' | 'lazyInterval'>,
+): string {
   const loss =
     { minimax: 'Minimax', nsgan: 'NSGAN', rpgan: 'RpGAN', hinge: 'Hinge', lsgan: 'LSGAN' }[
       config.loss as string

@@ -13,13 +13,15 @@ import {
   parseStoredSummary,
   runFileName,
   type RunContent,
+  type ToyRunContent,
 } from './savedRuns';
-import { presetConfig } from './settings';
+import type { GanConfig } from '../engine/config';
+import { imagePresetConfig, presetConfig } from './settings';
 
 /** Values that a text format would round: tiny, huge, negative zero, subnormal, 1/3. */
 const VALUES = [0.1, -1e-30, 3.4e38, -0, 1e-45, 1 / 3, 2, -7.25, 0];
 
-function content(overrides: Partial<RunContent> = {}): RunContent {
+function content(overrides: Partial<ToyRunContent> = {}): ToyRunContent {
   const rows: MetricPoint[] = [1, 2, 3, 4, 5].map((step) => ({
     step,
     dLoss: 1 / step,
@@ -112,7 +114,8 @@ describe('run file', () => {
     const c = content();
     c.snapshot.config = { ...c.snapshot.config, dataset: 'custom', customPoints: [[1, 2]] };
     const result = decodeRunFile(file(c));
-    expect(result.ok && result.value.content.snapshot.config.customPoints).toEqual([[1, 2]]);
+    const config = result.ok ? (result.value.content.snapshot.config as GanConfig) : null;
+    expect(config?.customPoints).toEqual([[1, 2]]);
   });
 
   it('a run with no history yet (saved at step 0) round-trips', () => {
@@ -240,6 +243,73 @@ describe('names', () => {
     );
     expect(runFileName('../../etc/passwd')).toBe('etc-passwd.ganrun');
     expect(runFileName('<>')).toBe('gan-run.ganrun');
+  });
+});
+
+/** A Stacked MNIST run's content: image settings, a 1000-mode evaluation. */
+function imageContent(): RunContent {
+  const toy = content();
+  return {
+    kind: 'image',
+    snapshot: { ...toy.snapshot, config: { ...imagePresetConfig(), mbstd: true, seed: 3 } },
+    metrics: toy.metrics,
+    evals: appendBounded(
+      emptyHistory<EvalPoint>(),
+      [{ step: 5, modesCovered: 412, reverseKL: 1.7, klFloor: 0.1 } as unknown as EvalPoint],
+      4,
+    ),
+    latest: toy.latest,
+    evaluation: {
+      kind: 'image',
+      step: 5,
+      modesCovered: 2,
+      totalModes: 1000,
+      reverseKL: 5.9,
+      klFloor: 0.0999,
+      evalSamples: 5000,
+      modeCounts: Array.from({ length: 1000 }, (_, i) => (i === 7 ? 4000 : i === 9 ? 1000 : 0)),
+    },
+  };
+}
+
+describe('Stacked MNIST runs', () => {
+  it('round-trip through a file with their own settings and evaluation', () => {
+    const original = imageContent();
+    const result = decodeRunFile(file(original, 'Digits'));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.content).toEqual(original);
+    expect(result.value.name).toBe('Digits');
+  });
+
+  it('are checked against the schemas of their kind', () => {
+    const image = imageContent();
+    // Image settings under the toy kind, or a toy evaluation under the image kind: refused.
+    expect(parseRunContent({ ...image, kind: 'toy' })).toMatchObject({ ok: false });
+    expect(parseRunContent({ ...image, evaluation: content().evaluation })).toMatchObject({
+      ok: false,
+    });
+    const toy = content();
+    expect(parseRunContent({ ...toy, kind: 'image' })).toMatchObject({ ok: false });
+    expect(defaultRunName(image.snapshot.config, 5)).toBe(
+      'RpGAN + R1 + R2 on stacked-mnist, step 5',
+    );
+  });
+
+  it('are listed with their kind', () => {
+    const summary = {
+      id: 'i',
+      name: 'digits',
+      savedAt: SAVED_AT,
+      kind: 'image',
+      config: imagePresetConfig(),
+      iteration: 5,
+      thumbnail: null,
+      version: 1,
+    };
+    expect(parseStoredSummary(summary)).toMatchObject({ kind: 'image', iteration: 5 });
+    expect(parseStoredSummary({ ...summary, config: presetConfig() })).toBeNull();
+    expect(parseStoredSummary({ ...summary, kind: 'toy' })).toBeNull();
   });
 });
 

@@ -16,14 +16,23 @@
  *                checksum (FNV-1a 32 of the value bytes), history}
  *   then zero padding to a multiple of 4 bytes, then valueCount float32 values: the snapshot's
  *   variables, flattened and concatenated in order. Nothing may follow them.
- * Binary weights keep the file small and exact (3×64 MLPs with Adam: about 0.2 MB); the JSON
- * header keeps everything else readable.
+ * `kind` is "toy" (a 2-D run: its config passes the toy settings schema, its evaluation is a
+ * ToyEvaluation) or "image" (Stacked MNIST: the image settings schema, an ImageEvaluation).
+ * Binary weights keep the file small and exact (3×64 MLPs with Adam: about 0.2 MB; a DCGAN of
+ * widths 16 with Adam and its EMA copy: a few MB); the JSON header keeps everything else readable.
  */
 import { z } from 'zod';
 
-import { ganConfigSchema, type GanConfig } from '../engine/config';
+import {
+  ganConfigSchema,
+  imageGanConfigSchema,
+  isImageConfig,
+  type AnyGanConfig,
+  type GanConfig,
+  type ImageGanConfig,
+} from '../engine/config';
 import { fnv1a32 } from '../engine/mnist';
-import type { LogRow, ToyEvaluation, TrainerSnapshot } from '../protocol';
+import type { ImageEvaluation, LogRow, RunKind, ToyEvaluation, TrainerSnapshot } from '../protocol';
 import { variantName } from './compare';
 import type { BoundedHistory } from './downsample';
 import type { EvalPoint, MetricPoint } from './run';
@@ -38,24 +47,28 @@ export const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_HEADER_BYTES = 8 * 1024 * 1024;
 export const MAX_RUN_NAME_LENGTH = 80;
 
-/** The worker's snapshot of a 2-D toy run (the only kind that can be saved so far). */
+/** The worker's snapshot of a 2-D toy run. */
 export type ToySnapshot = Omit<TrainerSnapshot, 'config'> & { config: GanConfig };
-
-/** The snapshot, if it is a toy run's (its config passes the toy settings schema). */
-export function toySnapshot(snapshot: TrainerSnapshot): ToySnapshot | null {
-  return ganConfigSchema.safeParse(snapshot.config).success ? (snapshot as ToySnapshot) : null;
-}
+/** The worker's snapshot of a Stacked MNIST run. */
+export type ImageSnapshot = Omit<TrainerSnapshot, 'config'> & { config: ImageGanConfig };
 
 /** What a saved run holds besides its name and date. */
-export interface RunContent {
-  kind: 'toy';
-  snapshot: ToySnapshot;
+export type RunContent = {
   metrics: BoundedHistory<MetricPoint>;
   evals: BoundedHistory<EvalPoint>;
-  /** The last diagnostics row and evaluation (the counters beside the view), if any. */
+  /** The last diagnostics row (the counters beside the view), if any. */
   latest: LogRow | null;
-  evaluation: ToyEvaluation | null;
-}
+} & (
+  | { kind: 'toy'; snapshot: ToySnapshot; evaluation: ToyEvaluation | null }
+  | { kind: 'image'; snapshot: ImageSnapshot; evaluation: ImageEvaluation | null }
+);
+
+export type ToyRunContent = Extract<RunContent, { kind: 'toy' }>;
+export type ImageRunContent = Extract<RunContent, { kind: 'image' }>;
+
+/** The kind of run a config trains. */
+export const runKindOf = (config: AnyGanConfig): RunKind =>
+  isImageConfig(config) ? 'image' : 'toy';
 
 /** What the list shows (read without the weights). */
 export interface SavedRunSummary {
@@ -63,10 +76,10 @@ export interface SavedRunSummary {
   name: string;
   /** Milliseconds since 1970 (Date.now()). */
   savedAt: number;
-  kind: 'toy';
-  config: GanConfig;
+  kind: RunKind;
+  config: AnyGanConfig;
   iteration: number;
-  /** PNG of the plane view when it was saved (imported runs have none). */
+  /** PNG of the plane (or the sample grid) when it was saved (imported runs have none). */
   thumbnail: Blob | null;
 }
 
@@ -87,7 +100,7 @@ export function cleanRunName(name: string): string {
 }
 
 /** The name a run gets unless the user types one: "RpGAN + R1 + R2 on ring8, step 1200". */
-export function defaultRunName(config: GanConfig, iteration: number): string {
+export function defaultRunName(config: AnyGanConfig, iteration: number): string {
   return `${variantName(config)} on ${config.dataset}, step ${iteration}`;
 }
 
@@ -134,7 +147,7 @@ const logRowSchema = z
   .refine((p) => Object.keys(p).length <= 40, 'too many series')
   .refine((p) => typeof p.step === 'number', 'a row needs a step');
 
-const evaluationSchema = z.strictObject({
+const toyEvaluationSchema = z.strictObject({
   step: z.number().int().min(0),
   modesCovered: z.number().int().min(0).nullable(),
   totalModes: z.number().int().min(0).nullable(),
@@ -144,37 +157,62 @@ const evaluationSchema = z.strictObject({
   modeCounts: z.array(z.number().int().min(0)).max(10_000).nullable(),
 });
 
+const imageEvaluationSchema = z.strictObject({
+  kind: z.literal('image'),
+  step: z.number().int().min(0),
+  modesCovered: z.number().int().min(0).max(1000),
+  totalModes: z.number().int().min(0).max(1000),
+  reverseKL: z.number().min(0),
+  klFloor: z.number().min(0),
+  evalSamples: z.number().int().min(0),
+  modeCounts: z.array(z.number().int().min(0)).max(1000),
+});
+
 /** Up to 1000 variables, each of rank ≤ 8; the values of one run fit in a 64 MB file. */
 const MAX_VALUES = MAX_RUN_FILE_BYTES / 4;
 
-const snapshotMetaSchema = z.strictObject({
-  config: ganConfigSchema,
-  logEvery: z.number().int().min(1).max(10_000),
-  iteration: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  optimizerSteps: z.tuple([
-    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  ]),
-  shapes: z.array(z.array(z.number().int().min(0).max(MAX_VALUES)).max(8)).max(1000),
-});
+/** A snapshot's metadata (all but its values), with the settings schema of its kind. */
+function snapshotMetaSchema<C extends z.ZodType>(config: C) {
+  return z.strictObject({
+    config,
+    logEvery: z.number().int().min(1).max(10_000),
+    iteration: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    optimizerSteps: z.tuple([
+      z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    ]),
+    shapes: z.array(z.array(z.number().int().min(0).max(MAX_VALUES)).max(8)).max(1000),
+  });
+}
+const SNAPSHOT_META = {
+  toy: snapshotMetaSchema(ganConfigSchema),
+  image: snapshotMetaSchema(imageGanConfigSchema),
+};
 
-const historyContentSchema = z.strictObject({
-  metrics: historySchema,
-  evals: historySchema,
-  latest: logRowSchema.nullable(),
-  evaluation: evaluationSchema.nullable(),
-});
+function historyContentSchema<E extends z.ZodType>(evaluation: E) {
+  return z.strictObject({
+    metrics: historySchema,
+    evals: historySchema,
+    latest: logRowSchema.nullable(),
+    evaluation: evaluation.nullable(),
+  });
+}
+const HISTORY_CONTENT = {
+  toy: historyContentSchema(toyEvaluationSchema),
+  image: historyContentSchema(imageEvaluationSchema),
+};
 
 const headerSchema = z.strictObject({
   format: z.literal(RUN_FILE_FORMAT),
   version: z.literal(RUN_FILE_VERSION),
   name: z.string().max(1000),
   savedAt: z.iso.datetime(),
-  kind: z.literal('toy'),
-  snapshot: snapshotMetaSchema,
+  kind: z.enum(['toy', 'image']),
+  // Checked against the schemas of `kind` by parseRunContent.
+  snapshot: z.record(z.string(), z.unknown()),
   valueCount: z.number().int().min(0).max(MAX_VALUES),
   checksum: z.number().int().min(0).max(0xffffffff),
-  history: historyContentSchema,
+  history: z.record(z.string(), z.unknown()),
 });
 
 /** "path: reason" of the first zod issue, without echoing values. */
@@ -217,35 +255,48 @@ export function parseRunContent(input: unknown): Parsed<RunContent> {
     return { ok: false, message: 'expected an object' };
   }
   const record = input as Record<string, unknown>;
-  if (record.kind !== 'toy') return { ok: false, message: 'not a 2-D toy run' };
+  const kind = record.kind;
+  if (kind !== 'toy' && kind !== 'image') return { ok: false, message: 'not a kind of run' };
   const snapshot = record.snapshot as Record<string, unknown> | undefined;
   const values = snapshot?.values;
   if (!(values instanceof Float32Array)) return { ok: false, message: 'no weights' };
-  // `values` is checked above and by valuesProblem; the schema (strict) checks the rest.
+  // `values` is checked above and by valuesProblem; the schemas (strict) check the rest.
   const metaInput = { ...snapshot };
   delete metaInput.values;
-  const parsedMeta = snapshotMetaSchema.safeParse(metaInput);
+  const parsedMeta = SNAPSHOT_META[kind].safeParse(metaInput);
   if (!parsedMeta.success)
     return { ok: false, message: `snapshot.${firstIssue(parsedMeta.error)}` };
-  const history = historyContentSchema.safeParse({
+  const history = HISTORY_CONTENT[kind].safeParse({
     metrics: record.metrics,
     evals: record.evals,
     latest: record.latest,
     evaluation: record.evaluation,
   });
-  if (!history.success) return { ok: false, message: firstIssue(history.error) };
+  if (!history.success) return { ok: false, message: `history.${firstIssue(history.error)}` };
   const problem = valuesProblem(parsedMeta.data.shapes, values);
   if (problem) return { ok: false, message: problem };
+  const common = {
+    metrics: history.data.metrics as BoundedHistory<MetricPoint>,
+    evals: history.data.evals as BoundedHistory<EvalPoint>,
+    latest: history.data.latest as LogRow | null,
+  };
+  const meta = parsedMeta.data as Omit<TrainerSnapshot, 'values'>;
   return {
     ok: true,
-    value: {
-      kind: 'toy',
-      snapshot: { ...(parsedMeta.data as Omit<ToySnapshot, 'values'>), values },
-      metrics: history.data.metrics as BoundedHistory<MetricPoint>,
-      evals: history.data.evals as BoundedHistory<EvalPoint>,
-      latest: history.data.latest as LogRow | null,
-      evaluation: history.data.evaluation,
-    },
+    value:
+      kind === 'toy'
+        ? {
+            ...common,
+            kind,
+            snapshot: { ...(meta as Omit<ToySnapshot, 'values'>), values },
+            evaluation: history.data.evaluation as ToyEvaluation | null,
+          }
+        : {
+            ...common,
+            kind,
+            snapshot: { ...(meta as Omit<ImageSnapshot, 'values'>), values },
+            evaluation: history.data.evaluation as ImageEvaluation | null,
+          },
   };
 }
 
@@ -267,7 +318,7 @@ export function encodeRunFile(run: {
     version: RUN_FILE_VERSION,
     name: cleanRunName(run.name),
     savedAt: new Date(run.savedAt).toISOString(),
-    kind: 'toy',
+    kind: run.content.kind,
     snapshot: {
       config: meta.config,
       logEvery: meta.logEvery,
@@ -364,7 +415,7 @@ export function decodeRunFile(bytes: Uint8Array): Parsed<DecodedRunFile> {
     value: {
       name:
         cleanRunName(h.name) ||
-        defaultRunName(h.snapshot.config as GanConfig, h.snapshot.iteration),
+        defaultRunName(content.value.snapshot.config, content.value.snapshot.iteration),
       savedAt: Date.parse(h.savedAt),
       content: content.value,
     },
@@ -412,19 +463,19 @@ function completion(tx: IDBTransaction): Promise<void> {
 export function parseStoredSummary(x: unknown): SavedRunSummary | null {
   if (typeof x !== 'object' || x === null) return null;
   const r = x as Record<string, unknown>;
-  if (r.version !== RECORD_VERSION || r.kind !== 'toy') return null;
+  if (r.version !== RECORD_VERSION || (r.kind !== 'toy' && r.kind !== 'image')) return null;
   if (typeof r.id !== 'string' || typeof r.name !== 'string') return null;
   if (typeof r.savedAt !== 'number' || !Number.isFinite(r.savedAt)) return null;
   if (typeof r.iteration !== 'number' || !Number.isSafeInteger(r.iteration)) return null;
   if (!(r.thumbnail === null || r.thumbnail instanceof Blob)) return null;
-  const config = ganConfigSchema.safeParse(r.config);
+  const config = (r.kind === 'toy' ? ganConfigSchema : imageGanConfigSchema).safeParse(r.config);
   if (!config.success) return null;
   return {
     id: r.id,
     name: r.name,
     savedAt: r.savedAt,
-    kind: 'toy',
-    config: config.data as GanConfig,
+    kind: r.kind,
+    config: config.data as AnyGanConfig,
     iteration: r.iteration,
     thumbnail: r.thumbnail,
   };

@@ -10,7 +10,7 @@ import type { AnyGanConfig, LogRow, RunKind, StreamOptions, WorkerEvent } from '
 import type { TrainingClient } from '../worker/client';
 import { truncateHistory } from './downsample';
 import { appendRows, applyRunEvent, type RunStoreApi } from './run';
-import { toySnapshot, type RunContent } from './savedRuns';
+import type { ImageSnapshot, RunContent, ToySnapshot } from './savedRuns';
 import { activeConfig, SPEED_RATE, type SettingsState, type SettingsStoreApi } from './settings';
 
 export const MAIN_RUN_ID = 'main';
@@ -171,21 +171,32 @@ export class TrainingSession {
    */
   async capture(): Promise<RunContent> {
     await this.flushConfig();
-    const snapshot = toySnapshot(await this.client.snapshot(this.runId));
-    if (!snapshot) throw new Error('only 2-D toy runs can be saved so far');
+    const snapshot = await this.client.snapshot(this.runId);
     // The worker reported the rows up to the snapshot before answering: chart them now.
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushRows();
     const s = this.run.getState();
     const upTo = snapshot.iteration;
-    return {
-      kind: 'toy',
-      snapshot,
+    const upToSnapshot = <E extends { step: number }>(e: E | null) =>
+      e !== null && e.step <= upTo ? e : null;
+    const common = {
       metrics: truncateHistory(s.metrics, upTo),
       evals: truncateHistory(s.evals, upTo),
-      latest: s.latest !== null && s.latest.step <= upTo ? s.latest : null,
-      evaluation: s.evaluation !== null && s.evaluation.step <= upTo ? s.evaluation : null,
+      latest: upToSnapshot(s.latest),
     };
+    return isImageConfig(snapshot.config)
+      ? {
+          ...common,
+          kind: 'image',
+          snapshot: snapshot as ImageSnapshot,
+          evaluation: upToSnapshot(s.imageEvaluation),
+        }
+      : {
+          ...common,
+          kind: 'toy',
+          snapshot: snapshot as ToySnapshot,
+          evaluation: upToSnapshot(s.evaluation),
+        };
   }
 
   /**
@@ -217,7 +228,9 @@ export class TrainingSession {
       metrics: content.metrics,
       evals: content.evals,
       latest: content.latest,
-      evaluation: content.evaluation,
+      ...(content.kind === 'image'
+        ? { imageEvaluation: content.evaluation }
+        : { evaluation: content.evaluation }),
     });
   }
 

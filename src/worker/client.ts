@@ -290,7 +290,14 @@ export class TrainingClient {
     stream?: Partial<StreamOptions>,
   ): Promise<WorkerEventOf<'created'>> {
     return answer(
-      await this.request({ type: 'restore', runId, kind: 'toy', snapshot, stream }),
+      // The kind follows the snapshot's settings: a toy's or Stacked MNIST's.
+      await this.request({
+        type: 'restore',
+        runId,
+        kind: runSpec(snapshot.config).kind,
+        snapshot,
+        stream,
+      }),
       'created',
     );
   }

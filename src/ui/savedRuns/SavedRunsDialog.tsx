@@ -28,11 +28,13 @@ import './savedRuns.css';
 type Message = { kind: 'info' | 'error'; text: string };
 
 const THUMBNAIL_SIZE = 160;
-const PLANE_CANVAS = 'canvas[aria-label="Real data and generated samples"]';
+/** What a thumbnail shows: the plane of a toy run, the sample grid of a Stacked MNIST run. */
+const VIEW_CANVAS =
+  'canvas[aria-label="Real data and generated samples"], canvas[aria-label^="Generated samples at step"]';
 
-/** A small PNG of the plane view as drawn, or null when it is not on screen. */
-function planeThumbnail(): Promise<Blob | null> {
-  const source = document.querySelector<HTMLCanvasElement>(PLANE_CANVAS);
+/** A small PNG of the run's view as drawn, or null when it is not on screen. */
+function viewThumbnail(): Promise<Blob | null> {
+  const source = document.querySelector<HTMLCanvasElement>(VIEW_CANVAS);
   if (!source || source.width === 0 || source.height === 0) return Promise.resolve(null);
   const scale = THUMBNAIL_SIZE / Math.max(source.width, source.height);
   const canvas = document.createElement('canvas');
@@ -151,10 +153,10 @@ export function SavedRunsDialog({
         id: crypto.randomUUID(),
         name: runName,
         savedAt: Date.now(),
-        kind: 'toy',
+        kind: content.kind,
         config: snapshot.config,
         iteration: snapshot.iteration,
-        thumbnail: await planeThumbnail(),
+        thumbnail: await viewThumbnail(),
         content,
       });
       setName('');
@@ -225,7 +227,7 @@ export function SavedRunsDialog({
         id: crypto.randomUUID(),
         name: runName,
         savedAt: Number.isFinite(savedAt) ? savedAt : Date.now(),
-        kind: 'toy',
+        kind: content.kind,
         config: content.snapshot.config,
         iteration: content.snapshot.iteration,
         thumbnail: null,
