@@ -16,11 +16,10 @@
  * Without a GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU emulation): those numbers
  * say nothing about real GPUs. Results: a markdown table on stdout, JSON in bench-results/.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 
 import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from '../src/cli/args';
 import { stackedMnistDefaults } from '../src/engine/config';
@@ -30,7 +29,7 @@ import {
   type GanConfig,
   type ImageGanConfig,
 } from '../src/protocol';
-import { freePort, stopServer, waitForServer } from './browserApp';
+import { buildApp, chromiumPath, launchChromium, serveApp } from './browserApp';
 
 const FLAGS: Record<string, FlagSpec> = {
   seconds: { type: 'number', help: 'training time measured per backend (default 30)' },
@@ -137,31 +136,14 @@ async function main(flags: ParsedFlags): Promise<number> {
 
   if (!flags['no-build']) {
     console.error('bench: building the app (vite build)…');
-    const build = spawnSync('npx', ['vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (build.status !== 0) throw new Error(`vite build failed (exit ${build.status})`);
+    buildApp();
   }
-  const port = await freePort();
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true, // its own process group, so we can stop npx and vite together
-  });
-  const baseUrl = `http://localhost:${port}`;
+  const app = await serveApp();
+  const baseUrl = app.baseUrl;
   let browser: Browser | null = null;
   try {
-    await waitForServer(baseUrl, 60_000);
-    const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const executablePath = chromiumPath();
+    browser = await launchChromium();
     const results: Result[] = [];
     for (const workload of workloads) {
       for (const requested of backends) {
@@ -190,7 +172,7 @@ async function main(flags: ParsedFlags): Promise<number> {
     console.error(`bench: wrote ${file}`);
   } finally {
     await browser?.close();
-    stopServer(server);
+    app.stop();
   }
   return 0;
 }
