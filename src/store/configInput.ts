@@ -6,6 +6,8 @@
  * (including `__proto__` and `constructor`) are only ever read with Object.hasOwn and named, never
  * assigned; messages never echo more than a few dozen characters of it.
  */
+import type { z } from 'zod';
+
 import {
   ganConfigSchema,
   imageConfigProblem,
@@ -32,8 +34,6 @@ export interface ConfigInputOptions {
 }
 
 const FIELD_SCHEMAS = ganConfigSchema.shape;
-type FieldName = keyof typeof FIELD_SCHEMAS;
-const FIELD_NAMES = Object.keys(FIELD_SCHEMAS) as FieldName[];
 
 /** An object literal (or JSON object): not an array, a Date, a class instance, a function. */
 function isPlainObject(x: unknown): x is Record<string, unknown> {
@@ -60,6 +60,62 @@ function reason(error: { issues: { message: string }[] }): string {
 }
 
 /**
+ * The field-by-field rule shared by toy and Stacked MNIST settings: each own key of `input` is
+ * checked on its own against its field's schema and, if valid, replaces `base`'s value; unknown,
+ * unreadable, refused (`refuse` gives the reason) or invalid ones are named in `problems` and
+ * left at `base`'s value. Optimiser settings may name only what changes ({"lr": 0.01}). Null when
+ * the object's keys cannot be read.
+ */
+function applyFields<F extends string>(
+  input: Record<string, unknown>,
+  base: object,
+  schemas: Record<F, z.ZodType>,
+  refuse: (field: F) => string | null = () => null,
+): { config: Record<string, unknown>; problems: string[] } | null {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = { ...base };
+  let keys: string[];
+  try {
+    keys = Object.keys(input);
+  } catch {
+    return null;
+  }
+  for (const key of keys) {
+    if (!Object.hasOwn(schemas, key)) {
+      problems.push(`${quoteForMessage(key)}: unknown setting`);
+      continue;
+    }
+    const field = key as F;
+    const refused = refuse(field);
+    if (refused) {
+      problems.push(`${field}: ${refused}`);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = input[key];
+    } catch {
+      problems.push(`${field}: cannot be read`);
+      continue;
+    }
+    if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
+      const merged: Record<string, unknown> = { ...(config[field] as object) };
+      for (const sub of Object.keys(value)) {
+        if (OPTIMIZER_KEYS.includes(sub)) merged[sub] = value[sub];
+        else problems.push(`${field}.${quoteForMessage(sub)}: unknown setting`);
+      }
+      value = merged;
+    }
+    const result = schemas[field].safeParse(value);
+    if (result.success) config[field] = result.data;
+    else problems.push(`${field}: ${reason(result.error)}`);
+  }
+  return { config, problems };
+}
+
+const OPTIMIZER_KEYS = ['kind', 'lr', 'beta1', 'beta2'];
+
+/**
  * Applies `input` (an object of settings, possibly partial; nested optimiser settings may be
  * partial too) over `base`. Never throws.
  */
@@ -79,45 +135,13 @@ export function configFromPatch(
             : typeof input;
     return { config: base, problems: [`settings: expected an object of settings, got ${got}`] };
   }
-  const problems: string[] = [];
-  const config: Record<string, unknown> = { ...base };
-  let keys: string[];
-  try {
-    keys = Object.keys(input);
-  } catch {
-    return { config: base, problems: ['settings: the object cannot be read'] };
-  }
-  for (const key of keys) {
-    if (!(FIELD_NAMES as string[]).includes(key)) {
-      problems.push(`${quoteForMessage(key)}: unknown setting`);
-      continue;
-    }
-    const field = key as FieldName;
-    if (field === 'customPoints' && !options.allowCustomPoints) {
-      problems.push('customPoints: drawings are not taken from links');
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = input[key];
-    } catch {
-      problems.push(`${field}: cannot be read`);
-      continue;
-    }
-    // Optimiser settings may name only what changes ({"lr": 0.01}).
-    if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
-      const merged: Record<string, unknown> = { ...base[field] };
-      const subKeys = ['kind', 'lr', 'beta1', 'beta2'];
-      for (const sub of Object.keys(value)) {
-        if (subKeys.includes(sub)) merged[sub] = value[sub];
-        else problems.push(`${field}.${quoteForMessage(sub)}: unknown setting`);
-      }
-      value = merged;
-    }
-    const result = FIELD_SCHEMAS[field].safeParse(value);
-    if (result.success) config[field] = result.data;
-    else problems.push(`${field}: ${reason(result.error)}`);
-  }
+  const applied = applyFields(input, base, FIELD_SCHEMAS, (field) =>
+    field === 'customPoints' && !options.allowCustomPoints
+      ? 'drawings are not taken from links'
+      : null,
+  );
+  if (!applied) return { config: base, problems: ['settings: the object cannot be read'] };
+  const { config, problems } = applied;
   if (config.dataset === 'custom' && config.customPoints === undefined) {
     config.dataset = base.dataset === 'custom' ? 'ring8' : base.dataset;
     problems.push('dataset: "custom" needs a drawing, which this input does not carry');
@@ -163,8 +187,6 @@ export function describeProblems(problems: string[], source: string): string | n
 }
 
 const IMAGE_FIELD_SCHEMAS = imageGanConfigSchema.shape;
-type ImageFieldName = keyof typeof IMAGE_FIELD_SCHEMAS;
-const IMAGE_FIELD_NAMES = Object.keys(IMAGE_FIELD_SCHEMAS) as ImageFieldName[];
 
 /**
  * Whether outside settings (a link's object, an imported file's) are Stacked MNIST's: an object
@@ -191,39 +213,9 @@ export function imageConfigFromPatch(
   if (!isPlainObject(input)) {
     return { config: base, problems: ['settings: expected an object of settings'] };
   }
-  const problems: string[] = [];
-  const config: Record<string, unknown> = { ...base };
-  let keys: string[];
-  try {
-    keys = Object.keys(input);
-  } catch {
-    return { config: base, problems: ['settings: the object cannot be read'] };
-  }
-  for (const key of keys) {
-    if (!(IMAGE_FIELD_NAMES as string[]).includes(key)) {
-      problems.push(`${quoteForMessage(key)}: unknown setting`);
-      continue;
-    }
-    const field = key as ImageFieldName;
-    let value: unknown;
-    try {
-      value = input[key];
-    } catch {
-      problems.push(`${field}: cannot be read`);
-      continue;
-    }
-    if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
-      const merged: Record<string, unknown> = { ...base[field] };
-      for (const sub of Object.keys(value)) {
-        if (['kind', 'lr', 'beta1', 'beta2'].includes(sub)) merged[sub] = value[sub];
-        else problems.push(`${field}.${quoteForMessage(sub)}: unknown setting`);
-      }
-      value = merged;
-    }
-    const result = IMAGE_FIELD_SCHEMAS[field].safeParse(value);
-    if (result.success) config[field] = result.data;
-    else problems.push(`${field}: ${reason(result.error)}`);
-  }
+  const applied = applyFields(input, base, IMAGE_FIELD_SCHEMAS);
+  if (!applied) return { config: base, problems: ['settings: the object cannot be read'] };
+  const { config, problems } = applied;
   const whole = imageGanConfigSchema.safeParse(config);
   if (!whole.success) {
     return { config: base, problems: [...problems, `settings: ${reason(whole.error)}`] };
