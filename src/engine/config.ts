@@ -273,3 +273,8 @@ export type AnyGanConfig = GanConfig | ImageGanConfig;
 export function isImageConfig(config: AnyGanConfig): config is ImageGanConfig {
   return (IMAGE_DATASET_NAMES as readonly string[]).includes(config.dataset);
 }
+
+/** The kind of run a config trains: 'image' (Stacked MNIST, conv nets) or 'toy' (2-D, MLPs). */
+export function runKindOf(config: AnyGanConfig): 'toy' | 'image' {
+  return isImageConfig(config) ? 'image' : 'toy';
+}

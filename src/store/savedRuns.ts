@@ -26,7 +26,6 @@ import { z } from 'zod';
 import {
   ganConfigSchema,
   imageGanConfigSchema,
-  isImageConfig,
   type AnyGanConfig,
   type GanConfig,
   type ImageGanConfig,
@@ -64,11 +63,6 @@ export type RunContent = {
 );
 
 export type ToyRunContent = Extract<RunContent, { kind: 'toy' }>;
-export type ImageRunContent = Extract<RunContent, { kind: 'image' }>;
-
-/** The kind of run a config trains. */
-export const runKindOf = (config: AnyGanConfig): RunKind =>
-  isImageConfig(config) ? 'image' : 'toy';
 
 /** What the list shows (read without the weights). */
 export interface SavedRunSummary {

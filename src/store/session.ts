@@ -5,7 +5,7 @@
  * that is a live change or a rebuild, and says so with a `rebuilt` event); the transport
  * (play, pause, step, reset, slow motion) is a set of methods the UI and shortcuts call.
  */
-import { isImageConfig } from '../engine/config';
+import { isImageConfig, runKindOf } from '../engine/config';
 import type { AnyGanConfig, LogRow, RunKind, StreamOptions, WorkerEvent } from '../protocol';
 import type { TrainingClient } from '../worker/client';
 import { truncateHistory } from './downsample';
@@ -66,7 +66,6 @@ export function streamFor(
 }
 
 const sameConfig = (a: AnyGanConfig, b: AnyGanConfig) => JSON.stringify(a) === JSON.stringify(b);
-const kindOf = (config: AnyGanConfig): RunKind => (isImageConfig(config) ? 'image' : 'toy');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TrainingSession {
@@ -97,7 +96,7 @@ export class TrainingSession {
           state.view.heatmap !== previous.view.heatmap ||
           state.view.manifold !== previous.view.manifold
         ) {
-          this.guard(client.setStream(runId, streamFor(state.view, kindOf(this.sent))));
+          this.guard(client.setStream(runId, streamFor(state.view, runKindOf(this.sent))));
         }
         if (state.speed !== previous.speed) this.onSpeedChange();
       }),
@@ -109,7 +108,9 @@ export class TrainingSession {
     const state = this.settings.getState();
     const config = activeConfig(state);
     this.sent = config;
-    await this.guard(this.client.create(this.runId, config, streamFor(state.view, kindOf(config))));
+    await this.guard(
+      this.client.create(this.runId, config, streamFor(state.view, runKindOf(config))),
+    );
   }
 
   dispose(): void {
@@ -160,7 +161,7 @@ export class TrainingSession {
    */
   interpolate(from: number, to: number, mode: 'lerp' | 'slerp'): void {
     this.afterConfig(async () => {
-      if (kindOf(this.sent) !== 'image') return;
+      if (runKindOf(this.sent) !== 'image') return;
       await this.client.interpolate(this.runId, from, to, INTERPOLATION_STEPS, mode);
     });
   }
@@ -210,7 +211,7 @@ export class TrainingSession {
     await this.flushConfig();
     const previous = await this.client.snapshot(this.runId).catch(() => null);
     const stream = (snapshot: { config: AnyGanConfig }) =>
-      streamFor(this.settings.getState().view, kindOf(snapshot.config));
+      streamFor(this.settings.getState().view, runKindOf(snapshot.config));
     await this.client.dispose(this.runId);
     try {
       await this.client.restore(this.runId, content.snapshot, stream(content.snapshot));
@@ -339,8 +340,8 @@ export class TrainingSession {
         const state = this.settings.getState();
         const config = activeConfig(state);
         if (sameConfig(config, this.sent)) break;
-        const kind = kindOf(config);
-        const switching = kind !== kindOf(this.sent);
+        const kind = runKindOf(config);
+        const switching = kind !== runKindOf(this.sent);
         this.sent = config;
         try {
           // Another kind of run streams other views: the new stream first, so that the rebuilt

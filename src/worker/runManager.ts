@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   DEFAULT_CONFIG,
   isImageConfig,
+  runKindOf,
   type AnyGanConfig,
   type GanConfig,
   type ImageGanConfig,
@@ -74,7 +75,6 @@ import {
   type BackendName,
   type ImageEvaluation,
   type ImageGrid,
-  type RunKind,
   type RunPhase,
   type StreamOptions,
   type WorkerCommand,
@@ -169,8 +169,6 @@ const BROWSER_CONV_CASES = CONV_PENALTY_CASES.filter((c) =>
     c.name,
   ),
 );
-
-const kindOf = (config: AnyGanConfig): RunKind => (isImageConfig(config) ? 'image' : 'toy');
 
 interface Run {
   id: string;
@@ -420,7 +418,7 @@ export class RunManager {
       case 'restore': {
         const { runId, snapshot, stream } = command;
         const config = command.config ?? snapshot.config;
-        if (kindOf(snapshot.config) !== command.kind || needsNewModel(snapshot.config, config)) {
+        if (runKindOf(snapshot.config) !== command.kind || needsNewModel(snapshot.config, config)) {
           throw new CommandError('the settings need new networks: the snapshot does not fit them');
         }
         return this.create(runId, config, stream ?? {}, requestId, snapshot);
@@ -722,7 +720,7 @@ export class RunManager {
         type: 'created',
         requestId,
         runId: run.id,
-        kind: kindOf(run.config),
+        kind: runKindOf(run.config),
         config: run.config,
         stream: run.stream,
         bounds: run.bounds,
