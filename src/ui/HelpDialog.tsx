@@ -1,17 +1,10 @@
 /** The keyboard-shortcut list and a short glossary, in a modal dialog. */
-import { useEffect, useRef } from 'react';
-
 import { HINTS } from './hints';
 import { SHORTCUTS } from './shortcuts';
+import { useModalDialog } from './useModalDialog';
 
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const ref = useModalDialog(open);
   return (
     <dialog ref={ref} className="help" aria-labelledby="help-heading" onClose={onClose}>
       <div className="help-header">

@@ -3,10 +3,9 @@
  * what to look for, what will happen, and — where a paper's claim does not reproduce at this
  * scale — what happens instead.
  */
-import { useEffect, useRef } from 'react';
-
 import { LESSONS, lessonUnavailable, type Lesson } from '../../lessons/lessons';
 import '../teach.css';
+import { useModalDialog } from '../useModalDialog';
 
 export function LessonPicker({
   open,
@@ -20,13 +19,7 @@ export function LessonPicker({
   /** Datasets the app can select (lessons needing others are unavailable). */
   datasets: readonly string[];
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const ref = useModalDialog(open);
   return (
     <dialog
       ref={ref}

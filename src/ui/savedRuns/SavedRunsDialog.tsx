@@ -24,6 +24,7 @@ import { downloadBlob } from '../ExportPanel';
 import { useRun, useRunApi, useSession, useSettings } from '../context';
 import '../teach.css';
 import './savedRuns.css';
+import { useModalDialog } from '../useModalDialog';
 
 type Message = { kind: 'info' | 'error'; text: string };
 
@@ -60,7 +61,7 @@ export function SavedRunsDialog({
   /** Called after a run was opened (e.g. to show the playground). */
   onReopened: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const session = useSession();
   const runApi = useRunApi();
   const config = useSettings((s) => s.config);
@@ -73,13 +74,6 @@ export function SavedRunsDialog({
   const [name, setName] = useState('');
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   // The database opens with the dialog the first time, and stays open.
   useEffect(() => {
