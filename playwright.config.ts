@@ -8,7 +8,8 @@ import { defineConfig } from '@playwright/test';
  * The server is on http://localhost so the page is a secure context and navigator.gpu exists.
  * Without a GPU, Chromium falls back to SwiftShader, which is slow: keep the timeouts generous.
  */
-const PORT = 4173;
+/** E2E_PORT lets several checkouts run their e2e suites side by side. */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE_URL = `http://localhost:${PORT}`;
 
 /** Debian Chromium with the flags every project uses, plus `extraArgs`. */
