@@ -14,6 +14,11 @@ const syncReadbackMessage =
 const noSyncReadback = [
   'error',
   {
+    selector: 'CallExpression[callee.object.name="tf"][callee.property.name="addN"]',
+    message:
+      'tf.addN of 8+ tensors is an invalid WebGPU kernel (too many storage buffers) that silently zeroes its command buffer; use addAll (engine/ops.ts).',
+  },
+  {
     selector: 'MemberExpression[property.name=/^(dataSync|arraySync|bufferSync)$/]',
     message: syncReadbackMessage,
   },

@@ -25,7 +25,7 @@ import {
   type BackendSelection,
 } from './backendSelection';
 import { fetchAssetBytes } from '../engine/mnist';
-import { RunManager } from './runManager';
+import { RunManager, type DeviceLossInfo } from './runManager';
 
 /**
  * The parts of DedicatedWorkerGlobalScope we use. (The project type-checks against the DOM lib,
@@ -158,8 +158,26 @@ function webgpuDevice(): GPUDevice | null {
 function watchDevice(): void {
   const device = webgpuDevice();
   if (!device) return;
-  void device.lost.then((info) => {
-    manager.notifyDeviceLost({ reason: info.reason ?? 'unknown', message: info.message });
+  // Only the first fault of a device counts: it is dropped on the first one.
+  let reported = false;
+  const report = (info: DeviceLossInfo) => {
+    if (reported) return;
+    reported = true;
+    manager.notifyDeviceLost(info);
+  };
+  void device.lost.then((info) =>
+    report({ reason: info.reason ?? 'unknown', message: info.message }),
+  );
+  // A kernel WebGPU rejects (an invalid pipeline or bind group, out of memory) throws nothing:
+  // the command buffer it was encoded in is dropped, so the work queued with it is lost and its
+  // results read back as zeros. Never train on that: treat it as a lost device (continue on the
+  // next backend from the last snapshot, and say why).
+  device.addEventListener('uncapturederror', (event) => {
+    const { error } = event as GPUUncapturedErrorEvent;
+    report({
+      reason: 'rejected-kernel',
+      message: `WebGPU rejected a kernel: ${error.message.split('\n')[0]}`,
+    });
   });
 }
 
