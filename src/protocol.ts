@@ -63,9 +63,6 @@ export function isBackendName(x: unknown): x is BackendName {
   return typeof x === 'string' && (BACKEND_NAMES as readonly string[]).includes(x);
 }
 
-/** Kinds of model a run can train (see the module comment). */
-export type ModelKind = 'toy';
-
 /**
  * How much a run streams back, and how often. "Every k" counts iterations; 0 turns a periodic
  * view off (it can still be requested). Each item costs one GPU→CPU readback when it fires

@@ -12,7 +12,7 @@ import type { LossName } from './lossNames';
 import type { AdversarialLoss } from './losses';
 import type { Mlp } from './mlp';
 import { addAll } from './ops';
-import type { ScheduledValues } from './trainer';
+import type { ScheduledValues } from './schedule';
 
 /** What an update needs from a trainer, for the current iteration. */
 export interface UpdateParts {

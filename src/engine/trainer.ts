@@ -25,7 +25,10 @@ import {
 import { Mlp } from './mlp';
 import { Optimizer } from './adam';
 import { Rng } from './rng';
-import { cosineBurnIn } from './schedule';
+import { scheduledValues, type ScheduledValues, type ScheduleSettings } from './schedule';
+
+// The schedule's types lived here once; importers may still find them here.
+export { scheduledValues, type ScheduledValues, type ScheduleSettings };
 
 /** What one logging step records (all scalars, read back in one batch). */
 export const LOG_FIELDS = [
@@ -42,17 +45,6 @@ export const LOG_FIELDS = [
 ] as const;
 export type LogField = (typeof LOG_FIELDS)[number];
 export type LogRow = { step: number } & Record<LogField, number>;
-
-/** The hyper-parameters in force at one iteration (after the burn-in schedule). */
-export interface ScheduledValues {
-  r1Gamma: number;
-  r2Gamma: number;
-  gLr: number;
-  dLr: number;
-  gBeta2: number;
-  dBeta2: number;
-  emaBeta: number;
-}
 
 /**
  * Settings fixed at construction: the data, the architecture, the seed, whether an EMA copy
@@ -76,38 +68,6 @@ export function needsRebuild(a: GanConfig, b: GanConfig): boolean {
     a.dOptimizer.kind !== b.dOptimizer.kind ||
     a.emaHalfLife > 0 !== b.emaHalfLife > 0
   );
-}
-
-/** The settings a burn-in schedule reads (toy and image configs share them). */
-export type ScheduleSettings = Pick<
-  GanConfig,
-  | 'burnInSteps'
-  | 'gammaBurnInFactor'
-  | 'beta2BurnIn'
-  | 'lrEndFactor'
-  | 'emaHalfLife'
-  | 'r1Gamma'
-  | 'r2Gamma'
-  | 'gOptimizer'
-  | 'dOptimizer'
->;
-
-/** Hyper-parameters at iteration t after R3GAN's cosine burn-in (gan-facts.md §1.3). */
-export function scheduledValues(c: ScheduleSettings, t: number): ScheduledValues {
-  const T = c.burnInSteps;
-  const gamma = (g: number) => cosineBurnIn(g * c.gammaBurnInFactor, g, t, T);
-  const beta2 = (b: number) => (c.beta2BurnIn === null ? b : cosineBurnIn(c.beta2BurnIn, b, t, T));
-  const lr = (l: number) => cosineBurnIn(l, l * c.lrEndFactor, t, T);
-  const halfLife = cosineBurnIn(0, c.emaHalfLife, t, T);
-  return {
-    r1Gamma: gamma(c.r1Gamma),
-    r2Gamma: gamma(c.r2Gamma),
-    gLr: lr(c.gOptimizer.lr),
-    dLr: lr(c.dOptimizer.lr),
-    gBeta2: beta2(c.gOptimizer.beta2),
-    dBeta2: beta2(c.dOptimizer.beta2),
-    emaBeta: halfLife > 0 ? 0.5 ** (1 / halfLife) : 0,
-  };
 }
 
 export class DivergenceError extends Error {
