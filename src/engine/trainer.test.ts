@@ -68,13 +68,21 @@ describe('toy GAN trainer', () => {
     expect(result.final.highQuality).toBe(0);
   });
 
-  it('lets several trainers live side by side (unique variable names)', () => {
+  it('lets several trainers live side by side (unique variable names)', async () => {
+    const before = tf.memory().numTensors;
     const a = new ToyGanTrainer(SMALL);
     const b = new ToyGanTrainer(SMALL);
+    const names = [...a.variables, ...b.variables].map((v) => v.name);
+    expect(new Set(names).size).toBe(names.length);
     a.step();
     b.step();
+    // The same seed and settings in separate trainers: the same first iteration.
+    const [rowA] = await a.flushLogs();
+    const [rowB] = await b.flushLogs();
+    expect(rowA).toEqual(rowB);
     a.dispose();
     b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('follows the R3GAN burn-in: γ falls, β2 rises, lr decays, EMA half-life grows', () => {
