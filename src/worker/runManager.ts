@@ -442,6 +442,10 @@ export class RunManager {
         } else {
           run.config = command.config;
           applyLive(this.trainerOf(run), command.config);
+          // Live settings leave the weights as they are, so the last snapshot still holds them;
+          // it must carry the settings the run now trains with, or a run saved (or restored after
+          // a device loss) would come back with the old loss or penalties.
+          if (run.snapshot) run.snapshot = { ...run.snapshot, config: command.config };
         }
         return;
       }
