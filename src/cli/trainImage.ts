@@ -61,6 +61,8 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   gpWeight: 'gp-weight',
   batchSize: 'batch',
   dSteps: 'd-steps',
+  gSteps: 'g-steps',
+  latentDist: 'noise',
   gOptimizer: 'g-lr',
   dOptimizer: 'd-lr',
   burnInSteps: 'burn-in',

@@ -1,7 +1,7 @@
 /**
  * The GAN training loop (GanTrainer, shared by both kinds of run) and its toy trainer
- * (ToyGanTrainer: MLPs on 2-D points): one iteration = `dSteps` discriminator updates, then one
- * generator update, then the EMA update (R3GAN's order, gan-facts.md §1.3). Each phase draws its
+ * (ToyGanTrainer: MLPs on 2-D points): one iteration = `dSteps` discriminator updates, then
+ * `gSteps` generator updates (1 unless asked), then the EMA update (R3GAN's order, gan-facts.md §1.3). Each phase draws its
  * own real batch and latents from the run's seeded streams; the updates are in ganUpdates.ts.
  *
  * Speed (kernel count is the cost on wasm and WebGPU):
@@ -13,7 +13,7 @@
  *   on logging steps and read asynchronously by `flushLogs`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { GanConfig } from './config';
+import type { GanConfig, LatentDistribution } from './config';
 import { makeToyDataset, type ToyDataset } from './datasets';
 import { LOSSES, type AdversarialLoss } from './losses';
 import {
@@ -55,6 +55,8 @@ const REBUILD_KEYS = [
   'dataset',
   'customPoints',
   'latentDim',
+  // The views' fixed latents are drawn once per trainer from this distribution.
+  'latentDist',
   'gWidth',
   'gDepth',
   'dWidth',
@@ -87,11 +89,17 @@ export interface Network {
 
 /** The settings every trainer reads (toy and image configs both have them). */
 export type TrainerSettings = ScheduleSettings &
-  UpdateParts['config'] & { seed: number; latentDim: number; dSteps: number };
+  UpdateParts['config'] & {
+    seed: number;
+    latentDim: number;
+    latentDist: LatentDistribution;
+    dSteps: number;
+    gSteps: number;
+  };
 
 /**
  * What the toy and the image trainer share: the seeded streams (init, data, latents, mixing,
- * in that order of forks), the optimisers, the iteration loop (`dSteps` D updates, one G update,
+ * in that order of forks), the optimisers, the iteration loop (`dSteps` D updates, `gSteps` G updates,
  * the EMA update: R3GAN's order, gan-facts.md §1.3), logging without readback, live settings,
  * and the snapshot surface. A subclass says what its networks are, how they are applied and
  * where real data comes from.
@@ -101,7 +109,7 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
   readonly discriminator: D;
   /** Exponential moving average of G's weights; null when the EMA is off. */
   readonly emaGenerator: G | null;
-  /** Iterations completed (one iteration = dSteps D updates + one G update). */
+  /** Iterations completed (one iteration = dSteps D updates + gSteps G updates). */
   iteration = 0;
   /** The data stream (fork 2 of the seed). */
   protected readonly dataRng: Rng;
@@ -167,19 +175,29 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
   }
 
   latentBatch(n = this.config.batchSize, rng = this.latentRng): tf.Tensor2D {
-    return tf.tensor2d(rng.normals(n * this.config.latentDim), [n, this.config.latentDim]);
+    const { latentDim, latentDist } = this.config;
+    return tf.tensor2d(rng.latents(n * latentDim, latentDist), [n, latentDim]);
   }
 
-  /** One full iteration: dSteps D updates, one G update, the EMA update. */
+  /**
+   * One full iteration: dSteps D updates, gSteps G updates, the EMA update. A logged iteration
+   * records the last update of each network. With gSteps = 1 the draws and updates are exactly
+   * those of the loop before gSteps existed.
+   */
   step(): void {
     const log = (this.iteration + 1) % this.logEvery === 0 || this.iteration === 0;
     const s = this.scheduled();
+    const { dSteps, gSteps } = this.config;
     let dDiag: tf.Tensor[] = [];
-    for (let k = 0; k < this.config.dSteps; k++) {
-      const diag = this.discriminatorStep(s, log && k === this.config.dSteps - 1);
+    for (let k = 0; k < dSteps; k++) {
+      const diag = this.discriminatorStep(s, log && k === dSteps - 1);
       if (diag) dDiag = diag;
     }
-    const gDiag = this.generatorStep(s, log);
+    let gDiag: tf.Tensor[] | null = null;
+    for (let k = 0; k < gSteps; k++) {
+      const diag = this.generatorStep(s, log && k === gSteps - 1);
+      if (diag) gDiag = diag;
+    }
     if (this.emaGenerator) {
       updateEmaWeights(this.emaGenerator.variables, this.generator.variables, s.emaBeta);
     }

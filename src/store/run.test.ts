@@ -70,9 +70,17 @@ describe('run reducer', () => {
     expect(s.iteration).toBe(0);
     expect(s.notice).toEqual({
       kind: 'info',
-      text: 'Restarted from step 0: changing dataset, seed needs new networks.',
+      text: 'Restarted from step 0: a new dataset needs new networks.',
     });
     expect(restartNotice([])).toMatch(/^Reset/);
+    // The panel's labels, in a sentence, never the code's field names.
+    expect(restartNotice(['seed', 'gWidth', 'latentDist'])).toBe(
+      'Restarted from step 0: changing Seed, G width and Noise needs new networks.',
+    );
+    // Switching to Stacked MNIST changes every setting: the dataset says it all.
+    expect(restartNotice(['dataset', 'r1Gamma', 'r2Gamma', 'batchSize', 'gOptimizer'])).toBe(
+      'Restarted from step 0: a new dataset needs new networks.',
+    );
   });
 
   it('evaluations go to their own history, %HQ in percent', () => {

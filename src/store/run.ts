@@ -19,6 +19,7 @@ import type {
   WorkerEvent,
   WorkerRestartedEvent,
 } from '../protocol';
+import { listInSentence, settingLabel } from './settingLabels';
 import {
   appendBounded,
   emptyHistory,
@@ -163,24 +164,16 @@ export function initialRunState(): RunState {
   };
 }
 
-/** Human names of settings, for "restarted because … changed". */
-const SETTING_NAMES: Record<string, string> = {
-  seed: 'seed',
-  dataset: 'dataset',
-  customPoints: 'custom points',
-  latentDim: 'latent size',
-  gWidth: 'G width',
-  gDepth: 'G depth',
-  dWidth: 'D width',
-  dDepth: 'D depth',
-  gOptimizer: 'G optimiser',
-  dOptimizer: 'D optimiser',
-  emaHalfLife: 'EMA on/off',
-};
-
+/**
+ * "Restarted from step 0: …" after a change that needed new networks, naming the settings by
+ * their labels. A new dataset changes everything (switching to Stacked MNIST changes every
+ * setting): it is named alone.
+ */
 export function restartNotice(changed: string[]): string {
   if (changed.length === 0) return 'Reset: training restarts from step 0 with fresh networks.';
-  const names = changed.map((c) => SETTING_NAMES[c] ?? c).join(', ');
+  if (changed.includes('dataset'))
+    return 'Restarted from step 0: a new dataset needs new networks.';
+  const names = listInSentence(changed.map((c) => settingLabel([c])));
   return `Restarted from step 0: changing ${names} needs new networks.`;
 }
 

@@ -347,6 +347,35 @@ describe('RunManager: training', () => {
     expect(h.last('rebuilt', 'a')).toMatchObject({ reason: 'reset', changed: [] });
   });
 
+  it('a snapshot after a live change carries the new settings and the same weights (saved runs)', async () => {
+    const h = await start();
+    const nsgan: GanConfig = { ...TINY, loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 };
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: nsgan, stream: STREAM });
+    await h.request({ type: 'step', runId: 'a', n: 5 });
+    await h.request({ type: 'pause', runId: 'a' });
+    const snapshotOf = async () => {
+      const answer = await h.request({ type: 'snapshot', runId: 'a' });
+      const event = answer.find((e) => e.type === 'snapshot');
+      if (event?.type !== 'snapshot') throw new Error('no snapshot');
+      return event.snapshot;
+    };
+    const before = await snapshotOf();
+    expect(before.config).toMatchObject({ loss: 'nsgan', r1Gamma: 0 });
+    // Paused at step 5, the loss switched to RpGAN + R1, then saved: the bug listed the
+    // save as "NSGAN, no penalty" and reopened it so.
+    const rpgan: GanConfig = { ...nsgan, loss: 'rpgan', r1Gamma: 0.1 };
+    await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: rpgan });
+    const after = await snapshotOf();
+    expect(after.config).toEqual(rpgan);
+    expect(after.iteration).toBe(5);
+    expect(after.values).toEqual(before.values);
+    // And one more change (a settings file with loss "hinge"), then a step and a save.
+    const hinge: GanConfig = { ...rpgan, loss: 'hinge' };
+    await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: hinge });
+    await h.request({ type: 'step', runId: 'a', n: 1 });
+    expect((await snapshotOf()).config).toEqual(hinge);
+  });
+
   it('divergence pauses the run with a reason; play is refused until reset', async () => {
     const h = await start();
     const config: GanConfig = {

@@ -442,6 +442,10 @@ export class RunManager {
         } else {
           run.config = command.config;
           applyLive(this.trainerOf(run), command.config);
+          // Live settings leave the weights as they are, so the last snapshot still holds them;
+          // it must carry the settings the run now trains with, or a run saved (or restored after
+          // a device loss) would come back with the old loss or penalties.
+          if (run.snapshot) run.snapshot = { ...run.snapshot, config: command.config };
         }
         return;
       }
@@ -627,12 +631,12 @@ export class RunManager {
   /** The fixed latents of the run's views (and, for toys, the real reference cloud). */
   private viewBatch(trainer: AnyTrainer, stream: StreamOptions): ViewBatch {
     if (trainer instanceof ToyGanTrainer) return makeViewBatch(trainer, stream.sampleCount);
-    const { seed, latentDim } = trainer.config;
+    const { seed, latentDim, latentDist } = trainer.config;
     const count = this.viewCount(trainer.config, stream);
     return {
       count,
       latentDim,
-      latents: imageViewLatents(seed, latentDim, count),
+      latents: imageViewLatents(seed, latentDim, count, latentDist),
       real: new Float32Array(0),
     };
   }
@@ -1039,16 +1043,16 @@ export class RunManager {
 
   /**
    * The latent grid of the manifold view, or null when the stream does not ask for it; cached on
-   * the run because it depends only on the seed, the latent size and the resolution.
+   * the run because it depends only on the seed, the latent size and noise, and the resolution.
    */
   private manifoldGrid(run: Run): Float32Array | null {
     const resolution = run.stream.manifoldResolution;
     if (resolution === 0) return null;
-    const { seed, latentDim } = this.trainerOf(run).config;
+    const { seed, latentDim, latentDist } = this.trainerOf(run).config;
     if (isImageConfig(this.trainerOf(run).config)) return null;
-    const key = `${seed}/${latentDim}/${resolution}`;
+    const key = `${seed}/${latentDim}/${latentDist}/${resolution}`;
     if (run.manifold?.key !== key) {
-      run.manifold = { key, latents: manifoldLatents(seed, latentDim, resolution) };
+      run.manifold = { key, latents: manifoldLatents(seed, latentDim, resolution, latentDist) };
     }
     return run.manifold.latents;
   }
