@@ -79,8 +79,10 @@ export function ModeMap({
         onMouseLeave={() => setHover(null)}
       />
       <figcaption>
-        <strong>{summary ? `${summary.covered} / 1000 modes` : '– / 1000 modes'}</strong>
-        {confident !== null && <strong>, {confident} confident</strong>}{' '}
+        <strong>
+          {summary ? `${summary.covered} / 1000 modes` : '– / 1000 modes'}
+          {confident !== null && `, ${confident} confident`}
+        </strong>{' '}
         <span className="muted small">
           Ten panels, one per red digit; row = green digit, column = blue digit.
           {confidentCounts &&

@@ -152,9 +152,9 @@ function Coverage() {
         evalSamples={evaluation?.evalSamples ?? 0}
       />
       <p className="muted small">
-        Modes counts every triple the classifier reads, as the papers do, so even noise covers
-        hundreds; confident counts only samples whose three digits it reads with p ≥ 0.9 (real data:
-        about 1000).
+        “Modes” counts every triple the classifier reads, as the papers do, so even noise covers
+        hundreds; “confident” counts only samples whose three digits it reads with p ≥ 0.9 (real
+        data: 1000 of 1000).
       </p>
       <p className="muted small">
         Reverse KL compares how often G makes each triple with the uniform 1 in 1000: 0 is perfect,
