@@ -50,6 +50,14 @@ export interface ImageEvaluation {
   klFloor: number;
   evalSamples: number;
   modeCounts: number[];
+  /**
+   * The confident measure (engine/stackedMetrics.ts): share of samples whose three digits are
+   * each classified with p ≥ 0.9, the modes they cover and their counts per mode. Optional:
+   * runs saved before it existed carry none.
+   */
+  confidentShare?: number;
+  confidentModesCovered?: number;
+  confidentModeCounts?: number[];
 }
 
 export type Evaluation = ToyEvaluation | ImageEvaluation;

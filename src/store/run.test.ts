@@ -157,6 +157,9 @@ describe('run reducer', () => {
       klFloor: 0.0999,
       evalSamples: 5000,
       modeCounts,
+      confidentShare: 0.8,
+      confidentModesCovered: 1,
+      confidentModeCounts: modeCounts.map((count, i) => (i === 123 ? count : 0)),
     };
     s = apply(s, { type: 'eval', runId: 'main', evaluation });
     expect(s.imageEvaluation).toBe(evaluation);
@@ -170,6 +173,8 @@ describe('run reducer', () => {
         reverseKL: 5.4,
         slicedWasserstein: null,
         klFloor: 0.0999,
+        confidentModesCovered: 1,
+        confidentPercent: 80,
       },
     ]);
     // A rebuild (e.g. back to a toy) forgets the image run's views.

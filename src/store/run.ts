@@ -40,6 +40,9 @@ export type EvalPoint = HistoryPoint & {
   slicedWasserstein: number | null;
   /** Image runs: the reverse KL a perfect generator would score on as many samples. */
   klFloor?: number | null;
+  /** Image runs: modes covered by confident samples (each digit p ≥ 0.9), and their share in %. */
+  confidentModesCovered?: number | null;
+  confidentPercent?: number | null;
 };
 
 /** An image grid and the iteration it shows. */
@@ -202,6 +205,8 @@ export function evalPoint(e: Evaluation): EvalPoint {
       reverseKL: e.reverseKL,
       slicedWasserstein: null,
       klFloor: e.klFloor,
+      confidentModesCovered: e.confidentModesCovered ?? null,
+      confidentPercent: e.confidentShare === undefined ? null : 100 * e.confidentShare,
     };
   }
   return {

@@ -553,6 +553,12 @@ describe('image runs (Stacked MNIST)', () => {
     expect(evaluation.modeCounts.reduce((a, b) => a + b, 0)).toBe(40);
     expect(evaluation.modesCovered).toBe(evaluation.modeCounts.filter((c) => c > 0).length);
     expect(evaluation.klFloor).toBeCloseTo(999 / 80, 6);
+    // The confident measure rides along: its counts are a subset of the samples.
+    const confident = evaluation.confidentModeCounts ?? [];
+    expect(confident).toHaveLength(1000);
+    expect(confident.reduce((a, b) => a + b, 0)).toBe(Math.round(40 * evaluation.confidentShare!));
+    expect(evaluation.confidentModesCovered).toBe(confident.filter((c) => c > 0).length);
+    expect(confident.every((c, i) => c <= evaluation.modeCounts[i])).toBe(true);
   }, 120_000);
 
   it('switching between a toy and an image dataset rebuilds; snapshots restore image runs', async () => {

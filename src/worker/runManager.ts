@@ -1149,6 +1149,9 @@ export class RunManager {
       klFloor: coverage.klFloor,
       evalSamples: coverage.evalSamples,
       modeCounts: Array.from(coverage.histogram),
+      confidentShare: coverage.confidentShare,
+      confidentModesCovered: coverage.confidentModesCovered,
+      confidentModeCounts: Array.from(coverage.confidentHistogram),
     };
     this.post({ type: 'eval', runId: run.id, evaluation });
   }
