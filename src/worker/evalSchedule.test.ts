@@ -20,29 +20,15 @@ function evaluations(s: EvalSchedule, last: number, from = 0): [number, number][
 describe('evaluation schedule', () => {
   it('Stacked MNIST: 1000 samples every 50 steps until 500, then 5000 every 500', () => {
     const image = { ...DEFAULT_STREAM, ...IMAGE_STREAM };
-    expect(evaluations(image, 1600)).toEqual([
-      [50, 1000],
-      [100, 1000],
-      [150, 1000],
-      [200, 1000],
-      [250, 1000],
-      [300, 1000],
-      [350, 1000],
-      [400, 1000],
-      [450, 1000],
+    const all = evaluations(image, 1600);
+    expect(all).toEqual([
+      ...[50, 100, 150, 200, 250, 300, 350, 400, 450].map((step) => [step, 1000]),
       [500, 5000],
       [1000, 5000],
       [1500, 5000],
     ]);
     // A run restored at step 200 (a lesson snapshot) carries on with the same schedule.
-    expect(evaluations(image, 600, 200)).toEqual([
-      [250, 1000],
-      [300, 1000],
-      [350, 1000],
-      [400, 1000],
-      [450, 1000],
-      [500, 5000],
-    ]);
+    expect(evaluations(image, 600, 200)).toEqual(all.filter(([step]) => step > 200 && step <= 600));
     expect(evalSamplesAt(0, image)).toBe(0);
   });
 
