@@ -99,6 +99,12 @@ export interface StreamOptions {
   /** Evaluation (modes, %HQ, reverse KL, sliced Wasserstein) every this many iterations. */
   evalEvery: number;
   evalSamples: number;
+  /**
+   * Before the first `evalEvery`, also evaluate every this many iterations (0: not) on
+   * `earlyEvalSamples` samples: an early, cheaper look (worker/evalSchedule.ts).
+   */
+  earlyEvalEvery: number;
+  earlyEvalSamples: number;
   /** CPU snapshot of weights and optimiser state every this many iterations (and on pause). */
   snapshotEvery: number;
   /**
@@ -119,6 +125,8 @@ export const DEFAULT_STREAM: StreamOptions = {
   manifoldResolution: 0,
   evalEvery: 500,
   evalSamples: 2000,
+  earlyEvalEvery: 0,
+  earlyEvalSamples: 1000,
   snapshotEvery: 200,
   streamSnapshots: false,
 };

@@ -63,6 +63,8 @@ const streamSchema: z.ZodType<Partial<StreamOptions>> = z
     manifoldResolution: z.union([z.literal(0), z.number().int().min(2).max(64)]),
     evalEvery: every,
     evalSamples: z.number().int().min(10).max(50_000),
+    earlyEvalEvery: every,
+    earlyEvalSamples: z.number().int().min(10).max(50_000),
     snapshotEvery: every,
     streamSnapshots: z.boolean(),
   })

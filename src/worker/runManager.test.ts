@@ -561,6 +561,34 @@ describe('image runs (Stacked MNIST)', () => {
     expect(confident.every((c, i) => c <= evaluation.modeCounts[i])).toBe(true);
   }, 120_000);
 
+  it('evaluates early on fewer samples, then at the usual cadence (the stream’s schedule)', async () => {
+    const h = await start();
+    await h.request({
+      type: 'create',
+      runId: 'img',
+      kind: 'image',
+      config: TINY_IMAGE,
+      stream: {
+        ...STREAM,
+        sampleCount: 4,
+        evalEvery: 4,
+        evalSamples: 40,
+        earlyEvalEvery: 2,
+        earlyEvalSamples: 20,
+      },
+    });
+    await h.request({ type: 'step', runId: 'img', n: 6 });
+    const evals = h.all('eval', 'img').map((e) => e.evaluation);
+    expect(evals.map((e) => [e.step, 'evalSamples' in e ? e.evalSamples : null])).toEqual([
+      [2, 20],
+      [4, 40],
+    ]);
+    const early = evals[0];
+    if (!('kind' in early)) throw new Error('not an image evaluation');
+    expect(early.klFloor).toBeCloseTo(999 / 40, 6);
+    expect(early.modeCounts.reduce((a, b) => a + b, 0)).toBe(20);
+  }, 120_000);
+
   it('switching between a toy and an image dataset rebuilds; snapshots restore image runs', async () => {
     const h = await start();
     await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });

@@ -82,6 +82,7 @@ import {
 } from '../protocol';
 import { errorMessage, type BackendSelection } from './backendSelection';
 import { parseCommand } from './commands';
+import { evalSamplesAt } from './evalSchedule';
 import { RateMeter } from './rateMeter';
 
 export type PostEvent = (event: WorkerEvent, transfer?: Transferable[]) => void;
@@ -919,7 +920,8 @@ export class RunManager {
     const samples = s.samplesEvery > 0 && it % s.samplesEvery === 0;
     const heatmap = s.heatmapEvery > 0 && it % s.heatmapEvery === 0;
     if (samples || heatmap) await this.sendViews(run, { samples, heatmap: heatmap ? {} : null });
-    if (s.evalEvery > 0 && it % s.evalEvery === 0) await this.sendEval(run);
+    const evalSamples = evalSamplesAt(it, s);
+    if (evalSamples > 0) await this.sendEval(run, evalSamples);
     if (s.snapshotEvery > 0 && it % s.snapshotEvery === 0) await this.snapshot(run);
     // Any completed readback means the device has finished everything queued so far; on CPU
     // backends every step is finished when it returns.
@@ -1122,10 +1124,10 @@ export class RunManager {
     );
   }
 
-  private async sendEval(run: Run): Promise<void> {
+  private async sendEval(run: Run, n: number): Promise<void> {
     const trainer = this.trainerOf(run);
     if (trainer instanceof ToyGanTrainer) {
-      const evaluation = await this.guard(evaluate(trainer, run.stream.evalSamples));
+      const evaluation = await this.guard(evaluate(trainer, n));
       this.countReadback(run);
       this.post({ type: 'eval', runId: run.id, evaluation });
       return;
@@ -1133,7 +1135,6 @@ export class RunManager {
     const classifier = await this.classifier();
     // The same latents at every evaluation, so the curve reflects G rather than the draw.
     const rng = new Rng(trainer.config.seed).fork(EVAL_LATENT_STREAM);
-    const n = run.stream.evalSamples;
     const batches = Math.ceil(n / EVAL_BATCH);
     const coverage = await this.guard(
       evaluateStackedMnist((b) => trainer.sample(b, rng), classifier, n, EVAL_BATCH),
