@@ -4,8 +4,7 @@
  * interpolation. Pixels are assembled on the CPU from one readback of the float images, because
  * the grid's rank-5 transpose is an op we would rather not trust on every backend.
  */
-import { Rng } from './rng';
-import { VIEW_LATENT_STREAM } from './views';
+import { viewLatents } from './latentPlane';
 
 /** RGBA pixels of a grid of equal square tiles (generated or real images). */
 export interface ImageGrid {
@@ -26,7 +25,7 @@ export function gridColumns(count: number): number {
 
 /** The fixed latents of an image run's sample grid (standard normals, count × latentDim). */
 export function imageViewLatents(seed: number, latentDim: number, count: number): Float32Array {
-  return new Rng(seed).fork(VIEW_LATENT_STREAM).normals(count * latentDim);
+  return viewLatents(seed, latentDim, count);
 }
 
 /**
