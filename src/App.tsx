@@ -41,6 +41,8 @@ import { HelpDialog } from './ui/HelpDialog';
 import { RunNotice } from './ui/RunNotice';
 import { HiddenControlsContext } from './ui/hiddenControls';
 import { LessonCard, LessonPicker } from './ui/lessons/LessonPicker';
+import { ModelOverview } from './ui/overview/ModelOverview';
+import { QualityNote } from './ui/quality/QualityNote';
 import { SavedRunsDialog } from './ui/savedRuns/SavedRunsDialog';
 import { shortcutFor } from './ui/shortcuts';
 import { StackedView } from './ui/stacked/StackedView';
@@ -356,9 +358,11 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
                 <TransportBar />
                 <RunNotice />
                 {imageMode ? <StackedView /> : <PlaneView />}
+                {!imageMode && <ModelOverview />}
               </div>
               <div className="side">
                 <RunCounters />
+                <QualityNote />
                 {imageMode ? <StackedGuide /> : <Guide />}
                 <ExportPanel />
               </div>

@@ -5,8 +5,7 @@
  * the grid's rank-5 transpose is an op we would rather not trust on every backend.
  */
 import type { LatentDistribution } from './config';
-import { Rng } from './rng';
-import { VIEW_LATENT_STREAM } from './views';
+import { viewLatents } from './latentPlane';
 
 /** RGBA pixels of a grid of equal square tiles (generated or real images). */
 export interface ImageGrid {
@@ -32,7 +31,7 @@ export function imageViewLatents(
   count: number,
   distribution: LatentDistribution = 'gaussian',
 ): Float32Array {
-  return new Rng(seed).fork(VIEW_LATENT_STREAM).latents(count * latentDim, distribution);
+  return viewLatents(seed, latentDim, count, distribution);
 }
 
 /**

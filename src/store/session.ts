@@ -6,7 +6,14 @@
  * (play, pause, step, reset, slow motion) is a set of methods the UI and shortcuts call.
  */
 import { isImageConfig, runKindOf } from '../engine/config';
-import type { AnyGanConfig, LogRow, RunKind, StreamOptions, WorkerEvent } from '../protocol';
+import type {
+  AnyGanConfig,
+  LogRow,
+  RunKind,
+  StepPart,
+  StreamOptions,
+  WorkerEvent,
+} from '../protocol';
 import type { TrainingClient } from '../worker/client';
 import { truncateHistory } from './downsample';
 import { appendRows, applyRunEvent, type RunStoreApi } from './run';
@@ -149,11 +156,10 @@ export class TrainingSession {
     this.guard(this.client.pause(this.runId));
   }
 
-  /** n steps (default: one) of the chosen part (both, D only, G only). */
-  step(n = 1): void {
+  /** n steps (default: one) of a part (both, D only, G only; default: the one chosen). */
+  step(n = 1, part: StepPart = this.settings.getState().stepPart): void {
     this.stopSlowMotion();
     this.clearNotice();
-    const part = this.settings.getState().stepPart;
     this.afterConfig(() => this.client.step(this.runId, n, part));
   }
 

@@ -47,6 +47,8 @@ export interface ViewOptions {
   arrows: boolean;
   /** The generator-manifold mesh (G on a grid of a latent plane). */
   manifold: boolean;
+  /** The manifold's cells shaded by G's density there (where G puts its mass). */
+  manifoldDensity: boolean;
   real: boolean;
   modes: boolean;
   logScale: boolean;
@@ -210,6 +212,7 @@ export function initialSettings(): SettingsState {
       heatmap: true,
       arrows: true,
       manifold: false,
+      manifoldDensity: false,
       real: true,
       modes: true,
       logScale: false,

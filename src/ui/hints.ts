@@ -66,6 +66,10 @@ export const HINTS = {
     'Transport vectors: −∇ₓ of G’s loss at each fake point, the direction G is being told to move it.',
   manifold:
     'The generator’s manifold: G applied to a square grid on a 2-D plane through the centre of its latent space, drawn as a mesh. It shows where G stretches, folds or squeezes latent space; a collapsed G squeezes large regions of the grid onto one spot. (The latent space has more than 2 dimensions, so this is one slice of it.)',
+  manifoldDensity:
+    'Fills each cell of the manifold mesh by how densely G packs its samples there: the latent probability mass of the cell divided by the area G stretches it to. Dark cells are where G puts its mass; pale, stretched cells are regions G passes through quickly.',
+  mapping:
+    'Plays G’s mapping once: the pink points start where their noise vectors z lie (projected onto the same 2-D latent plane as the manifold, drawn as a square in the middle) and slide to G(z). Hovering G in the model overview plays it too.',
   modes: 'Centres of the mixture; a marker lights up when enough generated samples land on it.',
   logScale: 'Logarithmic y axes for the positive series (R1, R2, gradients, distances).',
 } as const;

@@ -1045,16 +1045,17 @@ export class RunManager {
 
   /**
    * The latent grid of the manifold view, or null when the stream does not ask for it; cached on
-   * the run because it depends only on the seed, the latent size and noise, and the resolution.
+   * the run because it depends only on the seed, the latent size and the resolution.
    */
   private manifoldGrid(run: Run): Float32Array | null {
     const resolution = run.stream.manifoldResolution;
     if (resolution === 0) return null;
-    const { seed, latentDim, latentDist } = this.trainerOf(run).config;
+    const { seed, latentDim } = this.trainerOf(run).config;
     if (isImageConfig(this.trainerOf(run).config)) return null;
-    const key = `${seed}/${latentDim}/${latentDist}/${resolution}`;
+    // The same plane for either noise (the UI animates from it): ±2 along two fixed directions.
+    const key = `${seed}/${latentDim}/${resolution}`;
     if (run.manifold?.key !== key) {
-      run.manifold = { key, latents: manifoldLatents(seed, latentDim, resolution, latentDist) };
+      run.manifold = { key, latents: manifoldLatents(seed, latentDim, resolution) };
     }
     return run.manifold.latents;
   }
