@@ -343,11 +343,17 @@ export class TrainingClient {
   }
 
   terminate(): void {
+    this.stop('the training worker was terminated');
+    this.emit({ type: 'error', message: 'the training worker was terminated' });
+  }
+
+  /** Ends the worker for good; pending requests fail with `message` (and so do later ones). */
+  private stop(message: string): void {
     this.terminated = true;
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.worker.terminate();
-    this.failAll('the training worker was terminated');
+    this.failPending(message);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -475,13 +481,15 @@ export class TrainingClient {
     const t = now();
     this.restarts = this.restarts.filter((at) => t - at < RESTART_WINDOW_MS);
     if (this.restarts.length >= (this.options.maxRestarts ?? 3)) {
-      this.terminate();
-      this.emit({
-        type: 'error',
-        message: `the training worker keeps crashing (${reason}); reload the page to try again`,
-      });
+      this.stop('the training worker was terminated after repeated crashes');
       // Each run says what it is now (stopped, not training) and what is left of it: the last
-      // snapshot, which the client keeps (lastSnapshot) so the run can still be saved.
+      // snapshot, which the client keeps (lastSnapshot) so the run can still be saved. Without
+      // runs, the worker-level error says it.
+      if (this.runs.size === 0)
+        this.emit({
+          type: 'error',
+          message: `the training worker keeps crashing (${reason}); reload the page to try again`,
+        });
       for (const [runId, run] of this.runs) {
         run.playing = false;
         this.emit({ type: 'phase', runId, phase: 'paused' });
