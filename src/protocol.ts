@@ -296,6 +296,8 @@ export interface WorkerErrorEvent extends EventBase {
   type: 'error';
   message: string;
   runId?: string;
+  /** The worker's backend cannot compute any more (wasm aborted): the client replaces it. */
+  fatal?: boolean;
 }
 
 /** Also sent after a rebuild: the reference data and view never change otherwise. */

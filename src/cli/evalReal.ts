@@ -3,9 +3,8 @@
  * real Stacked MNIST samples with the shipped digit classifier, the check of the instrument
  * itself (it should find ≈1000 modes and a reverse KL near the floor (K−1)/(2N)).
  */
-import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { UsageError, type FlagSpec, type ParsedFlags } from './args';
+import { UsageError, writeOutput, type FlagSpec, type ParsedFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { useNodeBackend, type NodeBackend } from '../engine/backend';
 import { Rng } from '../engine/rng';
@@ -118,7 +117,7 @@ export async function evalRealMain(flags: ParsedFlags): Promise<number> {
     `real Stacked MNIST, ${result.config.digitPool} digits: ${formatModeCoverage(result.final)}  (${result.final.wallSeconds.toFixed(1)} s on ${result.config.backend})\n`,
   );
   if (typeof flags.out === 'string') {
-    writeFileSync(flags.out, JSON.stringify(result));
+    writeOutput('out', flags.out, JSON.stringify(result));
     process.stdout.write(`wrote ${flags.out}\n`);
   }
   return 0;

@@ -146,6 +146,45 @@ describe('train CLI', () => {
     expect(() => settingsFromFlags(flags)).toThrow(/array of \[x, y\] number pairs/);
   });
 
+  // Issue 14: these trained first and then died on the write (exit 7, a 40 KB stack trace).
+  it.each([
+    [
+      ['--out', '/nonexistent/dir/run.json'],
+      "--out: cannot write there: the folder '/nonexistent/dir' does not exist.",
+    ],
+    [
+      ['--out', tmpdir()],
+      `--out: cannot write there: '${tmpdir()}' is a folder; give a file name.`,
+    ],
+    [
+      ['--out', '/etc/hostname/run.json'],
+      "--out: cannot write there: '/etc/hostname' is not a folder.",
+    ],
+    [['--out', ''], '--out needs a path.'],
+  ])('%j exits 2 before training, with one line naming the flag', (args, message) => {
+    const r = train('--dataset', 'ring8', '--steps', '100000', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`train: Flag ${message}\n`);
+  });
+
+  it('an empty --points file is refused, naming the flag', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gan-cli-'));
+    const file = join(dir, 'empty.json');
+    writeFileSync(file, '[]');
+    const flags = parseFlags(['--dataset', 'custom', '--points', file], TRAIN_FLAGS);
+    expect(() => settingsFromFlags(flags)).toThrow(`Flag --points: '${file}' has no points`);
+  });
+
+  it.each(['-1', '0', '1e8'])('--steps %s names its own range, whatever the recipe', (steps) => {
+    for (const recipe of ['fast', 'precision']) {
+      const flags = parseFlags(['--steps', steps, '--recipe', recipe], TRAIN_FLAGS);
+      expect(() => settingsFromFlags(flags)).toThrow(
+        'Bad value for --steps: must be between 1 and 10000000.',
+      );
+    }
+  });
+
   it('--help lists the flags and the default budgets', () => {
     const r = train('--help');
     expect(r.code).toBe(0);

@@ -3,7 +3,6 @@
  * trains a convolutional GAN on Stacked MNIST in Node and scores it with the shipped digit
  * classifier (modes covered out of 1000, reverse KL, and its finite-sample floor).
  */
-import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { ZodError } from 'zod';
 import { useNodeBackend, type NodeBackend } from '../engine/backend';
@@ -22,10 +21,10 @@ import {
 import { Rng } from '../engine/rng';
 import { evaluateStackedMnist } from '../engine/stackedMetrics';
 import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
-import { UsageError, type ParsedFlags } from './args';
+import { UsageError, writeOutput, type ParsedFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { formatModeCoverage, STACKED_EVAL_SAMPLES } from './evalReal';
-import { trainingSettingsFromFlags } from './trainOptions';
+import { checkSteps, flagFor, FLAGS_FOR_FIELD, trainingSettingsFromFlags } from './trainOptions';
 
 /** Default iterations of a Stacked MNIST run (see the README for the time this takes). */
 export const STACKED_DEFAULT_STEPS = 2000;
@@ -42,34 +41,18 @@ const TOY_ONLY_FLAGS = [
   'd-depth',
 ];
 
-/** Config field → flag, to name the flag in validation errors. */
-const FLAG_FOR_FIELD: Record<string, string> = {
-  seed: 'seed',
-  arch: 'arch',
-  latentDim: 'latent',
-  gChannels: 'g-channels',
-  dChannels: 'd-channels',
-  resBlocks: 'res-blocks',
-  groupSize: 'group-size',
-  mbstd: 'mbstd',
-  progressive: 'progressive',
-  fadeSteps: 'fade-steps',
-  loss: 'loss',
-  r1Gamma: 'r1',
-  r2Gamma: 'r2',
-  lazyInterval: 'lazy',
-  gpWeight: 'gp-weight',
-  batchSize: 'batch',
-  dSteps: 'd-steps',
-  gSteps: 'g-steps',
-  latentDist: 'noise',
-  gOptimizer: 'g-lr',
-  dOptimizer: 'd-lr',
-  burnInSteps: 'burn-in',
-  gammaBurnInFactor: 'gamma-burn-in-factor',
-  beta2BurnIn: 'beta2-burn-in',
-  lrEndFactor: 'lr-end-factor',
-  emaHalfLife: 'ema',
+/** Config field → the flags that set it, most specific first (as for the toys). */
+const IMAGE_FLAGS_FOR_FIELD: Record<string, string[]> = {
+  ...FLAGS_FOR_FIELD,
+  arch: ['arch'],
+  gChannels: ['g-channels', 'channels'],
+  dChannels: ['d-channels', 'channels'],
+  resBlocks: ['res-blocks'],
+  groupSize: ['group-size'],
+  mbstd: ['mbstd'],
+  progressive: ['progressive'],
+  fadeSteps: ['fade-steps'],
+  burnInSteps: ['burn-in', 'steps'],
 };
 
 export interface ImageRunSettings {
@@ -105,6 +88,7 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
       'Flag --arch: stacked-mnist needs a convolutional model (dcgan or resnet).',
     );
   const steps = num('steps') ?? STACKED_DEFAULT_STEPS;
+  checkSteps(steps);
   const base = stackedMnistDefaults(steps);
   const channels = str('channels');
   const both = channels === undefined ? undefined : parseChannels('channels', channels);
@@ -130,11 +114,7 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
     const issue = error.issues[0];
-    const field = String(issue.path[0] ?? '');
-    const sub = issue.path[1];
-    let flag = FLAG_FOR_FIELD[field] ?? field;
-    if ((field === 'gOptimizer' || field === 'dOptimizer') && typeof sub === 'string')
-      flag = sub === 'lr' ? FLAG_FOR_FIELD[field] : sub;
+    const flag = flagFor(issue.path, flags, IMAGE_FLAGS_FOR_FIELD);
     throw new UsageError(`Bad value for --${flag}: ${issue.message}.`);
   }
   const problem = imageConfigProblem(config);
@@ -148,7 +128,6 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
     backend: (str('backend') as NodeBackend | undefined) ?? 'wasm',
   };
   const ranges: [string, number, number][] = [
-    ['steps', steps, 10_000_000],
     ['eval-every', settings.evalEvery, 10_000_000],
     ['eval-samples', settings.evalSamples, 100_000],
     ['log-every', settings.logEvery, 100_000],
@@ -228,7 +207,11 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
     ];
     process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
     if (typeof flags.out === 'string') {
-      writeFileSync(flags.out, JSON.stringify(imageRunJson(settings, tf.getBackend(), result)));
+      writeOutput(
+        'out',
+        flags.out,
+        JSON.stringify(imageRunJson(settings, tf.getBackend(), result)),
+      );
       process.stdout.write(`wrote ${flags.out}\n`);
     }
   } finally {

@@ -188,7 +188,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
  * Config field → the flags that set it, most specific first: an error names the one the user
  * gave (`--gamma -1` is reported as --gamma, not --r1).
  */
-const FLAGS_FOR_FIELD: Record<string, string[]> = {
+export const FLAGS_FOR_FIELD: Record<string, string[]> = {
   seed: ['seed'],
   dataset: ['dataset'],
   customPoints: ['points'],
@@ -213,11 +213,15 @@ const FLAGS_FOR_FIELD: Record<string, string[]> = {
   emaHalfLife: ['ema'],
 };
 
-/** The flag to name for a schema issue at `path`. */
-function flagFor(path: readonly PropertyKey[], given: ParsedFlags): string {
+/** The flag to name for a schema issue at `path` (the one the user gave, if any). */
+export function flagFor(
+  path: readonly PropertyKey[],
+  given: ParsedFlags,
+  flagsForField: Record<string, string[]> = FLAGS_FOR_FIELD,
+): string {
   const field = String(path[0] ?? '');
   const sub = path[1];
-  let candidates = FLAGS_FOR_FIELD[field] ?? [field];
+  let candidates = flagsForField[field] ?? [field];
   if (field === 'gOptimizer' || field === 'dOptimizer') {
     const which = field[0];
     candidates =
@@ -312,6 +316,8 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
   const recipe = (str('recipe') as ToyRecipe | undefined) ?? DEFAULT_RECIPE[datasetName];
   const steps =
     num('steps') ?? (recipe === 'precision' ? PRECISION_STEPS : DEFAULT_STEPS[datasetName]);
+  // Before the config: the recipe derives the burn-in from --steps, whose own range comes first.
+  checkSteps(steps);
   const base: GanConfig = toyDefaults(datasetName, recipe, steps);
   const dataset = base.dataset;
   let customPoints = base.customPoints;
@@ -348,7 +354,6 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
     backend: (str('backend') as 'wasm' | 'cpu' | undefined) ?? 'wasm',
   };
   const positive: [string, number, number][] = [
-    ['steps', steps, 10_000_000],
     ['eval-every', settings.evalEvery, 10_000_000],
     ['eval-samples', settings.evalSamples, 100_000],
     ['log-every', settings.logEvery, 100_000],
@@ -357,6 +362,14 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
     if (!(value >= 1 && value <= max))
       throw new UsageError(`Bad value for --${flag}: must be between 1 and ${max}.`);
   return settings;
+}
+
+export const MAX_STEPS = 10_000_000;
+
+/** --steps: at least one iteration (checked before anything derives from it). */
+export function checkSteps(steps: number): void {
+  if (!(steps >= 1 && steps <= MAX_STEPS))
+    throw new UsageError(`Bad value for --steps: must be between 1 and ${MAX_STEPS}.`);
 }
 
 function readPoints(path: string): [number, number][] {
@@ -378,5 +391,7 @@ function readPoints(path: string): [number, number][] {
     !data.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number'))
   )
     throw new UsageError('Flag --points: expected a JSON array of [x, y] number pairs.');
+  if (data.length === 0)
+    throw new UsageError(`Flag --points: '${path}' has no points (expected [[x, y], …]).`);
   return data as [number, number][];
 }

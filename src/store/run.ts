@@ -18,6 +18,7 @@ import type {
   ViewBounds,
   WorkerEvent,
   WorkerRestartedEvent,
+  BackendChangedEvent,
 } from '../protocol';
 import { listInSentence, settingLabel } from './settingLabels';
 import {
@@ -192,6 +193,27 @@ export function workerRestartedNotice(
   return `The training worker stopped (${reason}); a new one took over and the run ${from}. The charts keep their history.`;
 }
 
+export function deviceLostNotice(
+  event: BackendChangedEvent,
+  run: BackendChangedEvent['runs'][number],
+): string {
+  const from =
+    run.restoredFrom === 'snapshot'
+      ? `from its last snapshot at step ${run.iteration}` +
+        (run.lostIterations > 0 ? ` (${run.lostIterations} steps redone)` : '')
+      : 'from step 0 (there was no snapshot yet)';
+  return `The ${event.previous} device was lost; the run continues on ${event.backend} ${from}.`;
+}
+
+/** The run goes on from `iteration` (a snapshot): the history after it will be redone. */
+function resumedFrom(state: RunState, iteration: number): Partial<RunState> {
+  return {
+    iteration,
+    metrics: truncateHistory(state.metrics, iteration),
+    evals: truncateHistory(state.evals, iteration),
+  };
+}
+
 export function isImageEvaluation(e: Evaluation): e is ImageEvaluation {
   return 'kind' in e && e.kind === 'image';
 }
@@ -239,14 +261,24 @@ export function applyRunEvent(
   switch (event.type) {
     case 'ready':
       return { backend: event.backend, fallbackReasons: event.fallbackReasons };
-    case 'backend-changed':
-      return {
+    case 'backend-changed': {
+      const backend = {
         backend: event.backend,
         fallbackReasons: [
           `${event.previous} device lost, continued from the last snapshot`,
           ...event.fallbackReasons,
         ],
       };
+      const restored = event.runs.find((r) => r.runId === runId);
+      if (!restored) return backend;
+      // As after a worker crash: the run continues from its snapshot, so the chart points it
+      // will redo go (else the lines would draw back to the snapshot's step).
+      return {
+        ...backend,
+        ...resumedFrom(state, restored.iteration),
+        notice: { kind: 'info', text: deviceLostNotice(event, restored) },
+      };
+    }
     case 'created':
       return {
         created: true,
@@ -334,9 +366,7 @@ export function applyRunEvent(
       if (!restored) return {};
       // The run continues from its snapshot: drop the chart points it will redo.
       return {
-        iteration: restored.iteration,
-        metrics: truncateHistory(state.metrics, restored.iteration),
-        evals: truncateHistory(state.evals, restored.iteration),
+        ...resumedFrom(state, restored.iteration),
         notice: { kind: 'info', text: workerRestartedNotice(event.reason, restored) },
       };
     }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
 import { useNodeBackend as switchNodeBackend } from '../engine/backend';
 import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
@@ -14,6 +14,7 @@ import type {
 import { readFile } from 'node:fs/promises';
 import { publicPath } from '../cli/assets';
 import { stackedMnistDefaults, type ImageGanConfig } from '../engine/config';
+import { ToyGanTrainer } from '../engine/trainer';
 import { RunManager, syncInterval } from './runManager';
 
 const TINY: GanConfig = tinyConfig();
@@ -622,4 +623,57 @@ describe('image runs (Stacked MNIST)', () => {
     const back = await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: TINY });
     expect(back.find((e) => e.type === 'created')).toMatchObject({ kind: 'toy' });
   }, 120_000);
+});
+
+describe('RunManager: settings that do not fit the backend (issue 14)', () => {
+  const LARGEST: GanConfig = {
+    ...DEFAULT_CONFIG,
+    gWidth: 1024,
+    dWidth: 1024,
+    gDepth: 8,
+    dDepth: 8,
+    batchSize: 4096,
+    latentDim: 256,
+  };
+
+  it('refuses them at create and at configure, and the run keeps training as it was', async () => {
+    const h = await start();
+    await expect(
+      h.request({ type: 'create', runId: 'big', kind: 'toy', config: LARGEST }),
+    ).rejects.toThrow(
+      /more than the wasm backend can hold .* A batch size of \d+ or less would fit/,
+    );
+    expect(h.all('created', 'big')).toHaveLength(0);
+
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    await h.request({ type: 'step', runId: 'a', n: 2 });
+    await expect(
+      h.request({ type: 'configure', runId: 'a', kind: 'toy', config: LARGEST }),
+    ).rejects.toThrow(/G width 1024 × depth 8, D width 1024 × depth 8, batch size 4096/);
+    // Still the old run: it steps on from 2, with its old settings.
+    await h.request({ type: 'step', runId: 'a', n: 1 });
+    expect(h.iteration('a')).toBe(3);
+    expect(h.all('rebuilt', 'a')).toHaveLength(0);
+  });
+
+  it('a wasm abort is a fatal error: every run stops and the worker refuses further work', async () => {
+    const h = await start();
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    const step = vi.spyOn(ToyGanTrainer.prototype, 'step').mockImplementationOnce(() => {
+      throw new WebAssembly.RuntimeError('Aborted(). Build with -sASSERTIONS for more info.');
+    });
+    try {
+      await h.request({ type: 'play', runId: 'a' });
+      const fatal = await h.waitFor(
+        () => h.all('error').find((e) => e.fatal),
+        'a fatal error event',
+      );
+      expect(fatal.message).toMatch(/the wasm backend failed and cannot continue .*Aborted\(\)/);
+      await expect(h.request({ type: 'step', runId: 'a', n: 1 })).rejects.toThrow(
+        /can no longer compute/,
+      );
+    } finally {
+      step.mockRestore();
+    }
+  });
 });

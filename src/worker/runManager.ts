@@ -26,6 +26,7 @@ import {
   type GanConfig,
   type ImageGanConfig,
 } from '../engine/config';
+import { costProblem } from '../engine/cost';
 import { DigitClassifier } from '../engine/digitClassifier';
 import {
   checkConvPenaltyGradients,
@@ -141,6 +142,16 @@ const RESET_HINT = 'Reset the run (or change a setting that rebuilds it) to trai
 /** A problem with the command itself (unknown run, wrong state): reported, never retried. */
 class CommandError extends Error {}
 
+/**
+ * An error after which the backend cannot be used again in this worker: the wasm module
+ * aborted (Emscripten's `Aborted()`, e.g. when its heap could not grow), which leaves it dead.
+ * Reported as a fatal `error`; the client then restarts the worker from the last snapshots.
+ */
+export function isFatalBackendError(error: unknown): boolean {
+  if (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) return true;
+  return /^(RuntimeError: )?Aborted\(/.test(errorMessage(error));
+}
+
 class DeviceLostError extends Error {}
 
 interface Gate {
@@ -222,6 +233,8 @@ export class RunManager {
   private selection: Promise<BackendSelection> | null = null;
   private backend: BackendName | null = null;
   private fallbackReasons: string[] = [];
+  /** The backend failed for good (failWorker): the client replaces this worker. */
+  private dead = false;
   private lost: DeviceLossInfo | null = null;
   private lossGate = createGate();
   private trainerCount = 0;
@@ -247,6 +260,14 @@ export class RunManager {
       return;
     }
     const command = parsed.command;
+    if (this.dead && command.type !== 'ping') {
+      this.post({
+        type: 'error',
+        message: 'this training worker can no longer compute: it is being replaced',
+        requestId: command.requestId,
+      });
+      return;
+    }
     if (command.type === 'ping') {
       // Answered here, not queued: the client's crash detection must not wait for a slow step.
       if (command.requestId !== undefined) this.post({ type: 'ack', requestId: command.requestId });
@@ -326,6 +347,10 @@ export class RunManager {
         this.queue.unshift(command);
         return;
       }
+      if (isFatalBackendError(error)) {
+        this.failWorker(error, 'runId' in command ? command.runId : undefined, command.requestId);
+        return;
+      }
       this.post({
         type: 'error',
         message: errorMessage(error),
@@ -371,6 +396,7 @@ export class RunManager {
 
   private failRun(run: Run, error: unknown): void {
     run.playing = false;
+    if (isFatalBackendError(error)) return this.failWorker(error, run.id);
     if (error instanceof DivergenceError) {
       run.diverged = error.message;
       this.post({
@@ -384,6 +410,40 @@ export class RunManager {
       this.post({ type: 'error', runId: run.id, message: errorMessage(error) });
     }
     this.setPhase(run, 'paused');
+  }
+
+  /**
+   * The backend is dead (isFatalBackendError): drop every run and say so once, as a fatal error
+   * the client answers by starting a new worker (which restores the runs from their last
+   * snapshots). Nothing more is computed here.
+   */
+  private failWorker(error: unknown, runId?: string, requestId?: number): void {
+    for (const run of this.runs.values()) {
+      run.playing = false;
+      try {
+        run.trainer?.dispose();
+      } catch {
+        // the backend is dead: its memory goes with the worker
+      }
+      run.trainer = null;
+    }
+    this.runs.clear();
+    this.queue.length = 0;
+    if (this.dead) return;
+    this.dead = true;
+    this.post({
+      type: 'error',
+      fatal: true,
+      runId,
+      requestId,
+      message: `the ${this.backend ?? 'tfjs'} backend failed and cannot continue in this worker (${errorMessage(error).split('\n')[0].slice(0, 200)})`,
+    });
+  }
+
+  /** Refuses a config that does not fit the backend (cost.ts), before any model is built. */
+  private checkCost(config: AnyGanConfig): void {
+    const problem = costProblem(config, this.requireBackend());
+    if (problem) throw new CommandError(problem);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -435,6 +495,8 @@ export class RunManager {
       }
       case 'configure': {
         const run = this.getRun(command.runId);
+        // Before anything changes: a refused config leaves the run as it was.
+        this.checkCost(command.config);
         if (needsNewModel(run.config, command.config)) {
           const changed = changedSettings(run.config, command.config);
           await this.prepare(command.config);
@@ -604,6 +666,7 @@ export class RunManager {
 
   /** Builds a trainer (after `prepare`); synchronous so snapshots can be restored with it. */
   private readonly build = (config: AnyGanConfig, logEvery: number, prefix: string): AnyTrainer => {
+    this.checkCost(config);
     if (!isImageConfig(config)) return new ToyGanTrainer(config, logEvery, prefix);
     const digits = this.digits;
     if (!digits) throw new CommandError('the Stacked MNIST digits are not loaded');
@@ -666,6 +729,7 @@ export class RunManager {
       throw new CommandError(`at most ${MAX_RUNS} runs at once: dispose one first`);
     }
     const stream = { ...DEFAULT_STREAM, ...streamOptions };
+    this.checkCost(config);
     await this.prepare(config);
     let trainer: AnyTrainer;
     try {
