@@ -7,6 +7,7 @@
 import { createStore } from 'zustand/vanilla';
 
 import type {
+  BackendChoice,
   BackendName,
   Evaluation,
   ImageEvaluation,
@@ -17,6 +18,7 @@ import type {
   ToyEvaluation,
   ViewBounds,
   WorkerEvent,
+  WorkerEventOf,
   WorkerRestartedEvent,
   BackendChangedEvent,
 } from '../protocol';
@@ -112,6 +114,10 @@ export function divergedNotice(field: string, step: number): string {
 export interface RunState {
   backend: BackendName | null;
   fallbackReasons: string[];
+  /** How Automatic measured and chose the backend (null for a manual choice). */
+  backendChoice: BackendChoice | null;
+  /** Threads of the WASM backend's pool (null when it has not started). */
+  wasmThreads: number | null;
   created: boolean;
   /** What the worker built: a 2-D toy or a Stacked MNIST image GAN. */
   kind: RunKind;
@@ -139,6 +145,8 @@ export function initialRunState(): RunState {
   return {
     backend: null,
     fallbackReasons: [],
+    backendChoice: null,
+    wasmThreads: null,
     created: false,
     kind: 'toy',
     phase: 'paused',
@@ -253,6 +261,16 @@ export function appendRows(state: RunState, rows: LogRow[]): Partial<RunState> {
  * What an event for the run (or the worker) changes. Metric rows are not appended here: the
  * session batches them (see appendRows) so that charts re-render at a bounded rate.
  */
+/** What the `ready` event tells about the backend. */
+export function readyState(event: WorkerEventOf<'ready'>): Partial<RunState> {
+  return {
+    backend: event.backend,
+    fallbackReasons: event.fallbackReasons,
+    backendChoice: event.choice ?? null,
+    wasmThreads: event.wasmThreads ?? null,
+  };
+}
+
 export function applyRunEvent(
   state: RunState,
   event: WorkerEvent,
@@ -260,7 +278,7 @@ export function applyRunEvent(
 ): Partial<RunState> {
   switch (event.type) {
     case 'ready':
-      return { backend: event.backend, fallbackReasons: event.fallbackReasons };
+      return readyState(event);
     case 'backend-changed': {
       const backend = {
         backend: event.backend,
@@ -282,6 +300,8 @@ export function applyRunEvent(
     case 'created':
       return {
         created: true,
+        // A new trainer: its first steps compile again.
+        compileMs: null,
         kind: event.kind,
         parameterCounts: event.parameterCounts,
         ...(event.kind !== state.kind ? { evaluation: null, imageEvaluation: null } : {}),

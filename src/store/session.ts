@@ -168,9 +168,23 @@ export class TrainingSession {
 
   play(): void {
     this.clearNotice();
-    if (this.settings.getState().speed === 'full')
-      this.afterConfig(() => this.client.play(this.runId));
-    else this.startSlowMotion();
+    if (this.settings.getState().speed !== 'full') {
+      this.startSlowMotion();
+      return;
+    }
+    // Answer at once: the worker may be busy for seconds (compiling the run's first views) before
+    // it even reads the command. Its own phase events take over when it does.
+    const { phase, compileMs } = this.run.getState();
+    const optimistic = phase === 'paused';
+    if (optimistic) this.run.setState({ phase: compileMs === null ? 'compiling' : 'training' });
+    this.afterConfig(async () => {
+      try {
+        await this.client.play(this.runId);
+      } catch (error) {
+        if (optimistic) this.run.setState({ phase: 'paused' });
+        throw error;
+      }
+    });
   }
 
   pause(): void {

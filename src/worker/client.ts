@@ -14,6 +14,7 @@
  */
 import {
   isWorkerEvent,
+  type AutoBackendRequest,
   type BackendName,
   type AnyGanConfig,
   type RunSpec,
@@ -203,8 +204,11 @@ export class TrainingClient {
   }
 
   /** Picks the backend; resolves with the `ready` event (backend, reasons, default settings). */
-  async init(preferredBackend?: BackendName): Promise<WorkerEventOf<'ready'>> {
-    return answer(await this.request({ type: 'init', preferredBackend }), 'ready');
+  async init(
+    preferredBackend?: BackendName,
+    auto?: AutoBackendRequest,
+  ): Promise<WorkerEventOf<'ready'>> {
+    return answer(await this.request({ type: 'init', preferredBackend, auto }), 'ready');
   }
 
   /** A toy or an image run, by the config's dataset. */

@@ -72,7 +72,9 @@ import {
 } from '../engine/views';
 import {
   DEFAULT_STREAM,
+  type AutoBackendRequest,
   type BackendChangedEvent,
+  type BackendChoice,
   type BackendName,
   type ImageEvaluation,
   type ImageGrid,
@@ -81,7 +83,8 @@ import {
   type WorkerCommand,
   type WorkerEvent,
 } from '../protocol';
-import { errorMessage, type BackendSelection } from './backendSelection';
+import { choiceKey, measureBurst, measureCandidates, type BackendProbe } from './backendChoice';
+import { errorMessage, selectBackend, type BackendSelection } from './backendSelection';
 import { parseCommand } from './commands';
 import { evalSamplesAt } from './evalSchedule';
 import { RateMeter } from './rateMeter';
@@ -96,6 +99,15 @@ export interface RuntimeHooks {
   fallBack(lost: BackendName): Promise<BackendSelection>;
   /** Destroys the GPU device (debug); throws when the backend has none. */
   loseDevice(): void;
+  /**
+   * Automatic: the backends worth measuring on this device and those skipped (software
+   * adapters, missing APIs). Without it, Automatic takes the first backend that works.
+   */
+  probeBackends?(includeSoftware: boolean): Promise<BackendProbe>;
+  /** Makes `name` the active backend for a measurement (rejects with why it cannot). */
+  tryBackend?(name: BackendName): Promise<void>;
+  /** Facts for the `ready` event: isolation and the WASM thread pool. */
+  runtimeInfo?(): { crossOriginIsolated: boolean; wasmThreads?: number };
   now?(): number;
   /**
    * The bytes of an app asset (path relative to the app root, e.g. 'mnist/digits.bin'): fetched
@@ -235,6 +247,7 @@ export class RunManager {
   private fallbackReasons: string[] = [];
   /** The backend failed for good (failWorker): the client replaces this worker. */
   private dead = false;
+  private choice: BackendChoice | undefined;
   private lost: DeviceLossInfo | null = null;
   private lossGate = createGate();
   private trainerCount = 0;
@@ -454,11 +467,16 @@ export class RunManager {
     switch (command.type) {
       case 'init': {
         if (this.backend === null) {
-          this.selection ??= this.hooks.selectBackend(command.preferredBackend);
+          const { preferredBackend, auto } = command;
+          this.selection ??=
+            preferredBackend === undefined && auto
+              ? this.chooseAutomatically(auto)
+              : this.hooks.selectBackend(preferredBackend);
           try {
             const selection = await this.selection;
             this.backend = selection.backend;
             this.fallbackReasons = selection.fallbackReasons;
+            this.choice = selection.choice;
           } catch (error) {
             this.selection = null;
             throw error;
@@ -471,6 +489,8 @@ export class RunManager {
           fallbackReasons: this.fallbackReasons,
           defaultConfig: DEFAULT_CONFIG,
           defaultStream: DEFAULT_STREAM,
+          ...(this.choice ? { choice: this.choice } : {}),
+          ...this.hooks.runtimeInfo?.(),
         });
         return;
       }
@@ -613,6 +633,87 @@ export class RunManager {
         const unhandled: never = command;
         throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);
       }
+    }
+  }
+
+  /**
+   * Automatic: a remembered measurement for this device and model size, else a burst of the run
+   * on each candidate (backendChoice.ts). Software adapters are the last resort, before cpu.
+   */
+  private async chooseAutomatically(auto: AutoBackendRequest): Promise<BackendSelection> {
+    const { probeBackends, tryBackend } = this.hooks;
+    if (!probeBackends || !tryBackend) return this.hooks.selectBackend();
+    const probe = await probeBackends(auto.includeSoftware ?? false);
+    const key = choiceKey(probe.deviceKey, auto.config, probe.candidates);
+    const choice = (
+      backend: BackendName,
+      rates: BackendChoice['rates'],
+      failed: BackendChoice['skipped'] = [],
+    ): BackendChoice => ({
+      key,
+      backend,
+      rates,
+      skipped: [...probe.skipped, ...failed],
+      measuredAt: Date.now(),
+      fromCache: false,
+    });
+    const settle = async (made: BackendChoice): Promise<BackendSelection> => {
+      // Through the ordinary selection, which also watches a GPU device for loss.
+      const selection = await this.hooks.selectBackend(made.backend);
+      return { ...selection, choice: { ...made, backend: selection.backend } };
+    };
+    const known = auto.remembered?.find((c) => c.key === key);
+    if (known && probe.candidates.includes(known.backend)) {
+      try {
+        return await settle({ ...known, fromCache: true });
+      } catch {
+        // e.g. the driver changed since: measure again
+      }
+    }
+    let failed: BackendChoice['skipped'] = [];
+    if (probe.candidates.length > 1) {
+      try {
+        const measured = await measureCandidates(probe.candidates, {
+          activate: tryBackend,
+          burst: (budgetMs) => this.measureBurstOn(auto.config, budgetMs),
+        });
+        return await settle(choice(measured.backend, measured.rates, measured.failed));
+      } catch (error) {
+        failed = [{ backend: probe.candidates[0], reason: errorMessage(error) }];
+      }
+    }
+    // One candidate (nothing to compare) or none measured: the first that works, software
+    // adapters and then cpu last.
+    const order = [
+      ...probe.candidates,
+      ...probe.skipped.map((s) => s.backend).filter((b) => b !== 'cpu'),
+      'cpu' as const,
+    ];
+    const picked = await selectBackend([...new Set(order)], tryBackend);
+    return settle(choice(picked.backend, [], failed));
+  }
+
+  /** A burst of `config`'s training on the active backend (Automatic's measurement). */
+  private async measureBurstOn(
+    config: AnyGanConfig,
+    budgetMs: number,
+  ): Promise<{ warmupMs: number; steps: number; ms: number }> {
+    await this.prepare(config);
+    const trainer = this.build(config, DEFAULT_STREAM.logEvery, this.namePrefix('measure'));
+    try {
+      return await measureBurst(
+        {
+          step: () => trainer.step(),
+          sync: async () => {
+            await trainer.flushLogs();
+            await trainer.generator.variables[0].data();
+          },
+          now: this.now,
+        },
+        budgetMs,
+      );
+    } finally {
+      trainer.dispose();
     }
   }
 
