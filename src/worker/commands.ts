@@ -65,6 +65,7 @@ const streamSchema: z.ZodType<Partial<StreamOptions>> = z
     evalSamples: z.number().int().min(10).max(50_000),
     snapshotEvery: every,
     streamSnapshots: z.boolean(),
+    fusedStep: z.boolean(),
   })
   .partial();
 
@@ -147,7 +148,7 @@ const COMMAND_SCHEMAS = {
   'debug-gradcheck': z.strictObject({
     type: z.literal('debug-gradcheck'),
     requestId,
-    suite: z.enum(['toy', 'conv']).optional(),
+    suite: z.enum(['toy', 'conv', 'fused']).optional(),
   }),
   restore: z.strictObject({
     type: z.literal('restore'),
@@ -160,6 +161,12 @@ const COMMAND_SCHEMAS = {
   }),
   snapshot: runCommand('snapshot'),
   ping: z.strictObject({ type: z.literal('ping'), requestId }),
+  'debug-fused-check': z.strictObject({
+    type: z.literal('debug-fused-check'),
+    requestId,
+    config: configSchema,
+    at: z.array(z.number().int().min(1).max(1000)).min(1).max(10),
+  }),
   'debug-profile': z.strictObject({
     type: z.literal('debug-profile'),
     requestId,
