@@ -112,6 +112,11 @@ export interface StreamOptions {
    * restore the run in a new worker if this one crashes.
    */
   streamSnapshots: boolean;
+  /**
+   * Toy runs on webgpu/webgl: train with the fused GPU kernels (src/worker/fused) when the
+   * settings allow; false keeps the standard tfjs ops (for comparison, e.g. in the bench).
+   */
+  fusedStep: boolean;
 }
 
 export const DEFAULT_STREAM: StreamOptions = {
@@ -129,6 +134,7 @@ export const DEFAULT_STREAM: StreamOptions = {
   earlyEvalSamples: 1000,
   snapshotEvery: 200,
   streamSnapshots: false,
+  fusedStep: true,
 };
 
 /** 'compiling': playing, but the first steps on this backend (shader compilation) are not done. */
@@ -262,6 +268,18 @@ export interface DebugProfileCommand extends CommandBase {
 }
 
 /**
+ * Trains two fresh toy runs of `config` side by side on the active backend, one on the op path
+ * and one on the fused GPU step, and compares them after the iterations in `at` (a
+ * `fused-check` event). Leaves no run behind.
+ */
+export interface DebugFusedCheckCommand extends CommandBase {
+  type: 'debug-fused-check';
+  config: GanConfig;
+  /** Iterations (from 1, ascending) after which weights and diagnostics are compared. */
+  at: number[];
+}
+
+/**
  * Creates a run in the state of a snapshot (its config, weights, optimiser state and iteration):
  * how the UI resumes its runs in a new worker after a crash. Answered like `create`.
  */
@@ -303,8 +321,9 @@ export type WorkerCommand =
    * Finite-difference check of D's R1/R2/GP weight gradients on this backend: the MLP cases
    * ('toy', default) or a conv set covering every op of the image discriminators ('conv').
    */
-  | (CommandBase & { type: 'debug-gradcheck'; suite?: 'toy' | 'conv' })
-  | DebugProfileCommand;
+  | (CommandBase & { type: 'debug-gradcheck'; suite?: 'toy' | 'conv' | 'fused' })
+  | DebugProfileCommand
+  | DebugFusedCheckCommand;
 
 export type WorkerCommandType = WorkerCommand['type'];
 
@@ -528,6 +547,9 @@ export interface StatsEvent extends EventBase {
      * same iteration (losses, then the views that fall due with them) wait once.
      */
     syncPoints: number;
+    /** Toy runs: the fused GPU step or the tfjs ops, and why ops when fused was possible. */
+    stepPath?: StepPath;
+    stepPathReason?: string | null;
   }[];
 }
 
@@ -538,10 +560,32 @@ export interface GradientCheckEvent extends EventBase {
   results: { name: string; relativeError: number }[];
 }
 
+/** Which code trains a toy run's steps: the fused GPU kernels, or the standard tfjs ops. */
+export type StepPath = 'fused' | 'ops';
+
+export interface FusedCheckEvent extends EventBase {
+  type: 'fused-check';
+  backend: BackendName | null;
+  /** The path the fused trainer took (ops when its kernels failed: see `fallbackReason`). */
+  stepPath: StepPath;
+  fallbackReason: string | null;
+  comparisons: {
+    iteration: number;
+    /** max over variables (weights, EMA, moments) of ‖fused − ops‖∞ / ‖ops‖∞. */
+    weights: number;
+    /** The op path's name of the variable where `weights` was measured. */
+    worstVariable: string;
+    /** Per LOG_FIELDS entry: |fused − ops| / max(|ops|, 1e-6), and both values. */
+    diagnostics: { field: string; fused: number; ops: number; relative: number }[];
+  }[];
+}
+
 export interface ProfileEvent extends EventBase {
   type: 'profile';
   runId: string;
   backend: BackendName | null;
+  /** The path the profiled iteration ran on (toy runs on webgpu/webgl can run fused kernels). */
+  stepPath?: StepPath;
   /** Kernels dispatched by one training iteration. */
   kernels: number;
   /** The same, by kernel name. */
@@ -573,7 +617,8 @@ export type WorkerEvent =
   | WorkerRestartedEvent
   | StatsEvent
   | ProfileEvent
-  | GradientCheckEvent;
+  | GradientCheckEvent
+  | FusedCheckEvent;
 
 export type WorkerEventType = WorkerEvent['type'];
 
@@ -642,6 +687,7 @@ const EVENT_CHECKS: { [T in WorkerEventType]: (e: Fields) => boolean } = {
   stats: (e) => isNumber(e.numTensors) && Array.isArray(e.runs),
   profile: (e) => hasRun(e) && isNumber(e.kernels),
   gradcheck: (e) => Array.isArray(e.results),
+  'fused-check': (e) => Array.isArray(e.comparisons),
 };
 
 /** Checks events coming back from the worker. */

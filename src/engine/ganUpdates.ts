@@ -142,13 +142,16 @@ export function generatorUpdate(
  * update's and the G update's diagnostics, which it disposes.
  */
 export function stackDiagnostics(dDiag: tf.Tensor[], gDiag: tf.Tensor[]): tf.Tensor1D {
-  const [dLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm] = dDiag;
-  const [gLoss, gGradNorm] = gDiag;
-  const values = tf.tidy(() =>
-    tf.stack([dLoss, gLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm, gGradNorm]),
-  ) as tf.Tensor1D;
+  const values = tf.tidy(() => tf.stack(inLogOrder(dDiag, gDiag))) as tf.Tensor1D;
   tf.dispose([...dDiag, ...gDiag]);
   return values;
+}
+
+/** The D update's and the G update's diagnostics in LOG_FIELDS order. */
+export function inLogOrder<T>(dDiag: T[], gDiag: T[]): T[] {
+  const [dLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm] = dDiag;
+  const [gLoss, gGradNorm] = gDiag;
+  return [dLoss, gLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm, gGradNorm];
 }
 
 /**

@@ -115,9 +115,9 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
   protected readonly dataRng: Rng;
   private readonly latentRng: Rng;
   private readonly mixRng: Rng;
-  private loss: AdversarialLoss;
-  private readonly gOptimizer: Optimizer;
-  private readonly dOptimizer: Optimizer;
+  protected loss: AdversarialLoss;
+  protected readonly gOptimizer: Optimizer;
+  protected readonly dOptimizer: Optimizer;
   private dUpdates = 0;
   private pendingLogs: PendingLog[] = [];
   private currentConfig: C;
@@ -186,25 +186,33 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
    */
   step(): void {
     const log = (this.iteration + 1) % this.logEvery === 0 || this.iteration === 0;
+    const diag = this.iterate(log);
+    if (diag) {
+      this.pendingLogs.push({ step: this.iteration, values: stackDiagnostics(diag.d, diag.g) });
+    }
+  }
+
+  /**
+   * One full iteration without logging it: with `diagnose`, returns the last D update's and the
+   * G update's diagnostics tensors (the caller disposes them; see discriminatorStep and
+   * generatorStep for their order).
+   */
+  iterate(diagnose: boolean): { d: tf.Tensor[]; g: tf.Tensor[] } | null {
     const s = this.scheduled();
     const { dSteps, gSteps } = this.config;
     let dDiag: tf.Tensor[] = [];
     for (let k = 0; k < dSteps; k++) {
-      const diag = this.discriminatorStep(s, log && k === dSteps - 1);
+      const diag = this.discriminatorStep(s, diagnose && k === dSteps - 1);
       if (diag) dDiag = diag;
     }
     let gDiag: tf.Tensor[] | null = null;
     for (let k = 0; k < gSteps; k++) {
-      const diag = this.generatorStep(s, log && k === gSteps - 1);
+      const diag = this.generatorStep(s, diagnose && k === gSteps - 1);
       if (diag) gDiag = diag;
     }
-    if (this.emaGenerator) {
-      updateEmaWeights(this.emaGenerator.variables, this.generator.variables, s.emaBeta);
-    }
+    if (this.emaGenerator) this.updateEma(s.emaBeta);
     this.iteration++;
-    if (log && gDiag) {
-      this.pendingLogs.push({ step: this.iteration, values: stackDiagnostics(dDiag, gDiag) });
-    }
+    return diagnose && gDiag ? { d: dDiag, g: gDiag } : null;
   }
 
   /**
@@ -213,7 +221,32 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
    * E‖∇D‖² fake, ‖∇θD‖].
    */
   discriminatorStep(s: ScheduledValues, diagnose: boolean): tf.Tensor[] | null {
-    return discriminatorUpdate(this.updateParts(), s, ++this.dUpdates, diagnose);
+    return this.discriminatorUpdate(s, ++this.dUpdates, diagnose);
+  }
+
+  /**
+   * The D update numbered `dUpdate` (from 1; lazy regularisation reads it). A subclass may
+   * compute it differently (the fused GPU step, src/worker/fused) with the same result.
+   */
+  protected discriminatorUpdate(
+    s: ScheduledValues,
+    dUpdate: number,
+    diagnose: boolean,
+  ): tf.Tensor[] | null {
+    return discriminatorUpdate(this.updateParts(), s, dUpdate, diagnose);
+  }
+
+  /** ema ← G + β(ema − G) (see updateEmaWeights); only called when the EMA is on. */
+  protected updateEma(beta: number): void {
+    updateEmaWeights(this.emaGenerator!.variables, this.generator.variables, beta);
+  }
+
+  /**
+   * A tensor the last step wrote: awaiting its data waits for the device to finish the step
+   * (the worker's back-pressure on GPU backends).
+   */
+  lastWritten(): tf.Tensor {
+    return this.generator.variables[0];
   }
 
   /** One generator update (ganUpdates.ts); [gLoss, ‖∇θG‖] (kept) when `diagnose` is set. */
@@ -260,7 +293,7 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
   }
 
   /** The networks, optimisers and streams, as the shared updates see them. */
-  private updateParts(): UpdateParts {
+  protected updateParts(): UpdateParts {
     return {
       config: this.config,
       loss: this.loss,

@@ -396,6 +396,7 @@ export function applyRunEvent(
     case 'stats':
     case 'profile':
     case 'gradcheck':
+    case 'fused-check':
       return {};
     default: {
       const unhandled: never = event;

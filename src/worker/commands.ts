@@ -68,6 +68,7 @@ const streamSchema: z.ZodType<Partial<StreamOptions>> = z
     earlyEvalSamples: z.number().int().min(10).max(50_000),
     snapshotEvery: every,
     streamSnapshots: z.boolean(),
+    fusedStep: z.boolean(),
   })
   .partial();
 
@@ -178,7 +179,7 @@ const COMMAND_SCHEMAS = {
   'debug-gradcheck': z.strictObject({
     type: z.literal('debug-gradcheck'),
     requestId,
-    suite: z.enum(['toy', 'conv']).optional(),
+    suite: z.enum(['toy', 'conv', 'fused']).optional(),
   }),
   restore: z.strictObject({
     type: z.literal('restore'),
@@ -191,6 +192,12 @@ const COMMAND_SCHEMAS = {
   }),
   snapshot: runCommand('snapshot'),
   ping: z.strictObject({ type: z.literal('ping'), requestId }),
+  'debug-fused-check': z.strictObject({
+    type: z.literal('debug-fused-check'),
+    requestId,
+    config: configSchema,
+    at: z.array(z.number().int().min(1).max(1000)).min(1).max(10),
+  }),
   'debug-profile': z.strictObject({
     type: z.literal('debug-profile'),
     requestId,

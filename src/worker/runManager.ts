@@ -85,6 +85,9 @@ import {
 } from '../protocol';
 import { choiceKey, measureBurst, measureCandidates, type BackendProbe } from './backendChoice';
 import { errorMessage, selectBackend, type BackendSelection } from './backendSelection';
+import { checkFusedPenaltyGradients, compareFusedWithOps } from './fused/check';
+import { FusedToyTrainer } from './fused/fusedTrainer';
+import { isFusedBackend, type FusedBackend } from './fused/kernels';
 import { parseCommand } from './commands';
 import { evalSamplesAt } from './evalSchedule';
 import { RateMeter } from './rateMeter';
@@ -610,6 +613,7 @@ export class RunManager {
             phase: run.phase,
             readbacks: run.readbacks,
             syncPoints: run.syncPoints,
+            ...stepPathOf(run.trainer),
           })),
         });
         return;
@@ -626,9 +630,24 @@ export class RunManager {
           results:
             command.suite === 'conv'
               ? await checkConvPenaltyGradients(BROWSER_CONV_CASES)
-              : await checkPenaltyGradients(),
+              : command.suite === 'fused'
+                ? await this.fusedOnly(() => checkFusedPenaltyGradients())
+                : await checkPenaltyGradients(),
         });
         return;
+      case 'debug-fused-check': {
+        const backend = this.requireBackend();
+        const result = await this.fusedOnly((fused) =>
+          compareFusedWithOps(
+            command.config,
+            command.at,
+            fused,
+            `fused-check${++this.trainerCount}/`,
+          ),
+        );
+        this.post({ type: 'fused-check', requestId, backend, ...result });
+        return;
+      }
       default: {
         const unhandled: never = command;
         throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);
@@ -701,6 +720,8 @@ export class RunManager {
     await this.prepare(config);
     const trainer = this.build(config, DEFAULT_STREAM.logEvery, this.namePrefix('measure'));
     try {
+      // Time the path the run will take: on GPU backends, the fused kernels once compiled.
+      if (trainer instanceof FusedToyTrainer) await trainer.checkKernels();
       return await measureBurst(
         {
           step: () => trainer.step(),
@@ -715,6 +736,30 @@ export class RunManager {
     } finally {
       trainer.dispose();
     }
+  }
+
+  /** Runs a fused-kernel self-test, which exists on webgpu and webgl only. */
+  private fusedOnly<T>(test: (backend: FusedBackend) => Promise<T>): Promise<T> {
+    const backend = this.requireBackend();
+    if (!isFusedBackend(backend)) {
+      throw new CommandError(`the fused step runs on webgpu and webgl, not on ${backend}`);
+    }
+    return test(backend);
+  }
+
+  /**
+   * Before a toy run steps on a GPU backend: applies the stream's fusedStep choice and compiles
+   * the fused kernels once (during the 'compiling' phase); if one fails, the run continues on
+   * the op path and the UI is told why.
+   */
+  private async prepareFused(run: Run): Promise<void> {
+    const trainer = run.trainer;
+    if (!(trainer instanceof FusedToyTrainer)) return;
+    trainer.fusedEnabled = run.stream.fusedStep;
+    if (!trainer.needsKernelCheck) return;
+    const failure = await this.guard(trainer.checkKernels());
+    if (failure)
+      this.post({ type: 'error', runId: run.id, message: `Fused GPU step: ${failure}.` });
   }
 
   private requireBackend(): BackendName {
@@ -768,7 +813,13 @@ export class RunManager {
   /** Builds a trainer (after `prepare`); synchronous so snapshots can be restored with it. */
   private readonly build = (config: AnyGanConfig, logEvery: number, prefix: string): AnyTrainer => {
     this.checkCost(config);
-    if (!isImageConfig(config)) return new ToyGanTrainer(config, logEvery, prefix);
+    if (!isImageConfig(config)) {
+      // On GPU backends, toy runs train with the fused kernels (src/worker/fused) where they can.
+      const backend = this.backend;
+      return backend && isFusedBackend(backend)
+        ? new FusedToyTrainer(config, logEvery, prefix, backend)
+        : new ToyGanTrainer(config, logEvery, prefix);
+    }
     const digits = this.digits;
     if (!digits) throw new CommandError('the Stacked MNIST digits are not loaded');
     return new ImageGanTrainer(
@@ -1002,6 +1053,7 @@ export class RunManager {
     // Profile an ordinary iteration: logging ones (every logEvery-th) add the diagnostics.
     const logsNext = () =>
       trainer.iteration === 0 || (trainer.iteration + 1) % trainer.logEvery === 0;
+    await this.prepareFused(run);
     if (logsNext() && trainer.logEvery > 1) trainer.step();
     await this.settle(run);
     const logging = logsNext();
@@ -1021,6 +1073,7 @@ export class RunManager {
       backend: this.backend,
       logging,
       wallMs,
+      stepPath: stepPathOf(trainer).stepPath,
     });
   }
 
@@ -1060,6 +1113,7 @@ export class RunManager {
     const trainer = this.trainerOf(run);
     const s = run.stream;
     const readbacksBefore = run.readbacks;
+    await this.prepareFused(run);
     trainer.step();
     run.dirty = true;
     const it = trainer.iteration;
@@ -1067,7 +1121,7 @@ export class RunManager {
       // The first steps on a fresh trainer/backend compile shaders: wait for them. (Without a
       // diagnostics row to read, read a weight the step wrote.)
       if ((await this.flush(run)) === 0) {
-        await this.guard(trainer.generator.variables[0].data());
+        await this.guard(trainer.lastWritten().data());
         this.countReadback(run);
       }
       run.warm = true;
@@ -1078,7 +1132,7 @@ export class RunManager {
       await this.flush(run);
     } else if (this.queuesWork() && it - (run.sync?.iteration ?? 0) >= this.syncEvery(run)) {
       // Back-pressure without a loss row to read: wait for a weight this step wrote.
-      await this.guard(trainer.generator.variables[0].data());
+      await this.guard(trainer.lastWritten().data());
       this.countReadback(run);
     }
     if (!manual && this.now() - run.lastMetricsAt >= PROGRESS_INTERVAL_MS) this.postMetrics(run);
@@ -1478,6 +1532,20 @@ function backendMemory(memory: tf.MemoryInfo): Record<string, number> {
     if (wasm?.HEAPU8) out.wasmHeapBytes = wasm.HEAPU8.length;
   }
   return out;
+}
+
+/** Which path a toy run's steps take (absent for image runs). */
+function stepPathOf(trainer: AnyTrainer | null): {
+  stepPath?: 'fused' | 'ops';
+  stepPathReason?: string | null;
+} {
+  if (trainer instanceof FusedToyTrainer) {
+    return { stepPath: trainer.stepPath, stepPathReason: trainer.opsReason };
+  }
+  if (trainer instanceof ToyGanTrainer) {
+    return { stepPath: 'ops', stepPathReason: 'the fused step runs on webgpu and webgl only' };
+  }
+  return {};
 }
 
 /** Top-level settings that differ (for the `rebuilt` event). */
