@@ -10,8 +10,12 @@
  *   - the compile phase (play → first completed readback: shader compilation),
  *   - main-thread long tasks (> 50 ms, PerformanceObserver 'longtask') while training.
  *
- *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--workloads p,a,b,c] [--no-isolation]
- *                    [--no-build] [--out dir]
+ *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--workloads p,a,b,c]
+ *                    [--ops] [--no-isolation] [--no-build] [--out dir]
+ *
+ * Toy runs on webgpu/webgl train with the fused kernels (src/worker/fused); `--ops` trains them
+ * on the standard tfjs ops instead (stream option fusedStep: false), and the kernels column
+ * shows both counts either way.
  *
  * Without a GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU emulation): those numbers
  * say nothing about real GPUs. Results: a markdown table on stdout, JSON in bench-results/.
@@ -47,6 +51,7 @@ const FLAGS: Record<string, FlagSpec> = {
     type: 'number',
     help: 'seconds to wait for the compile phase to end (default 180)',
   },
+  ops: { type: 'boolean', help: 'toy runs on webgpu/webgl: the tfjs ops, not the fused step' },
   'no-build': { type: 'boolean', help: 'serve the existing dist/ instead of building' },
   'no-isolation': {
     type: 'boolean',
@@ -139,6 +144,9 @@ interface Result {
   kernelsPerStep?: number;
   /** Kernels of the same iteration written naively with stock tfjs ops (engine/naive.ts). */
   naiveKernelsPerStep?: number;
+  /** Which path trained (toys on GPU backends: fused kernels or tfjs ops), and the other's kernels. */
+  stepPath?: 'fused' | 'ops';
+  otherPathKernelsPerStep?: number;
   readbacksPerStep?: number;
   syncPointsPerStep?: number;
   compileMs?: number;
@@ -187,6 +195,7 @@ async function main(flags: ParsedFlags): Promise<number> {
       for (const requested of backends) {
         console.error(`bench: workload ${workload.id} on ${requested} (${seconds} s)…`);
         const result = await measure(browser, baseUrl, workload, requested, {
+          ops: flags.ops === true,
           seconds,
           compileTimeoutMs,
           isolated,
@@ -246,7 +255,7 @@ async function measure(
   baseUrl: string,
   workload: Workload,
   requested: BackendName,
-  options: { seconds: number; compileTimeoutMs: number; isolated: boolean },
+  options: { seconds: number; compileTimeoutMs: number; isolated: boolean; ops: boolean },
 ): Promise<Result> {
   const base = { workload: workload.id, requested };
   // Without isolation, the service worker would add the headers back (and reload the page).
@@ -277,10 +286,11 @@ async function measure(
     }
     // The panel's run, set to the workload; the UI keeps streaming it as it normally does.
     await page.evaluate(
-      async ({ overrides }) => {
+      async ({ overrides, ops }) => {
         const client = window.ganDebug!.client;
         const { defaultConfig } = await client.init();
         const image = overrides.dataset === 'stacked-mnist';
+        if (ops) await client.setStream('main', { fusedStep: false });
         await client.configure(
           'main',
           image ? (overrides as ImageGanConfig) : { ...defaultConfig, ...(overrides as object) },
@@ -293,7 +303,7 @@ async function measure(
           events.push(entry);
         });
       },
-      { overrides: workload.config! },
+      { overrides: workload.config!, ops: options.ops },
     );
     await page.getByRole('button', { name: 'Play' }).click();
     await page.waitForFunction(
@@ -330,6 +340,17 @@ async function measure(
       };
     });
     const profile = await page.evaluate(() => window.ganDebug!.client.debugProfile('main'));
+    // Toys on GPU backends: the kernels of the other path too (fused step vs tfjs ops).
+    const other =
+      profile.stepPath === undefined || ready.backend === 'wasm' || ready.backend === 'cpu'
+        ? null
+        : await page.evaluate(async (fusedStep) => {
+            const client = window.ganDebug!.client;
+            await client.setStream('main', { fusedStep });
+            const p = await client.debugProfile('main');
+            await client.setStream('main', { fusedStep: !fusedStep });
+            return p;
+          }, profile.stepPath === 'ops');
     // The same iteration written naively with stock tfjs ops (engine/naive.ts), for comparison.
     const naive = await page.evaluate(() =>
       window.ganDebug!.client.debugProfile('main', true).catch(() => null),
@@ -352,6 +373,9 @@ async function measure(
       seconds: wallSeconds,
       kernelsPerStep: profile.kernels,
       naiveKernelsPerStep: naive?.kernels,
+      stepPath: profile.stepPath,
+      otherPathKernelsPerStep:
+        other && other.stepPath !== profile.stepPath ? other.kernels : undefined,
       readbacksPerStep: (end.readbacks - start.readbacks) / playedIterations,
       syncPointsPerStep: (end.syncPoints - start.syncPoints) / playedIterations,
       compileMs: start.compileMs,
@@ -396,7 +420,11 @@ function markdownTable(results: Result[], chromium: string, seconds: number): st
       } | ${f(r.stepsPerSecond, 2)} | ${
         r.kernelsPerStep === undefined
           ? ''
-          : `${r.kernelsPerStep}${r.naiveKernelsPerStep ? ` (${r.naiveKernelsPerStep})` : ''}`
+          : `${r.kernelsPerStep}${r.naiveKernelsPerStep ? ` (${r.naiveKernelsPerStep})` : ''}${
+              r.otherPathKernelsPerStep === undefined
+                ? ''
+                : ` ${r.stepPath}; ${r.stepPath === 'fused' ? 'ops' : 'fused'} ${r.otherPathKernelsPerStep}`
+            }`
       } | ${f(r.readbacksPerStep, 3)} | ${f(r.syncPointsPerStep, 3)} | ${f(r.compileMs, 0)} | ${r.longTasks ?? ''} | ${f(
         r.longTaskMs,
         0,

@@ -43,8 +43,10 @@ export const WGSL: Dialect = {
   loop: (c, n, body) => `for (var ${c}: i32 = 0; ${c} < ${n}; ${c}++) {\n${body}\n}`,
   select: (c, t, f) => `select(${f}, ${t}, ${c})`,
   uniform: (name) => `uniforms.${name}`,
-  main: (size, body) =>
-    `fn main(index: i32) {\n  if (index < ${size}) {\n    var res: f32 = 0.0;\n${body}\n    result[index] = res;\n  }\n}`,
+  // The bound comes from tfjs's own uniform (outShape = [size]): a shader that reads no
+  // uniform loses the binding from its 'auto' pipeline layout, and tfjs always binds one.
+  main: (_size, body) =>
+    `fn main(index: i32) {\n  if (index < uniforms.outShape) {\n    var res: f32 = 0.0;\n${body}\n    result[index] = res;\n  }\n}`,
 };
 
 export const GLSL: Dialect = {
