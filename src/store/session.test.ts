@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { stackedMnistDefaults } from '../engine/config';
-import type { AnyGanConfig, StreamOptions, WorkerEvent } from '../protocol';
+import type { AnyGanConfig, StreamOptions, TrainerSnapshot, WorkerEvent } from '../protocol';
 import type { TrainingClient } from '../worker/client';
 import { createRunStore } from './run';
 import { IMAGE_STREAM, INTERPOLATION_STEPS, TrainingSession } from './session';
@@ -114,6 +114,56 @@ describe('TrainingSession', () => {
     session.play();
     expect(run.getState().phase).toBe('training');
     expect(sent.filter((c) => c.type === 'play')).toHaveLength(0);
+    session.dispose();
+  });
+
+  it('a switch of backend carries the run: restored from its last snapshot, histories kept', async () => {
+    const { client, sent } = fakeClient();
+    const settings = createSettingsStore();
+    const run = createRunStore();
+    const snapshot = {
+      config: presetConfig(),
+      iteration: 200,
+    } as unknown as TrainerSnapshot;
+    const restored: TrainerSnapshot[] = [];
+    Object.assign(client, {
+      lastSnapshot: () => snapshot,
+      restore: async (_runId: string, s: TrainerSnapshot) => {
+        restored.push(s);
+      },
+    });
+    const old = new TrainingSession(client, settings, run);
+    run.setState({ iteration: 230, phase: 'training' });
+    const carried = old.carry();
+    expect(carried).toEqual({ snapshot, playing: true, iteration: 230 });
+    old.dispose();
+
+    const next = new TrainingSession(client, settings, run);
+    await next.start(carried);
+    expect(restored).toEqual([snapshot]);
+    expect(sent.map((c) => c.type)).toEqual(['play']); // no create; it was playing
+    expect(run.getState().iteration).toBe(200);
+    expect(run.getState().notice?.text).toBe(
+      "Backend switched: continued from iteration 200, the run's last snapshot (30 iterations are redone).",
+    );
+    next.dispose();
+  });
+
+  it('a refused snapshot starts the run again, and says so', async () => {
+    const { client, sent } = fakeClient();
+    const run = createRunStore();
+    Object.assign(client, {
+      restore: async () => {
+        throw new Error('the snapshot does not fit');
+      },
+    });
+    const session = new TrainingSession(client, createSettingsStore(), run);
+    const snapshot = { config: presetConfig(), iteration: 5 } as unknown as TrainerSnapshot;
+    await session.start({ snapshot, playing: false, iteration: 5 });
+    expect(sent.map((c) => c.type)).toEqual(['create']);
+    expect(run.getState().notice?.text).toMatch(
+      /could not continue the run on the new backend \(the snapshot does not fit\)/,
+    );
     session.dispose();
   });
 

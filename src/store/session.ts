@@ -6,7 +6,14 @@
  * (play, pause, step, reset, slow motion) is a set of methods the UI and shortcuts call.
  */
 import { isImageConfig, runKindOf } from '../engine/config';
-import type { AnyGanConfig, LogRow, RunKind, StreamOptions, WorkerEvent } from '../protocol';
+import type {
+  AnyGanConfig,
+  LogRow,
+  RunKind,
+  StreamOptions,
+  TrainerSnapshot,
+  WorkerEvent,
+} from '../protocol';
 import type { TrainingClient } from '../worker/client';
 import { truncateHistory } from './downsample';
 import { appendRows, applyRunEvent, type RunStoreApi } from './run';
@@ -65,6 +72,16 @@ export function streamFor(
   };
 }
 
+/** A run handed from one worker to the next when the backend changes (TrainingSession.carry). */
+export interface CarriedRun {
+  snapshot: TrainerSnapshot;
+  playing: boolean;
+  /** The iteration the old worker had reached (those after the snapshot are redone). */
+  iteration: number;
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 const sameConfig = (a: AnyGanConfig, b: AnyGanConfig) => JSON.stringify(a) === JSON.stringify(b);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -103,14 +120,65 @@ export class TrainingSession {
     );
   }
 
-  /** Creates the run with the current settings. */
-  async start(): Promise<void> {
+  /**
+   * Creates the run with the current settings, or — after a switch of backend — restores the run
+   * the previous worker had, from its last snapshot (the chart histories stay in the run store).
+   */
+  async start(carried: CarriedRun | null = null): Promise<void> {
     const state = this.settings.getState();
+    if (carried && (await this.resume(carried))) return;
     const config = activeConfig(state);
     this.sent = config;
     await this.guard(
       this.client.create(this.runId, config, streamFor(state.view, runKindOf(config))),
     );
+  }
+
+  /**
+   * What a switch of backend carries to the next worker: the last snapshot the worker streamed
+   * (at each pause and every few hundred iterations) and whether the run was playing.
+   */
+  carry(): CarriedRun | null {
+    const snapshot = this.client.lastSnapshot(this.runId);
+    if (!snapshot) return null;
+    return { snapshot, playing: this.playing, iteration: this.run.getState().iteration };
+  }
+
+  /** Restores a carried run; false (with a notice) when the new worker refuses it. */
+  private async resume({ snapshot, playing, iteration }: CarriedRun): Promise<boolean> {
+    const state = this.settings.getState();
+    this.sent = snapshot.config;
+    try {
+      await this.client.restore(
+        this.runId,
+        snapshot,
+        streamFor(state.view, runKindOf(snapshot.config)),
+      );
+    } catch (error) {
+      this.report(
+        new Error(
+          `could not continue the run on the new backend (${errorText(error)}); it starts again`,
+        ),
+      );
+      return false;
+    }
+    // Settings changed since the snapshot (a live change such as lr) follow at once.
+    if (!sameConfig(activeConfig(state), this.sent)) await this.sendConfig();
+    if (playing) this.play(); // (before the notice: Play clears notices)
+    const from = snapshot.iteration;
+    const redone = Math.max(0, iteration - from);
+    this.run.setState((s) => ({
+      iteration: from,
+      metrics: truncateHistory(s.metrics, from),
+      evals: truncateHistory(s.evals, from),
+      notice: {
+        kind: 'info',
+        text: `Backend switched: continued from iteration ${from}, the run's last snapshot${
+          redone > 0 ? ` (${redone} iterations are redone)` : ''
+        }.`,
+      },
+    }));
+    return true;
   }
 
   dispose(): void {
