@@ -135,7 +135,10 @@ test('switching WebGPU → WebGL while training completes within 10 s and keeps 
   await expect.poll(() => shownIteration(page), { timeout: 150_000 }).toBeGreaterThan(2);
   const before = await shownIteration(page);
   const start = Date.now();
-  await page.getByLabel('Backend', { exact: true }).selectOption('webgl');
+  await page
+    .getByRole('complementary', { name: 'Settings' })
+    .getByLabel('Backend')
+    .selectOption('webgl');
   await expect(badge(page)).toHaveText(/^Backend: (webgl|wasm)\b/, { timeout: 10_000 });
   await expect(button(page, 'Play')).toBeEnabled({ timeout: 10_000 - (Date.now() - start) });
   const switchMs = Date.now() - start;

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 
 import { IMAGE_DATASET_NAMES } from './engine/config';
@@ -9,7 +9,7 @@ import { parseBackendParam, type BackendName } from './protocol';
 import { CompareController } from './store/compare';
 import { createDiracStore, diracDiff, diracPatch, type DiracStoreApi } from './store/dirac';
 import { createRunStore, initialRunState, readyState, type RunStoreApi } from './store/run';
-import { TrainingSession } from './store/session';
+import { TrainingSession, type CarriedRun } from './store/session';
 import {
   activeConfig,
   createSettingsStore,
@@ -197,6 +197,8 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
   /** Latest error the worker reported that is not about the run (e.g. a rejected command). */
   const [workerError, setWorkerError] = useState<string | null>(null);
   const [session, setSession] = useState<TrainingSession | null>(null);
+  /** The run handed from the old worker to the new one when the backend setting changes. */
+  const carried = useRef<CarriedRun | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const imageMode = useSettings((s) => s.mode === 'image');
 
@@ -208,7 +210,23 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
     else url.searchParams.delete('backend');
     window.history.replaceState(null, '', url);
 
-    stores.run.setState(initialRunState());
+    // A switch of backend keeps the run: the new worker restores the old one's last snapshot,
+    // and the chart histories stay.
+    const carry = carried.current;
+    carried.current = null;
+    const kept = stores.run.getState();
+    stores.run.setState(
+      carry
+        ? {
+            ...initialRunState(),
+            metrics: kept.metrics,
+            evals: kept.evals,
+            latest: kept.latest,
+            evaluation: kept.evaluation,
+            imageEvaluation: kept.imageEvaluation,
+          }
+        : initialRunState(),
+    );
     const client = TrainingClient.start();
     window.ganDebug = { client, settings: stores.settings, run: stores.run };
     let current: TrainingSession | null = null;
@@ -249,13 +267,14 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
         }
         current = new TrainingSession(client, stores.settings, stores.run);
         setSession(current);
-        void current.start();
+        void current.start(carry);
         stores.compare.attach(client);
       },
       () => {}, // reported through the error event
     );
     return () => {
       cancelled = true;
+      carried.current = current?.carry() ?? null;
       unsubscribe();
       current?.dispose();
       stores.compare.detach();

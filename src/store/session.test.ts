@@ -124,6 +124,56 @@ describe('TrainingSession', () => {
     session.dispose();
   });
 
+  it('a switch of backend carries the run: restored from its last snapshot, histories kept', async () => {
+    const { client, sent } = fakeClient();
+    const settings = createSettingsStore();
+    const run = createRunStore();
+    const snapshot = {
+      config: presetConfig(),
+      iteration: 200,
+    } as unknown as TrainerSnapshot;
+    const restored: TrainerSnapshot[] = [];
+    Object.assign(client, {
+      lastSnapshot: () => snapshot,
+      restore: async (_runId: string, s: TrainerSnapshot) => {
+        restored.push(s);
+      },
+    });
+    const old = new TrainingSession(client, settings, run);
+    run.setState({ iteration: 230, phase: 'training' });
+    const carried = old.carry();
+    expect(carried).toEqual({ snapshot, playing: true, iteration: 230 });
+    old.dispose();
+
+    const next = new TrainingSession(client, settings, run);
+    await next.start(carried);
+    expect(restored).toEqual([snapshot]);
+    expect(sent.map((c) => c.type)).toEqual(['play']); // no create; it was playing
+    expect(run.getState().iteration).toBe(200);
+    expect(run.getState().notice?.text).toBe(
+      "Backend switched: continued from iteration 200, the run's last snapshot (30 iterations are redone).",
+    );
+    next.dispose();
+  });
+
+  it('a refused snapshot starts the run again, and says so', async () => {
+    const { client, sent } = fakeClient();
+    const run = createRunStore();
+    Object.assign(client, {
+      restore: async () => {
+        throw new Error('the snapshot does not fit');
+      },
+    });
+    const session = new TrainingSession(client, createSettingsStore(), run);
+    const snapshot = { config: presetConfig(), iteration: 5 } as unknown as TrainerSnapshot;
+    await session.start({ snapshot, playing: false, iteration: 5 });
+    expect(sent.map((c) => c.type)).toEqual(['create']);
+    expect(run.getState().notice?.text).toMatch(
+      /could not continue the run on the new backend \(the snapshot does not fit\)/,
+    );
+    session.dispose();
+  });
+
   it('adopts a config the worker got from elsewhere (the debug client)', async () => {
     const { client, emit } = fakeClient();
     const settings = createSettingsStore();

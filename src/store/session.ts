@@ -12,6 +12,7 @@ import type {
   RunKind,
   StepPart,
   StreamOptions,
+  TrainerSnapshot,
   WorkerEvent,
 } from '../protocol';
 import type { TrainingClient } from '../worker/client';
@@ -89,6 +90,14 @@ export function streamFor(
   };
 }
 
+/** A run handed from one worker to the next when the backend changes (TrainingSession.carry). */
+export interface CarriedRun {
+  snapshot: TrainerSnapshot;
+  playing: boolean;
+  /** The iteration the old worker had reached (those after the snapshot are redone). */
+  iteration: number;
+}
+
 const sameConfig = (a: AnyGanConfig, b: AnyGanConfig) => JSON.stringify(a) === JSON.stringify(b);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -128,10 +137,13 @@ export class TrainingSession {
   }
 
   /**
-   * Creates the run with the current settings. If the worker refuses them (e.g. a link's settings
-   * too large for the backend), the run starts from the opening preset instead, and says so.
+   * Creates the run with the current settings, or — after a switch of backend — restores the run
+   * the previous worker had, from its last snapshot (the chart histories stay in the run store).
+   * If the worker refuses the settings (e.g. a link's settings too large for the backend), the run
+   * starts from the opening preset instead, and says so.
    */
-  async start(): Promise<void> {
+  async start(carried: CarriedRun | null = null): Promise<void> {
+    if (carried && (await this.resume(carried))) return;
     const create = () => {
       const state = this.settings.getState();
       const config = activeConfig(state);
@@ -146,6 +158,53 @@ export class TrainingSession {
       await this.guard(create());
       this.report(new Error(`${errorText(error)} The opening preset is loaded instead.`));
     }
+  }
+
+  /**
+   * What a switch of backend carries to the next worker: the last snapshot the worker streamed
+   * (at each pause and every few hundred iterations) and whether the run was playing.
+   */
+  carry(): CarriedRun | null {
+    const snapshot = this.client.lastSnapshot(this.runId);
+    if (!snapshot) return null;
+    return { snapshot, playing: this.playing, iteration: this.run.getState().iteration };
+  }
+
+  /** Restores a carried run; false (with a notice) when the new worker refuses it. */
+  private async resume({ snapshot, playing, iteration }: CarriedRun): Promise<boolean> {
+    const state = this.settings.getState();
+    this.sent = snapshot.config;
+    try {
+      await this.client.restore(
+        this.runId,
+        snapshot,
+        streamFor(state.view, runKindOf(snapshot.config)),
+      );
+    } catch (error) {
+      this.report(
+        new Error(
+          `could not continue the run on the new backend (${errorText(error)}); it starts again`,
+        ),
+      );
+      return false;
+    }
+    // Settings changed since the snapshot (a live change such as lr) follow at once.
+    if (!sameConfig(activeConfig(state), this.sent)) await this.sendConfig();
+    if (playing) this.play(); // (before the notice: Play clears notices)
+    const from = snapshot.iteration;
+    const redone = Math.max(0, iteration - from);
+    this.run.setState((s) => ({
+      iteration: from,
+      metrics: truncateHistory(s.metrics, from),
+      evals: truncateHistory(s.evals, from),
+      notice: {
+        kind: 'info',
+        text: `Backend switched: continued from iteration ${from}, the run's last snapshot${
+          redone > 0 ? ` (${redone} iterations are redone)` : ''
+        }.`,
+      },
+    }));
+    return true;
   }
 
   dispose(): void {
