@@ -12,6 +12,7 @@ import {
   parseRunContent,
   parseStoredSummary,
   runFileName,
+  storageError,
   type RunContent,
   type ToyRunContent,
 } from './savedRuns';
@@ -338,5 +339,40 @@ describe('stored records', () => {
     expect(parseStoredSummary({ ...summary, version: 2 })).toBe(null);
     expect(parseStoredSummary({ ...summary, config: { loss: 'x' } })).toBe(null);
     expect(parseStoredSummary(null)).toBe(null);
+  });
+});
+
+describe('storage errors (issue 14)', () => {
+  const estimate = async () => ({ usage: 96 * 2 ** 20, quota: 100 * 2 ** 20 });
+
+  it('a full storage names the cause, what is used of what, and what to do', async () => {
+    // Chromium's QuotaExceededError often has an empty message ("Could not save the run: ").
+    for (const error of [
+      new DOMException('', 'QuotaExceededError'),
+      Object.assign(new Error(''), { name: 'QuotaExceededError' }),
+      new Error('Quota exceeded.'),
+    ]) {
+      expect((await storageError(error, estimate)).message).toBe(
+        "the browser's storage for this site is full (96 MB used of 100 MB); delete saved runs or export them to files to make room",
+      );
+    }
+    // Without an estimate (old browsers): the cause and the remedy still.
+    const bare = await storageError(new DOMException('', 'QuotaExceededError'), async () => ({}));
+    expect(bare.message).toBe(
+      "the browser's storage for this site is full; delete saved runs or export them to files to make room",
+    );
+    const failing = await storageError(new DOMException('', 'QuotaExceededError'), () =>
+      Promise.reject(new Error('no')),
+    );
+    expect(failing.message).toMatch(/^the browser's storage for this site is full; /);
+  });
+
+  it('other failures keep their message, or their name when it is empty; never an empty reason', async () => {
+    expect((await storageError(new Error('disk I/O'), estimate)).message).toBe('disk I/O');
+    expect((await storageError(new DOMException('', 'UnknownError'), estimate)).message).toBe(
+      "the browser's storage refused it (UnknownError)",
+    );
+    for (const hostile of [null, undefined, '', {}, { name: 5, message: {} }])
+      expect((await storageError(hostile, estimate)).message.length).toBeGreaterThan(10);
   });
 });
