@@ -31,6 +31,7 @@ import {
   type ImageGanConfig,
 } from '../engine/config';
 import { fnv1a32 } from '../engine/mnist';
+import { snapshotShapesProblem } from '../engine/snapshotShapes';
 import type { ImageEvaluation, LogRow, RunKind, ToyEvaluation, TrainerSnapshot } from '../protocol';
 import { variantName } from './compare';
 import type { BoundedHistory } from './downsample';
@@ -165,15 +166,23 @@ const imageEvaluationSchema = z.strictObject({
 /** Up to 1000 variables, each of rank ≤ 8; the values of one run fit in a 64 MB file. */
 const MAX_VALUES = MAX_RUN_FILE_BYTES / 4;
 
+/**
+ * The most iterations a run can have: a billion (11 days at 1000 steps/s, far beyond any run in
+ * a tab). A larger count is a made-up file: 2⁵³ − 1 was accepted and then the counter stopped.
+ */
+export const MAX_RUN_ITERATION = 1e9;
+/** Optimiser updates: up to 10 D steps per iteration. */
+const MAX_OPTIMIZER_STEPS = 10 * MAX_RUN_ITERATION;
+
 /** A snapshot's metadata (all but its values), with the settings schema of its kind. */
 function snapshotMetaSchema<C extends z.ZodType>(config: C) {
   return z.strictObject({
     config,
     logEvery: z.number().int().min(1).max(10_000),
-    iteration: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    iteration: z.number().int().min(0).max(MAX_RUN_ITERATION),
     optimizerSteps: z.tuple([
-      z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-      z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      z.number().int().min(0).max(MAX_OPTIMIZER_STEPS),
+      z.number().int().min(0).max(MAX_OPTIMIZER_STEPS),
     ]),
     shapes: z.array(z.array(z.number().int().min(0).max(MAX_VALUES)).max(8)).max(1000),
   });
@@ -269,6 +278,12 @@ export function parseRunContent(input: unknown): Parsed<RunContent> {
   if (!history.success) return { ok: false, message: `history.${firstIssue(history.error)}` };
   const problem = valuesProblem(parsedMeta.data.shapes, values);
   if (problem) return { ok: false, message: problem };
+  // Weights that fit their shapes but not the settings could never be opened: say so now.
+  const misfit = snapshotShapesProblem(
+    parsedMeta.data.config as AnyGanConfig,
+    parsedMeta.data.shapes,
+  );
+  if (misfit) return { ok: false, message: `the weights do not fit the run's settings: ${misfit}` };
   const common = {
     metrics: history.data.metrics as BoundedHistory<MetricPoint>,
     evals: history.data.evals as BoundedHistory<EvalPoint>,
