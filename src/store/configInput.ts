@@ -59,6 +59,80 @@ function reason(error: { issues: { message: string }[] }): string {
   return message.length > 120 ? `${message.slice(0, 120)}…` : message;
 }
 
+/** The settings controls' labels (SettingsPanel), for messages about a field. */
+const LABELS: Record<string, string> = {
+  seed: 'Seed',
+  latentDim: 'Latent size',
+  gWidth: 'G width',
+  gDepth: 'G depth',
+  dWidth: 'D width',
+  dDepth: 'D depth',
+  r1Gamma: 'R1 γ',
+  r2Gamma: 'R2 γ',
+  lazyInterval: 'Lazy interval',
+  gpWeight: 'GP weight λ',
+  batchSize: 'Batch size',
+  dSteps: 'D steps per G step',
+  emaHalfLife: 'EMA half-life',
+  fadeSteps: 'Steps per growth phase',
+  'gOptimizer.lr': 'G lr',
+  'dOptimizer.lr': 'D lr',
+  'gOptimizer.beta1': 'G β1',
+  'dOptimizer.beta1': 'D β1',
+  'gOptimizer.beta2': 'G β2',
+  'dOptimizer.beta2': 'D β2',
+};
+
+interface Issue {
+  code?: string;
+  path?: PropertyKey[];
+  message: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  inclusive?: boolean;
+  expected?: unknown;
+}
+
+/**
+ * "field: sentence" for a field's first issue: the path down to the sub-setting that is wrong
+ * (`gOptimizer.lr`, not `gOptimizer`), and a sentence with the control's label where there is
+ * one ("G lr must be at least 0.000001") instead of zod's wording.
+ */
+function fieldProblem(field: string, error: { issues: Issue[] }): string {
+  const issue = error.issues[0];
+  if (!issue) return `${field}: invalid value`;
+  const optimizer = field === 'gOptimizer' || field === 'dOptimizer';
+  const path = [field, ...(optimizer ? (issue.path ?? []) : []).map(String)].join('.');
+  const label = LABELS[path];
+  if (!label) return `${path}: ${reason(error)}`;
+  const bound = (x: unknown) => (typeof x === 'number' ? String(x) : '?');
+  if (issue.code === 'too_small')
+    return `${path}: ${label} must be ${issue.inclusive === false ? 'more than' : 'at least'} ${bound(issue.minimum)}`;
+  if (issue.code === 'too_big')
+    return `${path}: ${label} must be ${issue.inclusive === false ? 'less than' : 'at most'} ${bound(issue.maximum)}`;
+  if (issue.code === 'invalid_type')
+    return `${path}: ${label} must be ${issue.expected === 'int' ? 'a whole number' : 'a number'}`;
+  return `${path}: ${label}: ${reason(error)}`;
+}
+
+/** Marks a number literal that JSON would read as 0 (see markUnderflow). */
+const UNDERFLOW = '\u0000underflow:';
+
+/**
+ * JSON reads a literal too small for a double, such as 1e-400, as 0: R2 γ 1e-400 would turn R2
+ * off without a word. Such literals (outside strings) become marked strings, which applyFields
+ * names and leaves at their default.
+ */
+function markUnderflow(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
+    if (token.startsWith('"')) return token;
+    const value = Number(token);
+    return value === 0 && /[1-9]/.test(token.replace(/[eE].*$/, ''))
+      ? JSON.stringify(`${UNDERFLOW}${token.slice(0, 30)}`)
+      : token;
+  });
+}
+
 /**
  * The field-by-field rule shared by toy and Stacked MNIST settings: each own key of `input` is
  * checked on its own against its field's schema and, if valid, replaces `base`'s value; unknown,
@@ -98,6 +172,12 @@ function applyFields<F extends string>(
       problems.push(`${field}: cannot be read`);
       continue;
     }
+    if (typeof value === 'string' && value.startsWith(UNDERFLOW)) {
+      problems.push(
+        `${field}: ${value.slice(UNDERFLOW.length)} is too small to represent (it would be read as 0)`,
+      );
+      continue;
+    }
     if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
       const merged: Record<string, unknown> = { ...(config[field] as object) };
       for (const sub of Object.keys(value)) {
@@ -108,7 +188,7 @@ function applyFields<F extends string>(
     }
     const result = schemas[field].safeParse(value);
     if (result.success) config[field] = result.data;
-    else problems.push(`${field}: ${reason(result.error)}`);
+    else problems.push(fieldProblem(field, result.error as { issues: Issue[] }));
   }
   return { config, problems };
 }
@@ -171,7 +251,7 @@ export function configFromText(
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(markUnderflow(text));
   } catch {
     return { config: base, problems: ['settings: not valid JSON'] };
   }

@@ -59,6 +59,8 @@ export const HOSTILE_NUMBER_LITERALS = [
   'Infinity',
   '-Infinity',
   '1e999',
+  '1e-400',
+  '-2.5e-999',
   '-1e999',
   '0x10',
   '1_000',
