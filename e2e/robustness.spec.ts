@@ -286,6 +286,9 @@ test('a crash loop stops the run truthfully, and its last snapshot can still be 
     await page.evaluate(() => window.ganDebug!.client.debugKillWorker());
     await expect(notice).toHaveText(/The training worker stopped/, { timeout: 60_000 });
     await page.evaluate(() => window.ganDebug!.run.setState({ notice: null }));
+    // Past its first (compiling) steps, when a silent worker is noticed within ~10 s.
+    const resumed = await shownIteration(page);
+    await expect.poll(() => shownIteration(page), { timeout: 60_000 }).toBeGreaterThan(resumed + 3);
   }
   await page.evaluate(() => window.ganDebug!.client.debugKillWorker());
   await expect(page.getByRole('alert')).toHaveText(

@@ -298,3 +298,46 @@ test('a Stacked MNIST run saves and reopens with its settings, step and weights'
   });
   expect(errors).toEqual([]);
 });
+
+test('a full storage says so (MB used of what, what to do), and a save after freeing space works', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  await open(page);
+  await trainTinyRun(page, 10);
+  const d = await saveRun(page, 'Keep me');
+  // The browser's storage is full: every write fails as Chromium's does, with a
+  // QuotaExceededError whose message is empty.
+  await page.evaluate(() => {
+    const w = window as Window & { __storageFull?: boolean };
+    w.__storageFull = true;
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (
+      this: IDBObjectStore,
+      ...args: Parameters<typeof put>
+    ) {
+      if (w.__storageFull) throw new DOMException('', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+  });
+  const status = d.getByLabel('Saved runs status');
+  const full =
+    /the browser's storage for this site is full \(\d+ MB used of \d+ MB\); delete saved runs or export them to files to make room/;
+  await d.getByLabel('Name', { exact: true }).fill('Too much');
+  await d.getByRole('button', { name: 'Save current run' }).click();
+  await expect(status).toHaveText(new RegExp(`^Could not save the run: ${full.source}`));
+  await d.getByRole('button', { name: 'Rename Keep me' }).click();
+  await d.getByLabel('New name for Keep me').fill('Renamed');
+  await d.getByLabel('New name for Keep me').press('Enter');
+  await expect(status).toHaveText(new RegExp(`: ${full.source}`));
+  // Freeing space: a run deleted (and the storage no longer full), then the save works.
+  await d.getByRole('button', { name: 'Delete Keep me' }).click();
+  await d.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(status).toHaveText('Deleted “Keep me”.');
+  await page.evaluate(
+    () => ((window as Window & { __storageFull?: boolean }).__storageFull = false),
+  );
+  await saveRun(page, 'After freeing');
+  await expect(savedRun(d, 'After freeing')).toBeVisible();
+  expect(errors).toEqual([]);
+});

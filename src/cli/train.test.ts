@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseFlags, UsageError } from './args';
 import { settingsFromFlags, TRAIN_FLAGS } from './trainOptions';
 import { DATASET_GAMMA } from '../engine/config';
+import { importConfigText } from '../store/exportData';
+import { imagePresetConfig, presetConfig } from '../store/settings';
 
 function train(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...args], {
@@ -227,5 +229,23 @@ describe('train CLI', () => {
     expect(run.final.totalModes).toBe(8);
     expect(run.samples).toHaveLength(100);
     expect(run.samples[0]).toHaveLength(2);
+    // The app imports this file as a settings file: its `config` (issue 14), with nothing
+    // ignored or named unknown.
+    const imported = importConfigText(
+      readFileSync(out, 'utf8'),
+      presetConfig(),
+      imagePresetConfig(),
+    );
+    expect(imported.message).toBeNull();
+    expect(imported.config).toMatchObject({
+      dataset: 'ring8',
+      loss: 'rpgan',
+      r1Gamma: 1,
+      r2Gamma: 1,
+      seed: 3,
+      gWidth: 16,
+      dDepth: 2,
+      batchSize: 32,
+    });
   });
 });

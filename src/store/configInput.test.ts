@@ -309,3 +309,31 @@ describe('fuzz: the settings store rejects hostile numbers and names the field',
     }
   });
 });
+
+describe('silent or confusing acceptances (issue 14, 9)', () => {
+  const base = presetConfig();
+  const read = (text: string) => configFromText(text, base);
+
+  it('a γ too small for a double is named, not turned into 0 (R2 off)', () => {
+    const r = read('{"r2Gamma":1e-400,"r1Gamma":0.5}');
+    expect(r.config.r2Gamma).toBe(base.r2Gamma);
+    expect(r.config.r1Gamma).toBe(0.5);
+    expect(r.problems).toEqual(['R2 γ 1e-400 is too small to represent (it would be read as 0)']);
+    // Zeros, and numbers inside strings, are left alone.
+    expect(read('{"r2Gamma":0e-400,"r1Gamma":0.0}').problems).toEqual([]);
+    expect(read('{"evil":"1e-400"}').problems).toEqual(['"evil": unknown setting']);
+  });
+
+  it('an lr below the field’s minimum is refused, naming lr and the control', () => {
+    const r = read('{"gOptimizer":{"lr":1e-7}}');
+    expect(r.config.gOptimizer.lr).toBe(base.gOptimizer.lr);
+    expect(r.problems).toEqual(['G learning rate must be at least 0.000001']);
+    expect(read('{"dOptimizer":{"beta2":1}}').problems).toEqual(['D β2 must be less than 1']);
+  });
+
+  it('the seed’s limit is the real one, 2147483647', () => {
+    for (const seed of ['1e308', '3000000000'])
+      expect(read(`{"seed":${seed}}`).problems).toEqual(['Seed must be at most 2147483647']);
+    expect(read('{"gWidth":2.5}').problems).toEqual(['G width needs a whole number']);
+  });
+});

@@ -60,6 +60,24 @@ function reason(path: readonly string[], error: { issues: SettingIssue[] }): str
   return issue ? describeIssue(path, issue) : `${settingLabel(path)} has an invalid value`;
 }
 
+/** Marks a number literal that JSON would read as 0 (see markUnderflow). */
+const UNDERFLOW = '\u0000underflow:';
+
+/**
+ * JSON reads a literal too small for a double, such as 1e-400, as 0: R2 γ 1e-400 would turn R2
+ * off without a word. Such literals (outside strings) become marked strings, which applyFields
+ * names and leaves at their default.
+ */
+function markUnderflow(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
+    if (token.startsWith('"')) return token;
+    const value = Number(token);
+    return value === 0 && /[1-9]/.test(token.replace(/[eE].*$/, ''))
+      ? JSON.stringify(`${UNDERFLOW}${token.slice(0, 30)}`)
+      : token;
+  });
+}
+
 /**
  * The field-by-field rule shared by toy and Stacked MNIST settings: each own key of `input` is
  * checked on its own against its field's schema and, if valid, replaces `base`'s value; unknown,
@@ -97,6 +115,12 @@ function applyFields<F extends string>(
       value = input[key];
     } catch {
       problems.push(`${settingLabel([field])} cannot be read`);
+      continue;
+    }
+    if (typeof value === 'string' && value.startsWith(UNDERFLOW)) {
+      problems.push(
+        `${settingLabel([field])} ${value.slice(UNDERFLOW.length)} is too small to represent (it would be read as 0)`,
+      );
       continue;
     }
     if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
@@ -175,7 +199,7 @@ export function configFromText(
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(markUnderflow(text));
   } catch {
     return { config: base, problems: ['settings: not valid JSON'] };
   }

@@ -76,6 +76,49 @@ describe('validation', () => {
     expect(validatePoints([[Infinity, 0]])).toMatchObject({ ok: false, error: /finite/ });
   });
 
+  it('refuses what it would misread, naming the line and the reason (issue 14)', () => {
+    expect(parsePointsFile('1,5;2,5')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^Line 1: "1,5;2,5" looks like decimal commas/),
+    });
+    expect(parsePointsFile('x;y\n0,5;1\n')).toMatchObject({
+      ok: false,
+      error: /^Line 2: .*decimal commas/,
+    });
+    for (const [text, literal] of [
+      ['0x1,0x2', '0x1'],
+      ['1,2\n0b1,0o7', '0b1'],
+      ['1,2\n3,-0X1F', '-0X1F'],
+    ])
+      expect(parsePointsFile(text)).toEqual({
+        ok: false,
+        error: expect.stringMatching(
+          new RegExp(`^Line \\d: "${literal}" is a hexadecimal, binary or octal literal`),
+        ),
+      });
+    expect(parsePointsFile('1,2\n1_000,2')).toMatchObject({
+      ok: false,
+      error: /^Line 2: expected two numbers/,
+    });
+    expect(parsePointsFile('[[1,2,3]]')).toEqual({
+      ok: false,
+      error: 'Item 1 has 3 values: expected a pair [x, y].',
+    });
+    expect(parsePointsFile('[[0,0],[1]]')).toMatchObject({
+      ok: false,
+      error: /^Item 2 has 1 value:/,
+    });
+    // Still read: decimals with points, exponents, signs, extra columns after x and y.
+    expect(parsePointsFile('1.5;2.5\n-.5 +3e-1 label\n1,2,3')).toEqual({
+      ok: true,
+      points: [
+        [1.5, 2.5],
+        [-0.5, 0.3],
+        [1, 2],
+      ],
+    });
+  });
+
   it('caps the file size at 1 MB, before and after reading', () => {
     expect(checkFileSize(999_999)).toBeNull();
     expect(checkFileSize(2_500_000)).toMatch(/2\.5 MB; the limit is 1 MB/);

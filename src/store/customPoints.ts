@@ -56,8 +56,14 @@ export function parseJsonPoints(text: string): ParseResult {
     const item: unknown = data[i];
     let x: unknown;
     let y: unknown;
-    if (Array.isArray(item) && item.length >= 2) [x, y] = item;
-    else if (typeof item === 'object' && item !== null)
+    if (Array.isArray(item)) {
+      // [x, y, z] is not a point of the plane: dropping z would misread the file silently.
+      if (item.length !== 2)
+        return fail(
+          `Item ${i + 1} has ${item.length} ${item.length === 1 ? 'value' : 'values'}: expected a pair [x, y].`,
+        );
+      [x, y] = item;
+    } else if (typeof item === 'object' && item !== null)
       ({ x, y } = item as { x: unknown; y: unknown });
     if (typeof x !== 'number' || typeof y !== 'number') {
       return fail(
@@ -80,16 +86,35 @@ export function parseCsvPoints(text: string): ParseResult {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '' || line.startsWith('#')) continue;
+    const quoted = `"${line.slice(0, 40)}"`;
+    // "1,5;2,5" is (1.5, 2.5) written with decimal commas, not the point (1, 5).
+    if (/\d,\d/.test(line) && line.includes(';'))
+      return fail(
+        `Line ${i + 1}: ${quoted} looks like decimal commas (1,5 for 1.5): write decimals with a point, e.g. "1.5, 2.5".`,
+      );
     const cells = line.split(/\s*[,;\t]\s*|\s+/);
-    const x = Number(cells[0]);
-    const y = Number(cells[1]);
-    if (cells.length < 2 || cells[0] === '' || cells[1] === '' || isNaN(x) || isNaN(y)) {
+    const literal = cells.slice(0, 2).find((c) => NON_DECIMAL_LITERAL.test(c));
+    if (literal !== undefined)
+      return fail(
+        `Line ${i + 1}: "${literal.slice(0, 20)}" is a hexadecimal, binary or octal literal: write x and y as decimal numbers.`,
+      );
+    const [x, y] = cells.slice(0, 2).map(decimal);
+    if (cells.length < 2 || x === null || y === null) {
       if (points.length === 0 && i === firstContentLine(lines)) continue; // header
-      return fail(`Line ${i + 1}: expected two numbers (x, y), got "${line.slice(0, 40)}".`);
+      return fail(`Line ${i + 1}: expected two numbers (x, y), got ${quoted}.`);
     }
     points.push([x, y]);
   }
   return { ok: true, points };
+}
+
+/** 0x1F, 0b101, 0o17: numbers to JavaScript's Number(), never to a spreadsheet. */
+const NON_DECIMAL_LITERAL = /^[+-]?0[xXbBoO]/;
+/** A decimal number as spreadsheets and numpy write it: 1, -2.5, .5, 3e-4. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function decimal(cell: string): number | null {
+  return DECIMAL.test(cell) ? Number(cell) : null;
 }
 
 function firstContentLine(lines: string[]): number {

@@ -50,9 +50,52 @@ export interface ImportResult {
   message: string | null;
 }
 
+/** What `npm run train -- --out` writes besides the settings (README, "Headless CLI"). */
+const CLI_RUN_FIELDS = ['history', 'evals', 'final'];
+/** Keys of a CLI run's `config` that are the run's, not settings of the app. */
+const CLI_ONLY_KEYS = [
+  'steps',
+  'evalEvery',
+  'evalSamples',
+  'logEvery',
+  'backend',
+  'parameterCounts',
+];
+
+function isCliRun(record: Record<string, unknown>): boolean {
+  return (
+    typeof record.config === 'object' &&
+    record.config !== null &&
+    !Array.isArray(record.config) &&
+    CLI_RUN_FIELDS.some((key) => Object.hasOwn(record, key))
+  );
+}
+
 /**
- * Settings from an imported file's text: our own format (`{format, version, config}`) or a bare
- * settings object (what the URL holds, or a CLI run JSON's `config`). Missing or invalid fields
+ * A CLI run's `config` as settings: the CLI writes the dataset as an object (its name, and a
+ * mixture's centres) and adds the run's own options (steps, backend, …), which are not settings.
+ */
+function cliRunSettings(config: Record<string, unknown>): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const key of Object.keys(config)) {
+    if (CLI_ONLY_KEYS.includes(key)) continue;
+    // defineProperty: a "__proto__" key stays an own key, to be named as unknown, never assigned.
+    Object.defineProperty(settings, key, {
+      value: config[key],
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+  }
+  const dataset = config.dataset;
+  if (typeof dataset === 'object' && dataset !== null && Object.hasOwn(dataset, 'name'))
+    settings.dataset = (dataset as { name: unknown }).name;
+  return settings;
+}
+
+/**
+ * Settings from an imported file's text: our own format (`{format, version, config}`), a CLI run
+ * JSON (its `config`), or a bare settings object (what the URL holds). Missing or invalid fields
  * keep the value of `base` (toy settings) or `imageBase` (Stacked MNIST settings).
  */
 export function importConfigText(
@@ -81,6 +124,8 @@ export function importConfigText(
     if (record.version !== 1)
       return { config: null, message: 'The settings file is from an unknown version.' };
     settings = record.config;
+  } else if (isCliRun(record)) {
+    settings = cliRunSettings(record.config as Record<string, unknown>);
   }
   if (isImageSettings(settings)) {
     const image = imageConfigFromPatch(settings, imageBase);

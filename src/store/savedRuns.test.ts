@@ -8,19 +8,37 @@ import {
   defaultRunName,
   encodeRunFile,
   MAX_RUN_FILE_BYTES,
+  MAX_RUN_ITERATION,
   MAX_RUN_NAME_LENGTH,
   parseRunContent,
   parseStoredSummary,
   runFileName,
+  storageError,
   type RunContent,
   type ToyRunContent,
 } from './savedRuns';
 import type { GanConfig } from '../engine/config';
 import type { ImageEvaluation } from '../protocol';
+import { estimateRunCost } from '../engine/cost';
+import { toySnapshotShapes } from '../engine/snapshotShapes';
 import { imagePresetConfig, presetConfig } from './settings';
 
 /** Values that a text format would round: tiny, huge, negative zero, subnormal, 1/3. */
-const VALUES = [0.1, -1e-30, 3.4e38, -0, 1e-45, 1 / 3, 2, -7.25, 0];
+const VALUES = [0.1, -1e-30, 3.4e38, -0, 1e-45, 1 / 3, 2, -7.25, 0, 0.25, -3];
+
+/** The smallest toy run (1-unit MLPs, SGD, no EMA): 11 weight values, as VALUES. */
+const TOY_CONFIG: GanConfig = {
+  ...presetConfig(),
+  seed: 7,
+  latentDim: 1,
+  gWidth: 1,
+  gDepth: 1,
+  dWidth: 1,
+  dDepth: 1,
+  emaHalfLife: 0,
+  gOptimizer: { ...presetConfig().gOptimizer, kind: 'sgd' },
+  dOptimizer: { ...presetConfig().dOptimizer, kind: 'sgd' },
+};
 
 function content(overrides: Partial<ToyRunContent> = {}): ToyRunContent {
   const rows: MetricPoint[] = [1, 2, 3, 4, 5].map((step) => ({
@@ -36,11 +54,11 @@ function content(overrides: Partial<ToyRunContent> = {}): ToyRunContent {
   return {
     kind: 'toy',
     snapshot: {
-      config: { ...presetConfig(), seed: 7 },
+      config: TOY_CONFIG,
       logEvery: 1,
       iteration: 5,
       optimizerSteps: [5, 5],
-      shapes: [[2, 3], [3]],
+      shapes: toySnapshotShapes(TOY_CONFIG),
       values: Float32Array.from(VALUES),
     },
     metrics: appendBounded(emptyHistory<MetricPoint>(), rows, 4),
@@ -135,8 +153,8 @@ describe('run file', () => {
     expectError(new TextEncoder().encode('{"config":{}}'), /does not start with GANPGRUN/);
     expectError(new Uint8Array(4), /too short/);
     const bytes = file();
-    expectError(bytes.subarray(0, bytes.length - 4), /should hold 9 weights/);
-    expectError(new Uint8Array([...bytes, 0, 0, 0, 0]), /should hold 9 weights/);
+    expectError(bytes.subarray(0, bytes.length - 4), /should hold 11 weights/);
+    expectError(new Uint8Array([...bytes, 0, 0, 0, 0]), /should hold 11 weights/);
     const longHeader = bytes.slice();
     new DataView(longHeader.buffer).setUint32(8, 0xffffffff, true);
     expectError(longHeader, /header is cut off or too long/);
@@ -173,7 +191,7 @@ describe('run file', () => {
     );
     expectError(
       editHeader(file(), (h) => ((h.snapshot as { shapes: number[][] }).shapes = [[2, 3]])),
-      /9 values for 6/,
+      /11 values for 6/,
     );
     expectError(
       editHeader(file(), (h) => ((h.snapshot as { iteration: number }).iteration = -1)),
@@ -213,7 +231,7 @@ describe('run file', () => {
 
   it('refuses NaN or infinite weights', () => {
     const c = content();
-    c.snapshot.values = Float32Array.from([...VALUES.slice(0, 8), NaN]);
+    c.snapshot.values = Float32Array.from([...VALUES.slice(0, 10), NaN]);
     expectError(file(c), /NaN or infinite/);
   });
 
@@ -250,9 +268,24 @@ describe('names', () => {
 /** A Stacked MNIST run's content: image settings, a 1000-mode evaluation. */
 function imageContent(): RunContent {
   const toy = content();
+  const config = {
+    ...imagePresetConfig(),
+    mbstd: true,
+    seed: 3,
+    gChannels: [4, 4, 4] as [number, number, number],
+    dChannels: [4, 4, 4] as [number, number, number],
+    groupSize: 4,
+  };
+  // G, D, G's EMA copy and two Adam moments each, as one flat tensor (only the size is checked).
+  const size = 5 * estimateRunCost(config).parameters;
   return {
     kind: 'image',
-    snapshot: { ...toy.snapshot, config: { ...imagePresetConfig(), mbstd: true, seed: 3 } },
+    snapshot: {
+      ...toy.snapshot,
+      config,
+      shapes: [[size]],
+      values: Float32Array.from({ length: size }, (_, i) => i / size),
+    },
     metrics: toy.metrics,
     evals: appendBounded(
       emptyHistory<EvalPoint>(),
@@ -357,5 +390,75 @@ describe('stored records', () => {
     expect(parseStoredSummary({ ...summary, version: 2 })).toBe(null);
     expect(parseStoredSummary({ ...summary, config: { loss: 'x' } })).toBe(null);
     expect(parseStoredSummary(null)).toBe(null);
+  });
+});
+
+describe('run files that could never open are refused at import (issue 14)', () => {
+  it('weights of other widths, permuted shapes, a giant single tensor', () => {
+    const wide = content();
+    const settings = { ...TOY_CONFIG, gWidth: 2 };
+    wide.snapshot = { ...wide.snapshot, config: settings };
+    expectError(
+      file(wide),
+      /the weights do not fit the run's settings: weight tensor 1 is \[1, 1\], the settings need \[1, 2\]/,
+    );
+    const permuted = content();
+    permuted.snapshot.shapes = permuted.snapshot.shapes.map((shape) => [...shape].reverse());
+    expectError(file(permuted), /weight tensor 2 is \[2, 1\], the settings need \[1, 2\]/);
+    const giant = content();
+    const size = 2 ** 22; // 16 MB in one tensor
+    giant.snapshot.shapes = [[size]];
+    giant.snapshot.values = new Float32Array(size);
+    expectError(file(giant), /the settings build 8 weight tensors, the file holds 1/);
+    const image = imageContent();
+    image.snapshot.shapes = [[size]];
+    image.snapshot.values = new Float32Array(size);
+    expectError(file(image), /the file holds 4194304 weight values, the settings need about \d+/);
+  });
+
+  it('an iteration beyond a billion (the counter stopped at 2⁵³ − 1)', () => {
+    for (const iteration of [Number.MAX_SAFE_INTEGER, MAX_RUN_ITERATION + 1]) {
+      const c = content();
+      c.snapshot.iteration = iteration;
+      expectError(file(c), /snapshot\.iteration/);
+    }
+    const c = content();
+    c.snapshot.iteration = MAX_RUN_ITERATION;
+    expect(decodeRunFile(file(c)).ok).toBe(true);
+  });
+});
+
+describe('storage errors (issue 14)', () => {
+  const estimate = async () => ({ usage: 96 * 2 ** 20, quota: 100 * 2 ** 20 });
+
+  it('a full storage names the cause, what is used of what, and what to do', async () => {
+    // Chromium's QuotaExceededError often has an empty message ("Could not save the run: ").
+    for (const error of [
+      new DOMException('', 'QuotaExceededError'),
+      Object.assign(new Error(''), { name: 'QuotaExceededError' }),
+      new Error('Quota exceeded.'),
+    ]) {
+      expect((await storageError(error, estimate)).message).toBe(
+        "the browser's storage for this site is full (96 MB used of 100 MB); delete saved runs or export them to files to make room",
+      );
+    }
+    // Without an estimate (old browsers): the cause and the remedy still.
+    const bare = await storageError(new DOMException('', 'QuotaExceededError'), async () => ({}));
+    expect(bare.message).toBe(
+      "the browser's storage for this site is full; delete saved runs or export them to files to make room",
+    );
+    const failing = await storageError(new DOMException('', 'QuotaExceededError'), () =>
+      Promise.reject(new Error('no')),
+    );
+    expect(failing.message).toMatch(/^the browser's storage for this site is full; /);
+  });
+
+  it('other failures keep their message, or their name when it is empty; never an empty reason', async () => {
+    expect((await storageError(new Error('disk I/O'), estimate)).message).toBe('disk I/O');
+    expect((await storageError(new DOMException('', 'UnknownError'), estimate)).message).toBe(
+      "the browser's storage refused it (UnknownError)",
+    );
+    for (const hostile of [null, undefined, '', {}, { name: 5, message: {} }])
+      expect((await storageError(hostile, estimate)).message.length).toBeGreaterThan(10);
   });
 });

@@ -31,6 +31,7 @@ import {
   type ImageGanConfig,
 } from '../engine/config';
 import { fnv1a32 } from '../engine/mnist';
+import { snapshotShapesProblem } from '../engine/snapshotShapes';
 import type { ImageEvaluation, LogRow, RunKind, ToyEvaluation, TrainerSnapshot } from '../protocol';
 import { variantName } from './compare';
 import type { BoundedHistory } from './downsample';
@@ -169,15 +170,23 @@ const imageEvaluationSchema = z.strictObject({
 /** Up to 1000 variables, each of rank ≤ 8; the values of one run fit in a 64 MB file. */
 const MAX_VALUES = MAX_RUN_FILE_BYTES / 4;
 
+/**
+ * The most iterations a run can have: a billion (11 days at 1000 steps/s, far beyond any run in
+ * a tab). A larger count is a made-up file: 2⁵³ − 1 was accepted and then the counter stopped.
+ */
+export const MAX_RUN_ITERATION = 1e9;
+/** Optimiser updates: up to 10 D steps per iteration. */
+const MAX_OPTIMIZER_STEPS = 10 * MAX_RUN_ITERATION;
+
 /** A snapshot's metadata (all but its values), with the settings schema of its kind. */
 function snapshotMetaSchema<C extends z.ZodType>(config: C) {
   return z.strictObject({
     config,
     logEvery: z.number().int().min(1).max(10_000),
-    iteration: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    iteration: z.number().int().min(0).max(MAX_RUN_ITERATION),
     optimizerSteps: z.tuple([
-      z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-      z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      z.number().int().min(0).max(MAX_OPTIMIZER_STEPS),
+      z.number().int().min(0).max(MAX_OPTIMIZER_STEPS),
     ]),
     shapes: z.array(z.array(z.number().int().min(0).max(MAX_VALUES)).max(8)).max(1000),
   });
@@ -273,6 +282,12 @@ export function parseRunContent(input: unknown): Parsed<RunContent> {
   if (!history.success) return { ok: false, message: `history.${firstIssue(history.error)}` };
   const problem = valuesProblem(parsedMeta.data.shapes, values);
   if (problem) return { ok: false, message: problem };
+  // Weights that fit their shapes but not the settings could never be opened: say so now.
+  const misfit = snapshotShapesProblem(
+    parsedMeta.data.config as AnyGanConfig,
+    parsedMeta.data.shapes,
+  );
+  if (misfit) return { ok: false, message: `the weights do not fit the run's settings: ${misfit}` };
   const common = {
     metrics: history.data.metrics as BoundedHistory<MetricPoint>,
     evals: history.data.evals as BoundedHistory<EvalPoint>,
@@ -479,48 +494,106 @@ export function parseStoredSummary(x: unknown): SavedRunSummary | null {
   };
 }
 
+/** What `navigator.storage.estimate()` gives (bytes); injectable for tests. */
+export type StorageEstimator = () => Promise<{ usage?: number; quota?: number }>;
+
+const browserEstimate: StorageEstimator = async () => {
+  const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+  if (!storage?.estimate) return {};
+  return storage.estimate();
+};
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+
+/**
+ * A storage failure in words. A full storage (QuotaExceededError, whose message is often empty)
+ * says how much is used of what, and what to do; any other failure keeps its message, or its
+ * name when the message is empty.
+ */
+export async function storageError(
+  error: unknown,
+  estimate: StorageEstimator = browserEstimate,
+): Promise<Error> {
+  const name =
+    typeof error === 'object' && error !== null ? String((error as Error).name ?? '') : '';
+  const message =
+    typeof error === 'object' && error !== null
+      ? String((error as Error).message ?? '').trim()
+      : String(error ?? '').trim();
+  if (name === 'QuotaExceededError' || /quota/i.test(message)) {
+    const e = await estimate().catch(() => ({}) as { usage?: number; quota?: number });
+    const used =
+      e.usage !== undefined && e.quota !== undefined && e.quota > 0
+        ? ` (${megabytes(e.usage)} used of ${megabytes(e.quota)})`
+        : '';
+    return new Error(
+      `the browser's storage for this site is full${used}; delete saved runs or export them to files to make room`,
+    );
+  }
+  if (message) return new Error(message);
+  return new Error(
+    name ? `the browser's storage refused it (${name})` : "the browser's storage refused it",
+  );
+}
+
 /** The saved runs of this browser (one database per origin), newest first. */
 export class SavedRunsDb {
-  private constructor(private readonly db: IDBDatabase) {}
+  /**
+   * Set when an operation failed: the next one opens a new connection first. (After a quota
+   * error Chromium may leave the connection unusable, so that even a save after deleting runs
+   * failed.)
+   */
+  private stale = false;
 
-  static async open(name = DB_NAME): Promise<SavedRunsDb> {
-    if (typeof indexedDB === 'undefined') {
-      throw new Error('this browser does not offer IndexedDB storage here');
-    }
-    const request = indexedDB.open(name, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(SUMMARIES))
-        db.createObjectStore(SUMMARIES, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(CONTENTS))
-        db.createObjectStore(CONTENTS, { keyPath: 'id' });
-    };
-    const db = await settle(request);
-    // A newer version of the app in another tab wants to upgrade: let it.
-    db.onversionchange = () => db.close();
-    return new SavedRunsDb(db);
+  private constructor(
+    private db: IDBDatabase,
+    private readonly name: string,
+    private readonly estimate: StorageEstimator,
+  ) {}
+
+  static async open(name = DB_NAME, estimate = browserEstimate): Promise<SavedRunsDb> {
+    return new SavedRunsDb(await openDatabase(name), name, estimate);
   }
 
   close(): void {
     this.db.close();
   }
 
+  /** Runs `action` on a working connection; a failure is put in words (storageError). */
+  private async use<T>(action: (db: IDBDatabase) => Promise<T>): Promise<T> {
+    try {
+      if (this.stale) {
+        this.db.close();
+        this.db = await openDatabase(this.name);
+        this.stale = false;
+      }
+      return await action(this.db);
+    } catch (error) {
+      this.stale = true;
+      throw await storageError(error, this.estimate);
+    }
+  }
+
   async list(): Promise<SavedRunSummary[]> {
-    const tx = this.db.transaction(SUMMARIES, 'readonly');
-    const all = await settle(tx.objectStore(SUMMARIES).getAll());
-    return all
-      .map(parseStoredSummary)
-      .filter((s): s is SavedRunSummary => s !== null)
-      .sort((a, b) => b.savedAt - a.savedAt);
+    return this.use(async (db) => {
+      const tx = db.transaction(SUMMARIES, 'readonly');
+      const all = await settle(tx.objectStore(SUMMARIES).getAll());
+      return all
+        .map(parseStoredSummary)
+        .filter((s): s is SavedRunSummary => s !== null)
+        .sort((a, b) => b.savedAt - a.savedAt);
+    });
   }
 
   /** The whole run; throws with a readable message if it is missing or unreadable. */
   async load(id: string): Promise<SavedRun> {
-    const tx = this.db.transaction([SUMMARIES, CONTENTS], 'readonly');
-    const [summary, stored] = await Promise.all([
-      settle(tx.objectStore(SUMMARIES).get(id)),
-      settle(tx.objectStore(CONTENTS).get(id)) as Promise<StoredContent | undefined>,
-    ]);
+    const [summary, stored] = await this.use(async (db) => {
+      const tx = db.transaction([SUMMARIES, CONTENTS], 'readonly');
+      return Promise.all([
+        settle(tx.objectStore(SUMMARIES).get(id)),
+        settle(tx.objectStore(CONTENTS).get(id)) as Promise<StoredContent | undefined>,
+      ]);
+    });
     const parsedSummary = parseStoredSummary(summary);
     if (!parsedSummary || !stored || stored.version !== RECORD_VERSION) {
       throw new Error('the saved run is missing or was saved by another version of the app');
@@ -532,43 +605,68 @@ export class SavedRunsDb {
 
   async save(run: SavedRun): Promise<void> {
     const { content, ...summary } = run;
-    const tx = this.db.transaction([SUMMARIES, CONTENTS], 'readwrite');
-    const done = completion(tx);
     const stored: StoredSummary = {
       ...summary,
       name: cleanRunName(summary.name),
       version: RECORD_VERSION,
     };
-    tx.objectStore(SUMMARIES).put(stored);
-    tx.objectStore(CONTENTS).put({
-      id: run.id,
-      version: RECORD_VERSION,
-      content,
-    } satisfies StoredContent);
-    await done;
+    await this.use(async (db) => {
+      const tx = db.transaction([SUMMARIES, CONTENTS], 'readwrite');
+      const done = completion(tx);
+      tx.objectStore(SUMMARIES).put(stored);
+      tx.objectStore(CONTENTS).put({
+        id: run.id,
+        version: RECORD_VERSION,
+        content,
+      } satisfies StoredContent);
+      await done;
+    });
   }
 
   async rename(id: string, name: string): Promise<void> {
     const clean = cleanRunName(name);
     if (clean === '') throw new Error('a name cannot be empty');
-    const tx = this.db.transaction(SUMMARIES, 'readwrite');
-    const done = completion(tx);
-    const store = tx.objectStore(SUMMARIES);
-    const summary = (await settle(store.get(id))) as StoredSummary | undefined;
-    if (!summary) {
-      tx.abort();
-      await done.catch(() => {});
-      throw new Error('the saved run no longer exists');
-    }
-    store.put({ ...summary, name: clean });
-    await done;
+    const found = await this.use(async (db) => {
+      const tx = db.transaction(SUMMARIES, 'readwrite');
+      const done = completion(tx);
+      const store = tx.objectStore(SUMMARIES);
+      const summary = (await settle(store.get(id))) as StoredSummary | undefined;
+      if (!summary) {
+        tx.abort();
+        await done.catch(() => {});
+        return false;
+      }
+      store.put({ ...summary, name: clean });
+      await done;
+      return true;
+    });
+    if (!found) throw new Error('the saved run no longer exists');
   }
 
   async remove(id: string): Promise<void> {
-    const tx = this.db.transaction([SUMMARIES, CONTENTS], 'readwrite');
-    const done = completion(tx);
-    tx.objectStore(SUMMARIES).delete(id);
-    tx.objectStore(CONTENTS).delete(id);
-    await done;
+    await this.use(async (db) => {
+      const tx = db.transaction([SUMMARIES, CONTENTS], 'readwrite');
+      const done = completion(tx);
+      tx.objectStore(SUMMARIES).delete(id);
+      tx.objectStore(CONTENTS).delete(id);
+      await done;
+    });
   }
+}
+
+async function openDatabase(name: string): Promise<IDBDatabase> {
+  if (typeof indexedDB === 'undefined') {
+    throw new Error('this browser does not offer IndexedDB storage here');
+  }
+  const request = indexedDB.open(name, DB_VERSION);
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    if (!db.objectStoreNames.contains(SUMMARIES))
+      db.createObjectStore(SUMMARIES, { keyPath: 'id' });
+    if (!db.objectStoreNames.contains(CONTENTS)) db.createObjectStore(CONTENTS, { keyPath: 'id' });
+  };
+  const db = await settle(request);
+  // A newer version of the app in another tab wants to upgrade: let it.
+  db.onversionchange = () => db.close();
+  return db;
 }

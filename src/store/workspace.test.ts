@@ -58,4 +58,10 @@ describe('workspace links', () => {
     expect(p.problems.join(' ')).toMatch(/view.*hide.*everything|evil/);
     expect(p.problems.some((x) => x.includes('"evil": unknown'))).toBe(true);
   });
+
+  it('a parameter given twice is named, not silently the first (issue 14)', () => {
+    const p = parseWorkspaceHash('#view=dirac&view=compare');
+    expect(p.tab).toBe('dirac');
+    expect(p.problems).toEqual(['view: given 2 times; the first was used']);
+  });
 });

@@ -81,6 +81,9 @@ export function parseWorkspaceHash(hash: string): WorkspaceParams {
   const out: WorkspaceParams = { ...empty, problems: [] };
   for (const key of new Set(params.keys())) {
     if (!KNOWN_PARAMS.has(key)) out.problems.push(`"${key.slice(0, 30)}": unknown link entry`);
+    // view=dirac&view=compare: say which one counts rather than take the first silently.
+    else if (params.getAll(key).length > 1)
+      out.problems.push(`${key}: given ${params.getAll(key).length} times; the first was used`);
   }
   const view = params.get('view');
   if (view !== null) {

@@ -59,12 +59,33 @@ export const HOSTILE_NUMBER_LITERALS = [
   'Infinity',
   '-Infinity',
   '1e999',
+  '1e-400',
+  '-2.5e-999',
   '-1e999',
   '0x10',
   '1_000',
   '.5',
   '01',
   '+1',
+];
+
+/**
+ * Point-file rows that a lenient reader misreads (issue 14): decimal commas, non-decimal
+ * literals, digit separators, non-finite words, three values where two belong.
+ */
+export const HOSTILE_POINT_ROWS = [
+  '1,5;2,5',
+  '0,25; -1,75',
+  '0x1,0x2',
+  '0b1,0o7',
+  '-0X1F, 2',
+  '1_000,2',
+  'Infinity,1',
+  'NaN NaN',
+  '1e999,0',
+  '١,٢',
+  '1,,2',
+  '<img src=x onerror=1>,2',
 ];
 
 export class Hostile {
@@ -100,6 +121,31 @@ export class Hostile {
     let s = '';
     for (let i = 0; i < length; i++) s += this.pick(alphabet);
     return s;
+  }
+
+  /**
+   * A point file as CSV lines: honest decimal rows ([x, y] recorded) mixed with hostile ones
+   * (null in `expected`), under a header when the first row is hostile (else optional).
+   */
+  pointsCsv(): { text: string; expected: ([number, number] | null)[] } {
+    const lines: string[] = this.random() < 0.3 ? ['x,y'] : [];
+    const expected: ([number, number] | null)[] = [];
+    for (let i = 0, n = 1 + this.int(6); i < n; i++) {
+      if (this.random() < 0.3) {
+        lines.push(this.pick(HOSTILE_POINT_ROWS));
+        expected.push(null);
+      } else {
+        const point: [number, number] = [
+          Math.round((this.random() - 0.5) * 2e4) / 1e3,
+          Math.round((this.random() - 0.5) * 2e4) / 1e3,
+        ];
+        lines.push(point.join(this.pick([',', ';', '\t', ' ', ', '])));
+        expected.push(point);
+      }
+    }
+    // A non-numeric first line is a header by design: put one above a hostile first row.
+    if (lines[0] !== 'x,y' && expected[0] === null) lines.unshift('x,y');
+    return { text: lines.join('\n'), expected };
   }
 
   /** A string of about `bytes` characters (10 MB by default). */

@@ -4,6 +4,7 @@ import { SPEED_RATE, type Speed } from '../../store/settings';
 import { useRun, useSession, useSettings, useSettingsApi } from '../context';
 import { HINTS } from '../hints';
 import { NumberField, SelectField } from './Field';
+import { formatCounter } from '../formatNumber';
 
 const PART_OPTIONS: { value: StepPart; label: string }[] = [
   { value: 'both', label: 'D and G' },
@@ -104,8 +105,7 @@ export function TransportBar() {
   );
 }
 
-const format = (x: number | null | undefined, digits: number) =>
-  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+const format = formatCounter;
 
 /** The run's numbers: the step counter, speed, losses, modes. */
 export function RunCounters() {
