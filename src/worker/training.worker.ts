@@ -129,7 +129,7 @@ async function verifyBackend(name: BackendName): Promise<void> {
   }
 }
 
-async function attemptBackend(name: BackendName): Promise<void> {
+async function attemptBackend(name: BackendName, timeoutMs = BACKEND_TIMEOUT_MS): Promise<void> {
   try {
     await withTimeout(
       (async () => {
@@ -137,8 +137,10 @@ async function attemptBackend(name: BackendName): Promise<void> {
         await setBackendCapturingWarnings(name);
         await verifyBackend(name);
       })(),
-      BACKEND_TIMEOUT_MS,
-      `timed out after ${BACKEND_TIMEOUT_MS / 1000} s`,
+      timeoutMs,
+      timeoutMs < BACKEND_TIMEOUT_MS
+        ? `did not start within ${timeoutMs / 1000} s (the GPU may still be busy with the previous backend's work)`
+        : `timed out after ${timeoutMs / 1000} s`,
     );
   } catch (err) {
     // If tfjs created an instance for this backend (e.g. the sanity check failed), drop it so it
@@ -269,8 +271,8 @@ function wasmThreads(): number | undefined {
   }
 }
 
-async function select(order: BackendName[]): Promise<BackendSelection> {
-  const selection = await selectBackend(order, attemptBackend);
+async function select(order: BackendName[], timeoutMs?: number): Promise<BackendSelection> {
+  const selection = await selectBackend(order, (name) => attemptBackend(name, timeoutMs));
   watchDevice();
   return selection;
 }
@@ -280,9 +282,9 @@ const yieldResolvers: (() => void)[] = [];
 yieldChannel.port1.onmessage = () => yieldResolvers.shift()?.();
 
 const manager = new RunManager((event, transfer) => scope.postMessage(event, transfer ?? []), {
-  selectBackend: (preferred) => select(backendOrder(preferred)),
+  selectBackend: (preferred, timeoutMs) => select(backendOrder(preferred), timeoutMs),
   probeBackends,
-  tryBackend: attemptBackend,
+  tryBackend: (name) => attemptBackend(name),
   runtimeInfo: () => ({
     crossOriginIsolated: self.crossOriginIsolated,
     wasmThreads: wasmThreads(),
