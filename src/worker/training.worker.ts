@@ -60,6 +60,8 @@ setWasmPaths({
 
 /** Per-backend limit; SwiftShader (software WebGPU/WebGL) compiles shaders slowly. */
 const BACKEND_TIMEOUT_MS = 45_000;
+/** How long one of Automatic's candidates may take to start before it is skipped. */
+const MEASURE_START_MS = 10_000;
 
 function post(event: WorkerEvent): void {
   scope.postMessage(event, []);
@@ -284,7 +286,9 @@ yieldChannel.port1.onmessage = () => yieldResolvers.shift()?.();
 const manager = new RunManager((event, transfer) => scope.postMessage(event, transfer ?? []), {
   selectBackend: (preferred, timeoutMs) => select(backendOrder(preferred), timeoutMs),
   probeBackends,
-  tryBackend: (name) => attemptBackend(name),
+  // Automatic's candidates get less time to start than a manual choice: a GPU still compiling
+  // the previous candidate's burst held SwiftShader WebGL back for the whole 45 s (e2e).
+  tryBackend: (name) => attemptBackend(name, MEASURE_START_MS),
   runtimeInfo: () => ({
     crossOriginIsolated: self.crossOriginIsolated,
     wasmThreads: wasmThreads(),
