@@ -59,6 +59,9 @@ import './App.css';
 // recharts is most of the page's JavaScript: load it beside the first paint, not before it.
 const Charts = lazy(() => import('./ui/charts/Charts').then((m) => ({ default: m.Charts })));
 
+/** On a switch of backend, how long each backend may take to start before the next is tried. */
+const SWITCH_START_MS = 6000;
+
 type WorkerStatus = { kind: 'starting' } | { kind: 'ready' } | { kind: 'error'; message: string };
 
 /**
@@ -199,6 +202,8 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
   const [session, setSession] = useState<TrainingSession | null>(null);
   /** The run handed from the old worker to the new one when the backend setting changes. */
   const carried = useRef<CarriedRun | null>(null);
+  /** Workers started so far: every one after the first is a switch of backend. */
+  const workersStarted = useRef(0);
   const [helpOpen, setHelpOpen] = useState(false);
   const imageMode = useSettings((s) => s.mode === 'image');
 
@@ -257,12 +262,15 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
       // `?measure=all`: measure SwiftShader too (to see what skipping it saves).
       includeSoftware: new URLSearchParams(window.location.search).get('measure') === 'all',
     };
-    client.init(preferred, auto).then(
+    // A switch must not leave Play disabled for long: each backend gets SWITCH_START_MS to start.
+    const switching = workersStarted.current++ > 0;
+    client.init(preferred, auto, switching ? SWITCH_START_MS : undefined).then(
       (ready) => {
         if (cancelled) return;
         stores.run.setState(readyState(ready));
         const choice = ready.choice;
-        if (choice && !choice.fromCache && choice.rates.length > 1) {
+        // Whatever was timed (a candidate that gave up counts as measured too), not a lone one.
+        if (choice && !choice.fromCache && choice.rates.length > 0) {
           writeRememberedChoices(remember(remembered, choice));
         }
         current = new TrainingSession(client, stores.settings, stores.run);

@@ -161,6 +161,12 @@ export interface InitCommand extends CommandBase {
    * model of this size. Without it, Automatic takes the first backend that works.
    */
   auto?: AutoBackendRequest;
+  /**
+   * How long each backend may take to start (default 45 s, for SwiftShader's slow compiles). A
+   * switch of backend asks for less: a GPU still busy with the old worker's queued work can hold
+   * a new context back for a minute; the next backend is better than a disabled Play button.
+   */
+  timeoutMs?: number;
 }
 
 export interface AutoBackendRequest {

@@ -209,8 +209,9 @@ export class TrainingClient {
   async init(
     preferredBackend?: BackendName,
     auto?: AutoBackendRequest,
+    timeoutMs?: number,
   ): Promise<WorkerEventOf<'ready'>> {
-    return answer(await this.request({ type: 'init', preferredBackend, auto }), 'ready');
+    return answer(await this.request({ type: 'init', preferredBackend, auto, timeoutMs }), 'ready');
   }
 
   /** A toy or an image run, by the config's dataset. */

@@ -13,6 +13,28 @@ describe('parseCommand', () => {
     expect(isWorkerCommand({ type: 'init', preferredBackend: 1 })).toBe(false);
   });
 
+  it("checks init's Automatic request and start timeout", () => {
+    const choice = {
+      key: 'device | toy G64x3 … | webgl,wasm',
+      backend: 'wasm',
+      rates: [{ backend: 'wasm', stepsPerSecond: 40, warmupMs: 300, steps: 80 }],
+      skipped: [{ backend: 'webgpu', reason: 'a software (fallback) adapter' }],
+      measuredAt: 1,
+      fromCache: false,
+    };
+    const auto = { config: DEFAULT_CONFIG, remembered: [choice], includeSoftware: true };
+    expect(isWorkerCommand({ type: 'init', auto })).toBe(true);
+    expect(isWorkerCommand({ type: 'init', preferredBackend: 'webgl', timeoutMs: 6000 })).toBe(
+      true,
+    );
+    expect(isWorkerCommand({ type: 'init', timeoutMs: 10 })).toBe(false);
+    expect(
+      isWorkerCommand({ type: 'init', auto: { config: { ...DEFAULT_CONFIG, gWidth: 0 } } }),
+    ).toBe(false);
+    const badRate = { ...choice, rates: [{ ...choice.rates[0], stepsPerSecond: -1 }] };
+    expect(isWorkerCommand({ type: 'init', auto: { ...auto, remembered: [badRate] } })).toBe(false);
+  });
+
   it('accepts every run command in its valid form', () => {
     const runId = 'run-1';
     const valid = [

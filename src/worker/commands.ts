@@ -132,6 +132,7 @@ const COMMAND_SCHEMAS = {
         includeSoftware: z.boolean().optional(),
       })
       .optional(),
+    timeoutMs: z.number().int().min(1000).max(600_000).optional(),
   }),
   create: runSpec({
     type: z.literal('create'),

@@ -97,7 +97,7 @@ export type PostEvent = (event: WorkerEvent, transfer?: Transferable[]) => void;
 /** What the manager needs from its environment (the browser worker, or a Node test). */
 export interface RuntimeHooks {
   /** Picks and initialises the tfjs backend (called once, on the first `init`). */
-  selectBackend(preferred?: BackendName): Promise<BackendSelection>;
+  selectBackend(preferred?: BackendName, timeoutMs?: number): Promise<BackendSelection>;
   /** After the device of `lost` is gone: drop that backend and initialise the next one. */
   fallBack(lost: BackendName): Promise<BackendSelection>;
   /** Destroys the GPU device (debug); throws when the backend has none. */
@@ -474,7 +474,7 @@ export class RunManager {
           this.selection ??=
             preferredBackend === undefined && auto
               ? this.chooseAutomatically(auto)
-              : this.hooks.selectBackend(preferredBackend);
+              : this.hooks.selectBackend(preferredBackend, command.timeoutMs);
           try {
             const selection = await this.selection;
             this.backend = selection.backend;

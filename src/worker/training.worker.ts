@@ -60,6 +60,8 @@ setWasmPaths({
 
 /** Per-backend limit; SwiftShader (software WebGPU/WebGL) compiles shaders slowly. */
 const BACKEND_TIMEOUT_MS = 45_000;
+/** How long one of Automatic's candidates may take to start before it is skipped. */
+const MEASURE_START_MS = 10_000;
 
 function post(event: WorkerEvent): void {
   scope.postMessage(event, []);
@@ -129,7 +131,7 @@ async function verifyBackend(name: BackendName): Promise<void> {
   }
 }
 
-async function attemptBackend(name: BackendName): Promise<void> {
+async function attemptBackend(name: BackendName, timeoutMs = BACKEND_TIMEOUT_MS): Promise<void> {
   try {
     await withTimeout(
       (async () => {
@@ -137,8 +139,10 @@ async function attemptBackend(name: BackendName): Promise<void> {
         await setBackendCapturingWarnings(name);
         await verifyBackend(name);
       })(),
-      BACKEND_TIMEOUT_MS,
-      `timed out after ${BACKEND_TIMEOUT_MS / 1000} s`,
+      timeoutMs,
+      timeoutMs < BACKEND_TIMEOUT_MS
+        ? `did not start within ${timeoutMs / 1000} s (the GPU may still be busy with the previous backend's work)`
+        : `timed out after ${timeoutMs / 1000} s`,
     );
   } catch (err) {
     // If tfjs created an instance for this backend (e.g. the sanity check failed), drop it so it
@@ -287,8 +291,8 @@ function wasmThreads(): number | undefined {
   }
 }
 
-async function select(order: BackendName[]): Promise<BackendSelection> {
-  const selection = await selectBackend(order, attemptBackend);
+async function select(order: BackendName[], timeoutMs?: number): Promise<BackendSelection> {
+  const selection = await selectBackend(order, (name) => attemptBackend(name, timeoutMs));
   watchDevice();
   return selection;
 }
@@ -298,9 +302,11 @@ const yieldResolvers: (() => void)[] = [];
 yieldChannel.port1.onmessage = () => yieldResolvers.shift()?.();
 
 const manager = new RunManager((event, transfer) => scope.postMessage(event, transfer ?? []), {
-  selectBackend: (preferred) => select(backendOrder(preferred)),
+  selectBackend: (preferred, timeoutMs) => select(backendOrder(preferred), timeoutMs),
   probeBackends,
-  tryBackend: attemptBackend,
+  // Automatic's candidates get less time to start than a manual choice: a GPU still compiling
+  // the previous candidate's burst held SwiftShader WebGL back for the whole 45 s (e2e).
+  tryBackend: (name) => attemptBackend(name, MEASURE_START_MS),
   runtimeInfo: () => ({
     crossOriginIsolated: self.crossOriginIsolated,
     wasmThreads: wasmThreads(),
