@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { toyDefaults } from '../../engine/config';
+import { lessonById } from '../../lessons/lessons';
 import { qualityNote } from './qualityNote';
 
 describe('the high-quality note', () => {
@@ -12,12 +13,16 @@ describe('the high-quality note', () => {
       /γ 0\.1 act like blurring the data by about √γ = 0\.32, 5\.3× that radius/,
     );
     expect(note.why).toMatch(/Sharpen the ring/);
+    expect(note.lesson).toBe('sharpen-ring');
+    expect(lessonById(note.lesson!)?.preset).toMatchObject({ kind: 'playground' });
   });
 
   it('on the grid with γ 1: radius 0.15, blur 1', () => {
     const note = qualityNote(toyDefaults('grid25'))!;
     expect(note.definition).toMatch(/3σ = 0\.15/);
     expect(note.why).toMatch(/√γ = 1, 6\.7× that radius/);
+    expect(note.why).toMatch(/--recipe precision/);
+    expect(note.lesson).toBeNull();
   });
 
   it('names a γ schedule, and says when the blur is inside the radius', () => {
@@ -29,7 +34,7 @@ describe('the high-quality note', () => {
 
   it('without R1/R2 gives the definition only; continuous shapes have no note', () => {
     const none = { ...toyDefaults('ring8'), r1Gamma: 0, r2Gamma: 0 };
-    expect(qualityNote(none)).toEqual({ definition: expect.any(String), why: null });
+    expect(qualityNote(none)).toEqual({ definition: expect.any(String), why: null, lesson: null });
     expect(qualityNote(toyDefaults('moons'))).toBeNull();
   });
 });
