@@ -28,7 +28,9 @@ describe('the high-quality note', () => {
   it('names a γ schedule, and says when the blur is inside the radius', () => {
     const annealed = { ...toyDefaults('ring8'), r1Gamma: 0.001, r2Gamma: 0.001 };
     const scheduled = { ...annealed, burnInSteps: 4000, gammaBurnInFactor: 100 };
-    expect(qualityNote(scheduled)!.why).toMatch(/γ falls from 0\.1 to 0\.001 over 4000 steps/);
+    expect(qualityNote(scheduled)!.why).toMatch(
+      /γ falls from 0\.1 to 0\.001 over 4000 steps: the blur shrinks from 0\.32, 5\.3× that radius, to 0\.032, inside it/,
+    );
     expect(qualityNote(annealed)!.why).toMatch(/√γ = 0\.032, inside that radius/);
   });
 

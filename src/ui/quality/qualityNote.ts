@@ -37,10 +37,19 @@ export function qualityNote(config: GanConfig): QualityNote | null {
     start > gamma
       ? ` Here γ falls from ${num(start)} to ${num(gamma)} over ${config.burnInSteps} steps, a blur from ${num(Math.sqrt(start))} down to ${num(blur)}.`
       : '';
+  if (blur <= radius && start > gamma)
+    return {
+      definition,
+      why:
+        `R1/R2 act like blurring the data by about √γ. Here γ falls from ${num(start)} to ${num(gamma)} over ${config.burnInSteps} steps: ` +
+        `the blur shrinks from ${num(Math.sqrt(start))}, ${num(Math.sqrt(start) / radius)}× that radius, to ${num(blur)}, inside it, ` +
+        'so high quality can rise as γ falls, once every mode is covered.',
+      lesson: null,
+    };
   if (blur <= radius)
     return {
       definition,
-      why: `R1/R2 with γ ${num(gamma)} blur D by about √γ = ${num(blur)}, inside that radius, so they no longer hold the samples back.${schedule}`,
+      why: `R1/R2 with γ ${num(gamma)} blur D by about √γ = ${num(blur)}, inside that radius, so they no longer hold the samples back.`,
       lesson: null,
     };
   const ring = config.dataset === 'ring8';
