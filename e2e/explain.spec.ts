@@ -6,7 +6,16 @@
  */
 import { expect, test } from '@playwright/test';
 
-import { button, makeTiny, openApp, planeCanvas, shownIteration, trackErrors } from './helpers';
+import {
+  blocking,
+  button,
+  makeTiny,
+  observeLongTasks,
+  openApp,
+  planeCanvas,
+  shownIteration,
+  trackErrors,
+} from './helpers';
 
 test('the model overview walks through one iteration with live values', async ({ page }) => {
   const errors = trackErrors(page);
@@ -120,5 +129,53 @@ test('the high-quality note says what the number means and why it is low', async
   await note.getByRole('link', { name: 'Open the lesson “Sharpen the ring”' }).click();
   await expect(page.getByText('9. Sharpen the ring: a γ schedule').first()).toBeVisible();
   await expect(page.getByLabel('Loss', { exact: true })).toHaveValue('rpgan');
-  await expect(note).toContainText('γ falls from 0.1 to 0.0004 over 4000 steps');
+  await expect(note).toContainText('γ falls from 0.1 to 0.0004 over 4000 steps: the blur shrinks');
+});
+
+test('the overview updates while training without long main-thread tasks', async ({
+  page,
+}, testInfo) => {
+  const errors = trackErrors(page);
+  await observeLongTasks(page);
+  await openApp(page, '?backend=wasm');
+  await page.evaluate(() => {
+    const s = window.ganDebug!.settings.getState();
+    s.setLoss('rpgan');
+    s.setPenaltyEnabled('r1', true);
+    s.setPenaltyEnabled('r2', true);
+  });
+  const overview = page.getByRole('region', { name: /Model overview/ });
+  await button(page, 'Play').click();
+  // Like the charts, the overview redraws only while it is on screen.
+  await overview.scrollIntoViewIfNeeded();
+  const dLoss = overview.locator('[data-node="dLoss"] text').nth(1);
+  await expect(dLoss).toHaveText(/^\d/);
+  const first = await dLoss.textContent();
+  await expect(dLoss).not.toHaveText(first!);
+  await expect(overview.locator('[data-node="discriminator"] image')).toHaveAttribute(
+    'href',
+    /^data:image\/png/,
+  );
+  await expect(overview.locator('[data-node="dLoss"]')).toContainText(/R1 \d.* · R2 \d/);
+  // The same five seconds of training with the overview on screen, and scrolled away (the plane
+  // in view): what the overview adds to the main thread.
+  const measure = async () => {
+    await page.evaluate(() => (window.__longTasks = []));
+    await page.waitForTimeout(5000);
+    return blocking(page, 5000);
+  };
+  const withOverview = await measure();
+  await overview.screenshot({ path: testInfo.outputPath('overview-training.png') });
+  await page.getByRole('img', { name: 'Real data and generated samples' }).scrollIntoViewIfNeeded();
+  const without = await measure();
+  console.log(`[e2e] long tasks, overview in view: ${withOverview.summary}`);
+  console.log(`[e2e] long tasks, overview scrolled away: ${without.summary}`);
+  await button(page, 'Pause').click();
+  // As for the charts (playground.spec.ts): strict where the CPU is not shared; on a shared box
+  // the scheduler alone stretches tasks, so the budget is the overview's extra blocking time.
+  if (process.env.E2E_STRICT_LONGTASKS) expect(withOverview.count).toBe(0);
+  expect(withOverview.blockingFraction).toBeLessThan(
+    Math.max(0.1, without.blockingFraction + 0.05),
+  );
+  expect(errors).toEqual([]);
 });
