@@ -30,7 +30,32 @@ export interface EventSummary {
 declare global {
   interface Window {
     __e2eEvents?: EventSummary[];
+    __longTasks?: { start: number; duration: number }[];
   }
+}
+
+/** Records long main-thread tasks from the very start of the page. */
+export async function observeLongTasks(page: Page) {
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__longTasks!.push({ start: e.startTime, duration: e.duration });
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+/** Long tasks since the list was cleared: count, and blocking time (beyond 50 ms) per ms. */
+export async function blocking(page: Page, windowMs: number) {
+  const tasks = await page.evaluate(() => window.__longTasks ?? []);
+  const blockingMs = tasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0);
+  const durations = tasks.map((t) => Math.round(t.duration));
+  return {
+    count: tasks.length,
+    blockingFraction: blockingMs / windowMs,
+    summary: `${tasks.length} tasks [${durations.join(', ')}] ms, blocking ${Math.round(blockingMs)} ms / ${windowMs} ms`,
+  };
 }
 
 /**

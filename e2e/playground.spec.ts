@@ -1,7 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
 
 import type { GanConfig, LogRow } from '../src/protocol';
-import { button, planeCanvas, shownIteration, trackErrors } from './helpers';
+import {
+  blocking,
+  button,
+  observeLongTasks,
+  planeCanvas,
+  shownIteration,
+  trackErrors,
+} from './helpers';
 
 /**
  * The playground as a user sees it, on the WASM backend (SwiftShader WebGPU is too slow for
@@ -17,20 +24,7 @@ interface Seen {
 declare global {
   interface Window {
     __seen?: Seen;
-    __longTasks?: { start: number; duration: number }[];
   }
-}
-
-/** Records long main-thread tasks from the very start of the page. */
-async function observeLongTasks(page: Page) {
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        window.__longTasks!.push({ start: e.startTime, duration: e.duration });
-      }
-    }).observe({ type: 'longtask', buffered: true });
-  });
 }
 
 /** Opens the app on wasm and records what the worker builds, logs, and what the UI sends. */
@@ -68,18 +62,6 @@ async function makeTinyViaUi(page: Page) {
   await expect
     .poll(async () => (await seen(page)).sent.filter((c) => c.type === 'configure').at(-1)?.config)
     .toMatchObject({ gWidth: 16, dWidth: 16, gDepth: 2, dDepth: 2, batchSize: 64 });
-}
-
-/** Long tasks since the list was cleared: count, and blocking time (beyond 50 ms) per ms. */
-async function blocking(page: Page, windowMs: number) {
-  const tasks = await page.evaluate(() => window.__longTasks ?? []);
-  const blockingMs = tasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0);
-  const durations = tasks.map((t) => Math.round(t.duration));
-  return {
-    count: tasks.length,
-    blockingFraction: blockingMs / windowMs,
-    summary: `${tasks.length} tasks [${durations.join(', ')}] ms, blocking ${Math.round(blockingMs)} ms / ${windowMs} ms`,
-  };
 }
 
 /** A short fingerprint of the canvas pixels (FNV-1a of the PNG data URL). */

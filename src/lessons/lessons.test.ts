@@ -9,7 +9,15 @@ import { createDiracStore, diracSettingsSchema } from '../store/dirac';
 import { activeConfig, createSettingsStore, imageProblem } from '../store/settings';
 import { createWorkspaceStore } from '../store/workspace';
 import { applyLesson, lessonConfig, lessonImageConfig } from './applyLesson';
-import { LESSON_FADE_STEPS, LESSONS, lessonById, lessonUnavailable } from './lessons';
+import { cosineBurnIn } from '../engine/schedule';
+import {
+  LESSON_FADE_STEPS,
+  LESSONS,
+  lessonById,
+  lessonUnavailable,
+  SHARPEN_FINAL_GAMMA,
+  SHARPEN_STEPS,
+} from './lessons';
 
 const STACKED_LESSONS = ['stacked-mnist-race', 'minibatch-stddev', 'latent-interpolation'];
 
@@ -23,10 +31,10 @@ function targets() {
 }
 
 describe('lessons', () => {
-  it('are the 8 of the issue, with unique link-safe ids', () => {
-    expect(LESSONS).toHaveLength(8);
+  it('are the 8 of the issue and lesson 9 (issue 13), with unique link-safe ids', () => {
+    expect(LESSONS).toHaveLength(9);
     const ids = LESSONS.map((l) => l.id);
-    expect(new Set(ids).size).toBe(8);
+    expect(new Set(ids).size).toBe(9);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9-]+$/);
     expect(lessonById('mode-collapse')?.title).toMatch(/Mode collapse/);
   });
@@ -147,5 +155,22 @@ describe('lessons', () => {
     applyLesson(lessonById('mode-collapse')!, t);
     expect(t.settings.getState().mode).toBe('toy');
     expect(t.settings.getState().config.dataset).toBe('ring8');
+  });
+
+  it('lesson 9 anneals γ from the ring’s 0.1 to σ² and lr 10× over its budget', () => {
+    const t = targets();
+    expect(applyLesson(lessonById('sharpen-ring')!, t)).toEqual([]);
+    const c = t.settings.getState().config;
+    expect(c).toMatchObject({ dataset: 'ring8', loss: 'rpgan', seed: 1, emaHalfLife: 200 });
+    expect(c.burnInSteps).toBe(SHARPEN_STEPS);
+    expect(c.gOptimizer).toMatchObject({ lr: 1e-3, beta1: 0.5 });
+    const gamma = (step: number) =>
+      cosineBurnIn(c.r1Gamma * c.gammaBurnInFactor, c.r1Gamma, step, c.burnInSteps);
+    expect(gamma(0)).toBeCloseTo(0.1, 10);
+    expect(gamma(SHARPEN_STEPS)).toBe(SHARPEN_FINAL_GAMMA);
+    expect(Math.sqrt(SHARPEN_FINAL_GAMMA)).toBeCloseTo(0.02, 10); // the ring's σ
+    expect(c.r2Gamma).toBe(c.r1Gamma);
+    expect(c.gOptimizer.lr * c.lrEndFactor).toBeCloseTo(1e-4, 10);
+    expect(t.settings.getState().penalties).toMatchObject({ r1: true, r2: true });
   });
 });

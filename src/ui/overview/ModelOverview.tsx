@@ -13,7 +13,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import type { GanConfig } from '../../engine/config';
 import { makeToyDataset } from '../../engine/datasets';
-import type { RunFrame } from '../../store/run';
+import type { ViewBounds } from '../../protocol';
 import { useInView, useQueuedValue } from '../charts/renderQueue';
 import { useRun, useSession, useSettings } from '../context';
 import { SHOW_MAPPING_EVENT } from '../views/mapping';
@@ -44,8 +44,6 @@ export const WALK_STEP_MS = 3000;
 
 const THUMB_PX = 96;
 
-type Thumbs = Partial<Record<'fake' | 'real' | 'heatmap', string>>;
-
 const NONE: DrawOptions = {
   heatmap: false,
   arrows: false,
@@ -54,32 +52,29 @@ const NONE: DrawOptions = {
   modes: false,
 };
 
-/** The three node pictures as data URLs, drawn by the plane's renderer on a small canvas. */
-function thumbnails(frame: RunFrame, dark: boolean): Thumbs {
-  const bounds = frame.bounds;
-  if (!bounds) return {};
+const EMPTY_SCENE: Omit<PlaneScene, 'bounds'> = {
+  heatmap: null,
+  real: null,
+  fake: null,
+  transport: null,
+  manifold: null,
+  modes: null,
+};
+
+/** One node picture as a data URL, drawn by the plane's renderer on a small canvas. */
+function thumbnail(
+  bounds: ViewBounds | null,
+  scene: Partial<PlaneScene>,
+  options: Partial<DrawOptions>,
+  dark: boolean,
+): string | undefined {
+  if (!bounds || !(scene.fake ?? scene.real ?? scene.heatmap)) return undefined;
   const canvas = document.createElement('canvas');
   canvas.width = THUMB_PX;
   canvas.height = THUMB_PX;
   const palette = dark ? DARK_PALETTE : LIGHT_PALETTE;
-  const base: PlaneScene = {
-    bounds,
-    heatmap: frame.heatmap,
-    real: frame.real,
-    fake: null,
-    transport: null,
-    manifold: null,
-    modes: null,
-  };
-  const out: Thumbs = {};
-  const picture = (scene: PlaneScene, options: DrawOptions) => {
-    drawPlane(canvas, scene, options, palette);
-    return canvas.toDataURL();
-  };
-  if (frame.fake) out.fake = picture({ ...base, real: null, fake: frame.fake }, NONE);
-  if (frame.real) out.real = picture(base, { ...NONE, real: true });
-  if (frame.heatmap) out.heatmap = picture(base, { ...NONE, heatmap: true });
-  return out;
+  drawPlane(canvas, { ...EMPTY_SCENE, ...scene, bounds }, { ...NONE, ...options }, palette);
+  return canvas.toDataURL();
 }
 
 const isDark = () => document.documentElement.dataset.theme === 'dark';
@@ -104,8 +99,21 @@ export function ModelOverview() {
 
   const steps = useMemo(() => iterationSteps(config), [config]);
   const values = useMemo(() => overviewValues(latest, config), [latest, config]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the theme changes the palette
-  const thumbs = useMemo(() => thumbnails(frame, isDark()), [frame, theme]);
+  // Each picture is redrawn only when its own data (or the theme) changes.
+  const { bounds, fake, real, heatmap } = frame;
+  /* eslint-disable react-hooks/exhaustive-deps -- the theme changes the palette */
+  const thumbs = {
+    fake: useMemo(() => thumbnail(bounds, { fake }, {}, isDark()), [bounds, fake, theme]),
+    real: useMemo(
+      () => thumbnail(bounds, { real }, { real: true }, isDark()),
+      [bounds, real, theme],
+    ),
+    heatmap: useMemo(
+      () => thumbnail(bounds, { heatmap }, { heatmap: true }, isDark()),
+      [bounds, heatmap, theme],
+    ),
+  };
+  /* eslint-enable react-hooks/exhaustive-deps */
   const modesOf = useMemo(
     () =>
       config.dataset === 'ring8' || config.dataset === 'grid25'

@@ -211,7 +211,7 @@ export const LOSS_WORDS: Record<LossName, { name: string; d: string; g: string }
   },
 };
 
-const fmtGamma = (g: number) => (g >= 0.01 ? String(Number(g.toPrecision(3))) : g.toExponential(1));
+const fmtGamma = (g: number) => String(Number(g.toPrecision(3)));
 
 /** The gradient penalties as configured, in words (empty when there are none). */
 export function penaltyWords(config: GanConfig): string {

@@ -17,6 +17,11 @@ export function QualityNote() {
         <details>
           <summary>Why is it low?</summary>
           <p>{note.why}</p>
+          {note.lesson && (
+            <p>
+              <a href={`#lesson=${note.lesson}`}>Open the lesson “Sharpen the ring”</a>
+            </p>
+          )}
         </details>
       )}
     </section>

@@ -248,6 +248,24 @@ export function drawPlane(
 }
 
 /**
+ * The mesh's lines per side and its points in canvas pixels by (row, col); null when `mesh` is
+ * not a square grid of at least 2 × 2 points.
+ */
+function meshGrid(
+  mesh: Float32Array,
+  px: (x: number) => number,
+  py: (y: number) => number,
+): { n: number; at: (row: number, col: number) => [number, number] } | null {
+  const n = Math.round(Math.sqrt(mesh.length / 2));
+  if (n < 2 || n * n * 2 !== mesh.length) return null;
+  const at = (row: number, col: number): [number, number] => {
+    const i = 2 * (row * n + col);
+    return [px(mesh[i]), py(mesh[i + 1])];
+  };
+  return { n, at };
+}
+
+/**
  * The manifold mesh: each point joined to its right and lower neighbours on the latent grid, so
  * the picture is the latent square as G deforms it.
  */
@@ -259,12 +277,9 @@ function drawMesh(
   palette: PlanePalette,
   dpr: number,
 ): void {
-  const n = Math.round(Math.sqrt(mesh.length / 2));
-  if (n < 2 || n * n * 2 !== mesh.length) return;
-  const at = (row: number, col: number): [number, number] => {
-    const i = 2 * (row * n + col);
-    return [px(mesh[i]), py(mesh[i + 1])];
-  };
+  const grid = meshGrid(mesh, px, py);
+  if (!grid) return;
+  const { n, at } = grid;
   ctx.strokeStyle = palette.manifold;
   ctx.lineWidth = dpr;
   ctx.beginPath();
@@ -295,14 +310,11 @@ function drawDensity(
   py: (y: number) => number,
   palette: PlanePalette,
 ): void {
-  const n = Math.round(Math.sqrt(mesh.length / 2));
-  if (n < 2 || n * n * 2 !== mesh.length) return;
+  const grid = meshGrid(mesh, px, py);
+  if (!grid) return;
+  const { n, at: corner } = grid;
   const density = manifoldDensity(mesh, n);
   const [r, g, b] = palette.density;
-  const corner = (row: number, col: number): [number, number] => {
-    const i = 2 * (row * n + col);
-    return [px(mesh[i]), py(mesh[i + 1])];
-  };
   for (let row = 0; row + 1 < n; row++) {
     for (let col = 0; col + 1 < n; col++) {
       const shade = densityShade(density[row * (n - 1) + col]);
