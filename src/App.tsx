@@ -16,6 +16,7 @@ import {
   initialSettings,
   type SettingsStoreApi,
 } from './store/settings';
+import { browserStorage, keepPreferences } from './store/preferences';
 import { settingsFromHash, settingsToHash } from './store/urlState';
 import {
   createWorkspaceStore,
@@ -50,6 +51,9 @@ import './App.css';
 
 // recharts is most of the page's JavaScript: load it beside the first paint, not before it.
 const Charts = lazy(() => import('./ui/charts/Charts').then((m) => ({ default: m.Charts })));
+const ChartStrip = lazy(() =>
+  import('./ui/charts/Charts').then((m) => ({ default: m.ChartStrip })),
+);
 
 type WorkerStatus = { kind: 'starting' } | { kind: 'ready' } | { kind: 'error'; message: string };
 
@@ -127,6 +131,8 @@ function currentHash(stores: AppStores): string {
 function createStores(): AppStores & { linkError: string | null } {
   const { backend } = parseBackendParam(window.location.search);
   const settings = createSettingsStore({ ...initialSettings(), backend: backend ?? 'auto' });
+  // Theme, speed and layers shown survive a reload (for the page's lifetime: no unsubscribe).
+  keepPreferences(settings, browserStorage());
   const stores: AppStores = {
     settings,
     run: createRunStore(),
@@ -359,6 +365,9 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
               </div>
               <div className="side">
                 <RunCounters />
+                <Suspense fallback={null}>
+                  <ChartStrip />
+                </Suspense>
                 {imageMode ? <StackedGuide /> : <Guide />}
                 <ExportPanel />
               </div>

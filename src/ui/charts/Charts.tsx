@@ -171,31 +171,82 @@ export function Charts() {
   );
 }
 
+/**
+ * The losses and the mode count in a narrow column beside the plane, so that on a laptop screen
+ * (1440×900) the curves are visible while the points move; the full set of charts stays below.
+ */
+export function ChartStrip() {
+  const image = useRun((s) => s.kind === 'image');
+  const specs = image ? IMAGE_STRIP : STRIP;
+  return (
+    <section className="chart-strip" aria-label="Live curves beside the plane">
+      {specs.map((spec) => (
+        <ChartFromStore
+          key={spec.id}
+          spec={spec}
+          logScale={false}
+          evalEvery={image ? 500 : 100}
+          compact
+        />
+      ))}
+    </section>
+  );
+}
+
+const stripOf = (charts: ChartSpec[]) =>
+  charts
+    .filter((c) => c.id === 'losses' || c.id === 'modes')
+    // One axis in the narrow strip: the mode count (the % HQ is in the full chart below).
+    .map((c) => ({
+      ...c,
+      id: `strip-${c.id}`,
+      // Titles of their own: the full charts below keep theirs (and their accessible names).
+      title: c.id === 'losses' ? 'D and G loss, live' : 'Modes covered, live',
+      series: c.series.filter((x) => !x.right),
+    }));
+const STRIP = stripOf(CHARTS);
+const IMAGE_STRIP = stripOf(IMAGE_CHARTS);
+
 function ChartFromStore({
   spec,
   logScale,
   evalEvery,
+  compact = false,
 }: {
   spec: ChartSpec;
   logScale: boolean;
   evalEvery: number;
+  compact?: boolean;
 }) {
   const latest = useRun((s) =>
     spec.source === 'metrics' ? s.metrics : s.evals,
   ) as BoundedHistory<HistoryPoint>;
+  // Whether the run has started (an empty chart then waits for data, not for Play).
+  const started = useRun((s) => s.iteration > 0 || s.phase !== 'paused' || s.slowMotion);
   // Each chart draws its newest history in a task of its own, and only while it is on screen.
   const ref = useRef<HTMLDivElement>(null);
   const history = useQueuedValue(latest, useInView(ref));
   return (
-    <div ref={ref} className="chart-slot">
+    <div ref={ref} className={compact ? 'chart-slot chart-compact' : 'chart-slot'}>
       <Chart
         spec={spec}
         history={history}
         logScale={logScale && spec.positive}
         evalEvery={evalEvery}
+        started={started}
       />
     </div>
   );
+}
+
+/** What an empty chart says: when its data will come. */
+export function emptyChartText(
+  source: ChartSpec['source'],
+  started: boolean,
+  evalEvery: number,
+): string {
+  if (source === 'evals') return `Evaluated every ${evalEvery} steps.`;
+  return started ? 'Training: the first losses are on their way.' : 'Press Play to train.';
 }
 
 // Stable objects: see chartProps.ts for why recharts needs them.
@@ -207,11 +258,13 @@ const Chart = memo(function Chart({
   history,
   logScale,
   evalEvery,
+  started,
 }: {
   spec: ChartSpec;
   history: BoundedHistory<HistoryPoint>;
   logScale: boolean;
   evalEvery: number;
+  started: boolean;
 }) {
   const data = useMemo(() => {
     const points = thin(historyPoints(history), DISPLAY_POINTS);
@@ -245,11 +298,7 @@ const Chart = memo(function Chart({
       </ul>
       <div className="chart-body">
         {data.length === 0 ? (
-          <p className="chart-empty muted">
-            {spec.source === 'evals'
-              ? `Evaluated every ${evalEvery} steps.`
-              : 'Press Play to train.'}
-          </p>
+          <p className="chart-empty muted">{emptyChartText(spec.source, started, evalEvery)}</p>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={data} margin={hasRight ? MARGIN_RIGHT_AXIS : MARGIN}>
