@@ -31,7 +31,7 @@ export const LIGHT_PALETTE: PlanePalette = {
   arrow: 'rgba(150, 10, 90, 0.5)',
   manifold: 'rgba(20, 90, 200, 0.45)',
   grid: 'rgba(0, 0, 0, 0.07)',
-  modeIdle: 'rgba(60, 60, 60, 0.55)',
+  modeIdle: 'rgba(40, 40, 40, 0.85)',
   modeCovered: 'rgb(0, 150, 90)',
 };
 
@@ -44,7 +44,7 @@ export const DARK_PALETTE: PlanePalette = {
   arrow: 'rgba(255, 150, 210, 0.55)',
   manifold: 'rgba(120, 200, 255, 0.45)',
   grid: 'rgba(255, 255, 255, 0.07)',
-  modeIdle: 'rgba(220, 220, 220, 0.55)',
+  modeIdle: 'rgba(230, 230, 230, 0.85)',
   modeCovered: 'rgb(60, 220, 140)',
 };
 
