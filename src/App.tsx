@@ -34,6 +34,7 @@ import {
   useSettingsApi,
 } from './ui/context';
 import { SettingsPanel } from './ui/controls/SettingsPanel';
+import { ChartStrip } from './ui/charts/ChartStrip';
 import { RunCounters, TransportBar } from './ui/controls/TransportBar';
 import { CompareView } from './ui/compare/CompareView';
 import { DiracView } from './ui/dirac/DiracView';
@@ -51,9 +52,6 @@ import './App.css';
 
 // recharts is most of the page's JavaScript: load it beside the first paint, not before it.
 const Charts = lazy(() => import('./ui/charts/Charts').then((m) => ({ default: m.Charts })));
-const ChartStrip = lazy(() =>
-  import('./ui/charts/Charts').then((m) => ({ default: m.ChartStrip })),
-);
 
 type WorkerStatus = { kind: 'starting' } | { kind: 'ready' } | { kind: 'error'; message: string };
 
@@ -365,9 +363,7 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
               </div>
               <div className="side">
                 <RunCounters />
-                <Suspense fallback={null}>
-                  <ChartStrip />
-                </Suspense>
+                <ChartStrip />
                 {imageMode ? <StackedGuide /> : <Guide />}
                 <ExportPanel />
               </div>

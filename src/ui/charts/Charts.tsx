@@ -30,6 +30,7 @@ import {
   thin,
 } from './chartProps';
 import { useRun, useSettings, useSettingsApi } from '../context';
+import { emptyChartText } from './emptyChart';
 import { HINTS } from '../hints';
 
 interface SeriesSpec {
@@ -171,52 +172,14 @@ export function Charts() {
   );
 }
 
-/**
- * The losses and the mode count in a narrow column beside the plane, so that on a laptop screen
- * (1440×900) the curves are visible while the points move; the full set of charts stays below.
- */
-export function ChartStrip() {
-  const image = useRun((s) => s.kind === 'image');
-  const specs = image ? IMAGE_STRIP : STRIP;
-  return (
-    <section className="chart-strip" aria-label="Live curves beside the plane">
-      {specs.map((spec) => (
-        <ChartFromStore
-          key={spec.id}
-          spec={spec}
-          logScale={false}
-          evalEvery={image ? 500 : 100}
-          compact
-        />
-      ))}
-    </section>
-  );
-}
-
-const stripOf = (charts: ChartSpec[]) =>
-  charts
-    .filter((c) => c.id === 'losses' || c.id === 'modes')
-    // One axis in the narrow strip: the mode count (the % HQ is in the full chart below).
-    .map((c) => ({
-      ...c,
-      id: `strip-${c.id}`,
-      // Titles of their own: the full charts below keep theirs (and their accessible names).
-      title: c.id === 'losses' ? 'D and G loss, live' : 'Modes covered, live',
-      series: c.series.filter((x) => !x.right),
-    }));
-const STRIP = stripOf(CHARTS);
-const IMAGE_STRIP = stripOf(IMAGE_CHARTS);
-
 function ChartFromStore({
   spec,
   logScale,
   evalEvery,
-  compact = false,
 }: {
   spec: ChartSpec;
   logScale: boolean;
   evalEvery: number;
-  compact?: boolean;
 }) {
   const latest = useRun((s) =>
     spec.source === 'metrics' ? s.metrics : s.evals,
@@ -227,7 +190,7 @@ function ChartFromStore({
   const ref = useRef<HTMLDivElement>(null);
   const history = useQueuedValue(latest, useInView(ref));
   return (
-    <div ref={ref} className={compact ? 'chart-slot chart-compact' : 'chart-slot'}>
+    <div ref={ref} className="chart-slot">
       <Chart
         spec={spec}
         history={history}
@@ -237,16 +200,6 @@ function ChartFromStore({
       />
     </div>
   );
-}
-
-/** What an empty chart says: when its data will come. */
-export function emptyChartText(
-  source: ChartSpec['source'],
-  started: boolean,
-  evalEvery: number,
-): string {
-  if (source === 'evals') return `Evaluated every ${evalEvery} steps.`;
-  return started ? 'Training: the first losses are on their way.' : 'Press Play to train.';
 }
 
 // Stable objects: see chartProps.ts for why recharts needs them.
