@@ -150,7 +150,7 @@ test('dataset, loss and R1/R2 reach the worker', async ({ page }, testInfo) => {
 
   await page.getByLabel('Dataset', { exact: true }).selectOption('grid25');
   await expect(page.getByRole('status', { name: 'Run notice' })).toHaveText(
-    /Restarted from step 0: changing dataset needs new networks/,
+    /Restarted from step 0: a new dataset needs new networks/,
   );
   await expect.poll(async () => (await seen(page)).configs.at(-1)?.dataset).toBe('grid25');
 
@@ -225,6 +225,8 @@ test('drawing points trains on them; point files are validated', async ({ page }
   await button(page, 'Draw points').click();
   await button(page, 'Clear').click();
   const board = page.getByRole('img', { name: 'Drawing board' });
+  // Painting needs the whole board on screen (the taller settings column lengthens the page).
+  await board.scrollIntoViewIfNeeded();
   const box = (await board.boundingBox())!;
   // An L shape.
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.25);

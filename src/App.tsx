@@ -16,6 +16,7 @@ import {
   initialSettings,
   type SettingsStoreApi,
 } from './store/settings';
+import { browserStorage, keepPreferences } from './store/preferences';
 import { settingsFromHash, settingsToHash } from './store/urlState';
 import {
   createWorkspaceStore,
@@ -33,6 +34,7 @@ import {
   useSettingsApi,
 } from './ui/context';
 import { SettingsPanel } from './ui/controls/SettingsPanel';
+import { ChartStrip } from './ui/charts/ChartStrip';
 import { RunCounters, TransportBar } from './ui/controls/TransportBar';
 import { CompareView } from './ui/compare/CompareView';
 import { DiracView } from './ui/dirac/DiracView';
@@ -138,6 +140,8 @@ function currentHash(stores: AppStores): string {
 function createStores(): AppStores & { linkError: string | null } {
   const { backend } = parseBackendParam(window.location.search);
   const settings = createSettingsStore({ ...initialSettings(), backend: backend ?? 'auto' });
+  // Theme, speed and layers shown survive a reload (for the page's lifetime: no unsubscribe).
+  keepPreferences(settings, browserStorage());
   const stores: AppStores = {
     settings,
     run: createRunStore(),
@@ -406,6 +410,7 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
               </div>
               <div className="side">
                 <RunCounters />
+                <ChartStrip />
                 <QualityNote />
                 {imageMode ? <StackedGuide /> : <Guide />}
                 <ExportPanel />

@@ -60,6 +60,13 @@ export function describeDifference(config: GanConfig, base: GanConfig): string {
   if (config.gOptimizer.lr !== base.gOptimizer.lr) parts.push(`G lr ${config.gOptimizer.lr}`);
   if (config.dOptimizer.lr !== base.dOptimizer.lr) parts.push(`D lr ${config.dOptimizer.lr}`);
   if (config.dSteps !== base.dSteps) parts.push(`${config.dSteps} D steps`);
+  if (config.gSteps !== base.gSteps) parts.push(`${config.gSteps} G steps`);
+  if (config.latentDist !== base.latentDist) parts.push(`${config.latentDist} noise`);
+  for (const who of ['g', 'd'] as const) {
+    const kind = config[`${who}Optimizer`].kind;
+    if (kind !== base[`${who}Optimizer`].kind)
+      parts.push(`${who.toUpperCase()} ${kind.toUpperCase()}`);
+  }
   if (config.emaHalfLife !== base.emaHalfLife) parts.push(`EMA ${config.emaHalfLife}`);
   return parts.length === 0 ? 'same settings' : parts.join(', ');
 }

@@ -12,8 +12,9 @@ import {
   MAX_IMPORT_BYTES,
   metricsJson,
 } from '../store/exportData';
+import { linkPointsProblem, pointsCsv } from '../store/linkPoints';
 import { activeConfig } from '../store/settings';
-import { useRunApi, useSettingsApi } from './context';
+import { useRunApi, useSettings, useSettingsApi } from './context';
 import './teach.css';
 
 export function downloadBlob(filename: string, blob: Blob): void {
@@ -45,6 +46,9 @@ export function ExportPanel() {
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
   const active = () => activeConfig(settings.getState());
   const stamp = () => `${active().dataset}-${active().loss}`;
+  const drawing = useSettings((s) =>
+    s.mode === 'toy' && s.config.dataset === 'custom' ? (s.config.customPoints ?? null) : null,
+  );
 
   const importFile = async (file: File) => {
     if (file.size > MAX_IMPORT_BYTES) {
@@ -71,10 +75,17 @@ export function ExportPanel() {
         <button
           type="button"
           onClick={() => {
+            // A drawing too large for a link: the link keeps the rest, the sharer is told.
+            const config = active();
+            const tooLarge =
+              config.dataset === 'custom' ? linkPointsProblem(config.customPoints ?? []) : null;
             void navigator.clipboard?.writeText(window.location.href).then(
-              () => setMessage({ kind: 'info', text: 'Link copied.' }),
+              () => setMessage({ kind: 'info', text: tooLarge ?? 'Link copied.' }),
               () =>
-                setMessage({ kind: 'info', text: 'Copy the address bar: it holds every setting.' }),
+                setMessage({
+                  kind: 'info',
+                  text: tooLarge ?? 'Copy the address bar: it holds every setting.',
+                }),
             );
           }}
         >
@@ -131,6 +142,15 @@ export function ExportPanel() {
         >
           Settings file
         </button>
+        {drawing !== null && (
+          <button
+            type="button"
+            title="Your drawing's points as a CSV file, which Load file (under the plane) reads back"
+            onClick={() => downloadText('gan-drawing.csv', pointsCsv(drawing), 'text/csv')}
+          >
+            Drawing file
+          </button>
+        )}
         <input
           ref={fileRef}
           id="import-settings"

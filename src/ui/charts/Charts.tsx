@@ -30,6 +30,7 @@ import {
   thin,
 } from './chartProps';
 import { useRun, useSettings, useSettingsApi } from '../context';
+import { emptyChartText } from './emptyChart';
 import { HINTS } from '../hints';
 
 interface SeriesSpec {
@@ -188,6 +189,8 @@ function ChartFromStore({
   const latest = useRun((s) =>
     spec.source === 'metrics' ? s.metrics : s.evals,
   ) as BoundedHistory<HistoryPoint>;
+  // Whether the run has started (an empty chart then waits for data, not for Play).
+  const started = useRun((s) => s.iteration > 0 || s.phase !== 'paused' || s.slowMotion);
   // Each chart draws its newest history in a task of its own, and only while it is on screen.
   const ref = useRef<HTMLDivElement>(null);
   const history = useQueuedValue(latest, useInView(ref));
@@ -198,6 +201,7 @@ function ChartFromStore({
         history={history}
         logScale={logScale && spec.positive}
         evalEvery={evalEvery}
+        started={started}
       />
     </div>
   );
@@ -212,11 +216,13 @@ const Chart = memo(function Chart({
   history,
   logScale,
   evalEvery,
+  started,
 }: {
   spec: ChartSpec;
   history: BoundedHistory<HistoryPoint>;
   logScale: boolean;
   evalEvery: number;
+  started: boolean;
 }) {
   const data = useMemo(() => {
     const points = thin(historyPoints(history), DISPLAY_POINTS);
@@ -250,11 +256,7 @@ const Chart = memo(function Chart({
       </ul>
       <div className="chart-body">
         {data.length === 0 ? (
-          <p className="chart-empty muted">
-            {spec.source === 'evals'
-              ? `Evaluated every ${evalEvery} steps.`
-              : 'Press Play to train.'}
-          </p>
+          <p className="chart-empty muted">{emptyChartText(spec.source, started, evalEvery)}</p>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={data} margin={hasRight ? MARGIN_RIGHT_AXIS : MARGIN}>

@@ -164,17 +164,18 @@ function LatentControls({
         onChange={(v) => s.setLatentDist(v)}
       />
       <div className="latent-presets" role="group" aria-label="Latent space presets">
-        <span className="muted small">{HINTS.latentPreset}</span>
         {[1, 2].map((dim) => (
           <button
             key={dim}
             type="button"
             aria-pressed={latentDim === dim}
+            title={HINTS.latentPreset}
             onClick={() => s.setNumber('latentDim', dim)}
           >
             {dim}-D latent
           </button>
         ))}
+        <span className="muted small">GAN Lab’s view</span>
       </div>
     </>
   );

@@ -125,7 +125,8 @@ export function RunCounters() {
   return (
     <dl className="counters">
       <Counter id="iteration" label="Iteration" value={String(iteration)} big />
-      <Counter id="speed" label="Steps/s" value={format(sps, 1)} />
+      {/* No rate is measured before training runs: "–", not a misleading 0.0. */}
+      <Counter id="speed" label="Steps/s" value={sps > 0 ? format(sps, 1) : '–'} />
       <Counter id="d-loss" label="D loss" value={format(dLoss, 3)} />
       <Counter id="g-loss" label="G loss" value={format(gLoss, 3)} />
       <Counter id="modes" label="Modes covered" value={modes} />

@@ -35,7 +35,7 @@ export const LIGHT_PALETTE: PlanePalette = {
   manifold: 'rgba(20, 90, 200, 0.45)',
   density: [20, 90, 200],
   grid: 'rgba(0, 0, 0, 0.07)',
-  modeIdle: 'rgba(60, 60, 60, 0.55)',
+  modeIdle: 'rgba(40, 40, 40, 0.85)',
   modeCovered: 'rgb(0, 150, 90)',
 };
 
@@ -49,7 +49,7 @@ export const DARK_PALETTE: PlanePalette = {
   manifold: 'rgba(120, 200, 255, 0.45)',
   density: [120, 200, 255],
   grid: 'rgba(255, 255, 255, 0.07)',
-  modeIdle: 'rgba(220, 220, 220, 0.55)',
+  modeIdle: 'rgba(230, 230, 230, 0.85)',
   modeCovered: 'rgb(60, 220, 140)',
 };
 
@@ -173,25 +173,6 @@ export function drawPlane(
 
   drawGrid(ctx, scene.bounds, width, height, palette, dpr);
 
-  if (options.modes && scene.modes) {
-    const { centers, sigma, counts } = scene.modes;
-    const r = Math.max(7 * dpr, 3 * sigma * scale);
-    ctx.lineWidth = 1.5 * dpr;
-    centers.forEach(([x, y], k) => {
-      const covered = counts !== null && (counts[k] ?? 0) > 0;
-      ctx.beginPath();
-      ctx.arc(px(x), py(y), r, 0, 2 * Math.PI);
-      ctx.setLineDash(covered ? [] : [3 * dpr, 3 * dpr]);
-      ctx.strokeStyle = covered ? palette.modeCovered : palette.modeIdle;
-      ctx.stroke();
-      if (covered) {
-        ctx.fillStyle = palette.modeCovered.replace('rgb(', 'rgba(').replace(')', ', 0.18)');
-        ctx.fill();
-      }
-    });
-    ctx.setLineDash([]);
-  }
-
   const dots = (points: ArrayLike<number>, colour: string, radius: number) => {
     ctx.fillStyle = colour;
     ctx.beginPath();
@@ -245,6 +226,42 @@ export function drawPlane(
     ctx.stroke();
   }
   if (fake) dots(fake, palette.fakePoint, radius * 1.05);
+  // Last, on top of the points: under hundreds of dots the markers (and whether they turned
+  // green) could not be seen.
+  if (options.modes && scene.modes) drawModeMarkers(ctx, scene.modes, px, py, scale, palette, dpr);
+}
+
+/**
+ * A ring around each mode (radius 3σ, at least 7 px): dashed while no sample lands on it, solid
+ * and green once one does. A ring in the background colour under each one keeps it readable on
+ * top of the points and the heatmap.
+ */
+function drawModeMarkers(
+  ctx: CanvasRenderingContext2D,
+  modes: NonNullable<PlaneScene['modes']>,
+  px: (x: number) => number,
+  py: (y: number) => number,
+  scale: number,
+  palette: PlanePalette,
+  dpr: number,
+): void {
+  const { centers, sigma, counts } = modes;
+  const r = Math.max(7 * dpr, 3 * sigma * scale);
+  const [br, bg, bb] = palette.background;
+  centers.forEach(([x, y], k) => {
+    const covered = counts !== null && (counts[k] ?? 0) > 0;
+    ctx.beginPath();
+    ctx.arc(px(x), py(y), r, 0, 2 * Math.PI);
+    ctx.setLineDash([]);
+    ctx.lineWidth = 3.5 * dpr;
+    ctx.strokeStyle = `rgba(${br}, ${bg}, ${bb}, 0.8)`;
+    ctx.stroke();
+    ctx.lineWidth = 1.8 * dpr;
+    ctx.setLineDash(covered ? [] : [3 * dpr, 3 * dpr]);
+    ctx.strokeStyle = covered ? palette.modeCovered : palette.modeIdle;
+    ctx.stroke();
+  });
+  ctx.setLineDash([]);
 }
 
 /**
