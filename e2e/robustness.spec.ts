@@ -1,6 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { button, makeTiny, openApp, shownIteration, trackErrors } from './helpers';
+import {
+  button,
+  hasWebGpuAdapter,
+  makeTiny,
+  openApp,
+  shownIteration,
+  trackErrors,
+} from './helpers';
 
 /**
  * Robustness as a user meets it: hostile links, a training run that blows up, a worker that
@@ -39,7 +46,7 @@ const HOSTILE_LINKS: { name: string; url: string; notice: RegExp; shown?: string
     name: 'bad numbers, an unknown key with markup in its value',
     // 1e309 is valid JSON (it parses to Infinity), which JSON.stringify cannot write.
     url: `/?backend=wasm#${encodeURIComponent(JSON.stringify({ batchSize: -4, evil: SCRIPT }).replace('{', '{"gDepth":1e309,'))}`,
-    notice: /gDepth.*batchSize.*"evil": unknown setting/,
+    notice: /G depth needs a number.*Batch size must be at least 1.*"evil": unknown setting/,
   },
   {
     name: 'a script tag as the hash',
@@ -82,6 +89,84 @@ for (const link of HOSTILE_LINKS) {
     expect(errors).toEqual([]);
   });
 }
+
+test('the largest settings allowed are refused on wasm before they abort it; the preset trains instead', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  const largest = {
+    gWidth: 1024,
+    dWidth: 1024,
+    gDepth: 8,
+    dDepth: 8,
+    batchSize: 4096,
+    latentDim: 256,
+  };
+  await page.goto(`/?backend=wasm#${encodeURIComponent(JSON.stringify(largest))}`);
+  await expect(page.getByRole('alert')).toHaveText(
+    /These settings \(G width 1024 × depth 8, D width 1024 × depth 8, batch size 4096\) need about [\d.]+ GB of memory per training step, more than the wasm backend can hold \(2\.0 GB\)\. A batch size of \d+ or less would fit.* The opening preset is loaded instead\./,
+  );
+  await button(page, 'Play').click();
+  await expect.poll(() => shownIteration(page), { timeout: 60_000 }).toBeGreaterThan(5);
+  // Asking again in the settings is refused the same way, and the controls keep what trains.
+  await page.evaluate(
+    (largest) =>
+      window.ganDebug!.settings.getState().adoptConfig({
+        ...window.ganDebug!.settings.getState().config,
+        ...largest,
+      }),
+    largest,
+  );
+  await expect(page.getByRole('alert')).toHaveText(/more than the wasm backend can hold/);
+  await expect
+    .poll(() => page.evaluate(() => window.ganDebug!.settings.getState().config.gWidth))
+    .not.toBe(1024);
+  const before = await shownIteration(page);
+  await expect.poll(() => shownIteration(page), { timeout: 60_000 }).toBeGreaterThan(before + 5);
+  await button(page, 'Pause').click();
+  expect(errors).toEqual([]);
+});
+
+test('device loss while playing: the charts drop the redone steps and the notice counts them', async ({
+  page,
+}) => {
+  test.setTimeout(420_000);
+  const errors = trackErrors(page);
+  await openApp(page);
+  test.skip(!(await hasWebGpuAdapter(page)), 'no WebGPU adapter: nothing to lose');
+  await makeTiny(page);
+  await page.evaluate(() =>
+    window.ganDebug!.client.setStream('main', { snapshotEvery: 10, streamSnapshots: true }),
+  );
+  await button(page, 'Play').click();
+  await expect.poll(() => shownIteration(page), { timeout: 120_000 }).toBeGreaterThan(13);
+  await page.evaluate(() => window.ganDebug!.client.debugLoseDevice());
+  const notice = page.getByRole('status', { name: 'Run notice' });
+  await expect(notice).toHaveText(
+    /The webgpu device was lost; the run continues on (webgl|wasm|cpu) from its last snapshot at step \d+( \(\d+ steps redone\))?\./,
+    { timeout: 60_000 },
+  );
+  console.log(`[e2e] device loss: ${await notice.textContent()}`);
+  const resumedAt = Number(/at step (\d+)/.exec((await notice.textContent()) ?? '')?.[1]);
+  // Right away: no chart point after the snapshot's step is left to be drawn twice.
+  const kept = await page.evaluate(
+    () => window.ganDebug!.run.getState().metrics.points.at(-1)?.step,
+  );
+  expect(kept).toBeLessThanOrEqual(resumedAt);
+  // The fallback (SwiftShader WebGL on CI) compiles its kernels first: give it time.
+  await expect
+    .poll(() => shownIteration(page), { timeout: 240_000 })
+    .toBeGreaterThan(resumedAt + 3);
+  await button(page, 'Pause').click();
+  const steps = await page.evaluate(() => {
+    const { metrics, evals } = window.ganDebug!.run.getState();
+    return { metrics: metrics.points.map((p) => p.step), evals: evals.points.map((p) => p.step) };
+  });
+  for (const series of [steps.metrics, steps.evals])
+    expect(series.every((t, i) => i === 0 || t > series[i - 1])).toBe(true);
+  expect(steps.metrics.at(-1)).toBeGreaterThan(resumedAt);
+  expect(errors).toEqual([]);
+});
 
 test('divergence (SGD, lr = 10) pauses the run, names the quantity and the step, offers a reset', async ({
   page,
@@ -181,6 +266,41 @@ test('worker crash: a new worker resumes the run from its last snapshot; the cha
   expect(stats.backend).toBe('wasm');
   expect(stats.runs.find((r) => r.runId === 'main')?.phase).not.toBe('paused');
   await button(page, 'Pause').click();
+  expect(errors).toEqual([]);
+});
+
+test('a crash loop stops the run truthfully, and its last snapshot can still be saved', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const errors = trackErrors(page);
+  await openApp(page, '?backend=wasm');
+  await makeTiny(page);
+  await page.evaluate(() =>
+    window.ganDebug!.client.setStream('main', { snapshotEvery: 20, streamSnapshots: true }),
+  );
+  await button(page, 'Play').click();
+  await expect.poll(() => shownIteration(page), { timeout: 60_000 }).toBeGreaterThan(25);
+  const notice = page.getByRole('status', { name: 'Run notice' });
+  for (let crash = 1; crash <= 3; crash++) {
+    await page.evaluate(() => window.ganDebug!.client.debugKillWorker());
+    await expect(notice).toHaveText(/The training worker stopped/, { timeout: 60_000 });
+    await page.evaluate(() => window.ganDebug!.run.setState({ notice: null }));
+  }
+  await page.evaluate(() => window.ganDebug!.client.debugKillWorker());
+  await expect(page.getByRole('alert')).toHaveText(
+    /Training stopped: the training worker keeps crashing \(no answer for [\d.]+ s\)\. Its last snapshot, at step \d+, can still be saved/,
+    { timeout: 60_000 },
+  );
+  const kept = Number(
+    /at step (\d+)/.exec((await page.getByRole('alert').textContent()) ?? '')?.[1],
+  );
+  await expect(page.getByRole('status', { name: 'Training phase' })).toHaveText('Paused');
+  await expect(button(page, 'Play')).toBeVisible();
+  await button(page, 'Saved runs').click();
+  const dialog = page.getByRole('dialog', { name: 'Saved runs' });
+  await dialog.getByRole('button', { name: 'Save current run' }).click();
+  await expect(dialog.getByLabel('Saved runs status')).toContainText(`at step ${kept}.`);
   expect(errors).toEqual([]);
 });
 

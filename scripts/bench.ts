@@ -10,7 +10,7 @@
  *   - the compile phase (play → first completed readback: shader compilation),
  *   - main-thread long tasks (> 50 ms, PerformanceObserver 'longtask') while training.
  *
- *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--workloads a,b]
+ *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--workloads p,a,b,c] [--no-isolation]
  *                    [--no-build] [--out dir]
  *
  * Without a GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU emulation): those numbers
@@ -41,13 +41,17 @@ const FLAGS: Record<string, FlagSpec> = {
   workloads: {
     type: 'string',
     placeholder: 'list',
-    help: 'comma-separated subset of a,b (default both)',
+    help: 'comma-separated subset of p,a,b,c (default all)',
   },
   'compile-timeout': {
     type: 'number',
     help: 'seconds to wait for the compile phase to end (default 180)',
   },
   'no-build': { type: 'boolean', help: 'serve the existing dist/ instead of building' },
+  'no-isolation': {
+    type: 'boolean',
+    help: 'serve without COOP/COEP and block the service worker (single-threaded WASM)',
+  },
   out: {
     type: 'string',
     placeholder: 'dir',
@@ -64,6 +68,11 @@ interface Workload {
 }
 
 const WORKLOADS: Workload[] = [
+  {
+    id: 'p',
+    name: 'the opening preset: ring8, MLP 3×64, batch 256, NSGAN, no penalty',
+    config: { dataset: 'ring8', loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 },
+  },
   {
     id: 'a',
     name: 'grid25, MLP 4×128, batch 512, RpGAN + R1 + R2',
@@ -90,6 +99,28 @@ const WORKLOADS: Workload[] = [
       batchSize: 64,
     } satisfies ImageGanConfig,
   },
+  {
+    // GAN Lab's default model (Kahng et al. 2019), the yardstick of issue #12. GAN Lab uses ReLU
+    // where our MLPs use leaky ReLU (needed for R1/R2's double backprop); the sizes, batch,
+    // D:G step ratio, optimisers and loss are GAN Lab's.
+    id: 'c',
+    name: "GAN Lab's default: ring8, MLP 2→8→8, latent 2, batch 150, 2 D steps, SGD 0.1/0.03, NSGAN",
+    config: {
+      dataset: 'ring8',
+      latentDim: 2,
+      gWidth: 8,
+      gDepth: 2,
+      dWidth: 8,
+      dDepth: 2,
+      batchSize: 150,
+      dSteps: 2,
+      loss: 'nsgan',
+      r1Gamma: 0,
+      r2Gamma: 0,
+      dOptimizer: { kind: 'sgd', lr: 0.1, beta1: 0, beta2: 0 },
+      gOptimizer: { kind: 'sgd', lr: 0.03, beta1: 0, beta2: 0 },
+    },
+  },
 ];
 
 interface Result {
@@ -98,6 +129,10 @@ interface Result {
   backend: BackendName | null;
   status: 'ok' | 'unavailable' | 'failed';
   note?: string;
+  /** The worker was cross-origin isolated (SharedArrayBuffer). */
+  crossOriginIsolated?: boolean;
+  /** Threads of the WASM backend (1: the single-threaded build). */
+  wasmThreads?: number;
   stepsPerSecond?: number;
   iterations?: number;
   seconds?: number;
@@ -138,6 +173,9 @@ async function main(flags: ParsedFlags): Promise<number> {
     console.error('bench: building the app (vite build)…');
     buildApp();
   }
+  const isolated = !flags['no-isolation'];
+  // vite.config.ts leaves out COOP/COEP when asked (the preview server inherits the variable).
+  if (!isolated) process.env.CROSS_ORIGIN_ISOLATION = 'off';
   const app = await serveApp();
   const baseUrl = app.baseUrl;
   let browser: Browser | null = null;
@@ -151,6 +189,7 @@ async function main(flags: ParsedFlags): Promise<number> {
         const result = await measure(browser, baseUrl, workload, requested, {
           seconds,
           compileTimeoutMs,
+          isolated,
         });
         console.error(`bench:   ${JSON.stringify(result)}`);
         results.push(result);
@@ -162,6 +201,7 @@ async function main(flags: ParsedFlags): Promise<number> {
       executablePath,
       cpus: cpus().length,
       seconds,
+      isolated,
       workloads: workloads.map(({ id, name, config }) => ({ id, name, config })),
       results,
     };
@@ -206,10 +246,11 @@ async function measure(
   baseUrl: string,
   workload: Workload,
   requested: BackendName,
-  options: { seconds: number; compileTimeoutMs: number },
+  options: { seconds: number; compileTimeoutMs: number; isolated: boolean },
 ): Promise<Result> {
   const base = { workload: workload.id, requested };
-  const page = await browser.newPage();
+  // Without isolation, the service worker would add the headers back (and reload the page).
+  const page = await browser.newPage({ serviceWorkers: options.isolated ? 'allow' : 'block' });
   const consoleErrors: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(msg.text());
@@ -303,6 +344,8 @@ async function measure(
     return {
       ...base,
       backend: ready.backend,
+      crossOriginIsolated: ready.crossOriginIsolated,
+      wasmThreads: ready.wasmThreads,
       status: 'ok',
       stepsPerSecond: iterations / wallSeconds,
       iterations,
@@ -346,7 +389,11 @@ function markdownTable(results: Result[], chromium: string, seconds: number): st
           ? `unavailable (got ${r.backend}: ${r.note ?? ''})`
           : `failed: ${r.note ?? ''}`;
     lines.push(
-      `| ${r.workload}: ${name(r.workload)} | ${r.requested} | ${f(r.stepsPerSecond, 2)} | ${
+      `| ${r.workload}: ${name(r.workload)} | ${r.requested}${
+        r.wasmThreads !== undefined
+          ? ` (${r.wasmThreads} thread${r.wasmThreads > 1 ? 's' : ''})`
+          : ''
+      } | ${f(r.stepsPerSecond, 2)} | ${
         r.kernelsPerStep === undefined
           ? ''
           : `${r.kernelsPerStep}${r.naiveKernelsPerStep ? ` (${r.naiveKernelsPerStep})` : ''}`

@@ -50,6 +50,14 @@ export interface ImageEvaluation {
   klFloor: number;
   evalSamples: number;
   modeCounts: number[];
+  /**
+   * The confident measure (engine/stackedMetrics.ts): share of samples whose three digits are
+   * each classified with p ≥ 0.9, the modes they cover and their counts per mode. Optional:
+   * runs saved before it existed carry none.
+   */
+  confidentShare?: number;
+  confidentModesCovered?: number;
+  confidentModeCounts?: number[];
 }
 
 export type Evaluation = ToyEvaluation | ImageEvaluation;
@@ -62,9 +70,6 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 export function isBackendName(x: unknown): x is BackendName {
   return typeof x === 'string' && (BACKEND_NAMES as readonly string[]).includes(x);
 }
-
-/** Kinds of model a run can train (see the module comment). */
-export type ModelKind = 'toy';
 
 /**
  * How much a run streams back, and how often. "Every k" counts iterations; 0 turns a periodic
@@ -144,6 +149,51 @@ export interface InitCommand extends CommandBase {
   type: 'init';
   /** Try this backend first (e.g. from `?backend=cpu`); the others follow in default order. */
   preferredBackend?: BackendName;
+  /**
+   * Automatic (no preferredBackend): measure the candidates on a burst of this run's training
+   * (worker/backendChoice.ts), unless one of `remembered` was measured on this device for a
+   * model of this size. Without it, Automatic takes the first backend that works.
+   */
+  auto?: AutoBackendRequest;
+}
+
+export interface AutoBackendRequest {
+  config: AnyGanConfig;
+  /** Earlier measurements the UI kept (from `ready.choice`). */
+  remembered?: BackendChoice[];
+  /** Measure software adapters (SwiftShader) too instead of skipping them (`?measure=all`). */
+  includeSoftware?: boolean;
+}
+
+/** A candidate backend's measured training speed. */
+export interface BackendRate {
+  backend: BackendName;
+  /** Iterations per second over the timed burst, synchronised with the device. */
+  stepsPerSecond: number;
+  /** The first iteration (shader compilation), not counted in the rate. */
+  warmupMs: number;
+  /** Iterations timed. */
+  steps: number;
+}
+
+export interface SkippedBackend {
+  backend: BackendName;
+  /** e.g. "a software adapter (swiftshader)", or why it failed to start. */
+  reason: string;
+}
+
+/** How Automatic chose its backend. */
+export interface BackendChoice {
+  /** Device × model size × candidates: what the measurement is valid for. */
+  key: string;
+  backend: BackendName;
+  /** Measured candidates (empty when there was only one: nothing to compare). */
+  rates: BackendRate[];
+  skipped: SkippedBackend[];
+  /** Date.now() of the measurement. */
+  measuredAt: number;
+  /** Taken from `remembered` instead of measured now. */
+  fromCache: boolean;
 }
 
 export type CreateCommand = CommandBase & {
@@ -280,6 +330,12 @@ export interface WorkerReadyEvent extends EventBase {
   /** The engine's default settings (the UI does not import the engine: it would pull in tfjs). */
   defaultConfig: GanConfig;
   defaultStream: StreamOptions;
+  /** How Automatic chose (absent for a manual choice or without `init.auto`). */
+  choice?: BackendChoice;
+  /** Whether the worker is cross-origin isolated (SharedArrayBuffer: threaded WASM). */
+  crossOriginIsolated?: boolean;
+  /** Threads of the WASM backend's pool (absent unless the WASM backend was started). */
+  wasmThreads?: number;
 }
 
 export interface CommandAckEvent extends EventBase {
@@ -291,6 +347,8 @@ export interface WorkerErrorEvent extends EventBase {
   type: 'error';
   message: string;
   runId?: string;
+  /** The worker's backend cannot compute any more (wasm aborted): the client replaces it. */
+  fatal?: boolean;
 }
 
 /** Also sent after a rebuild: the reference data and view never change otherwise. */

@@ -2,6 +2,9 @@
  * A small, strict command-line parser: every flag is declared with a type, unknown flags and
  * bad values raise UsageError naming the flag (the CLI exits with code 2).
  */
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
 export class UsageError extends Error {}
 
 export type FlagType = 'number' | 'integer' | 'string' | 'boolean';
@@ -80,7 +83,8 @@ export function formatHelp(usage: string, specs: Record<string, FlagSpec>): stri
 
 /**
  * Runs a command-line program: parses the flags, answers --help, and turns a UsageError (from
- * parsing or from `main`) into `name: message` on stderr and exit code 2.
+ * parsing or from `main`) into `name: message` on stderr and exit code 2; any other error into
+ * one line and exit code 1 (never a stack trace, unless GAN_DEBUG is set).
  */
 export async function runCommand(
   name: string,
@@ -96,8 +100,78 @@ export async function runCommand(
     }
     return await main(flags);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${name}: ${error.message}\n`);
-    return 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`${name}: ${error.message}\n`);
+      return 2;
+    }
+    // Anything else is our fault, not the user's: one line (tfjs's minified stacks run to
+    // tens of KB), the stack only on request.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${name}: failed: ${message.split('\n')[0].slice(0, 500)}\n`);
+    if (process.env.GAN_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+/** Why a path cannot be written (as a file, or as a folder to create files in), or null. */
+function unwritable(path: string, as: 'file' | 'folder'): string | null {
+  const full = resolve(path);
+  const stat = statOrNull(full);
+  if (stat) {
+    if (as === 'file' && stat.isDirectory()) return `'${path}' is a folder; give a file name`;
+    if (as === 'folder' && !stat.isDirectory()) return `'${path}' is a file, not a folder`;
+    try {
+      accessSync(full, constants.W_OK);
+    } catch {
+      return `'${path}' is not writable`;
+    }
+    return null;
+  }
+  return unwritableParent(path, full);
+}
+
+/** Null where nothing is (ENOENT, or ENOTDIR: a file on the way). */
+function statOrNull(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** A path that does not exist yet: its folder must exist and be writable. */
+function unwritableParent(path: string, full: string): string | null {
+  const parent = dirname(full);
+  const stat = statOrNull(parent);
+  if (!stat) return `the folder '${dirname(path)}' does not exist`;
+  if (!stat.isDirectory()) return `'${dirname(path)}' is not a folder`;
+  try {
+    accessSync(parent, constants.W_OK);
+  } catch {
+    return `the folder '${dirname(path)}' is not writable`;
+  }
+  return null;
+}
+
+/**
+ * Refuses an output flag whose path cannot be written, before any work: a run of minutes must
+ * not be lost to a typo in `--out`. `as: 'folder'` for flags that name a folder (created if
+ * missing, inside an existing writable folder).
+ */
+export function checkOutputPath(flag: string, path: unknown, as: 'file' | 'folder' = 'file'): void {
+  if (path === undefined) return;
+  if (typeof path !== 'string' || path.trim() === '')
+    throw new UsageError(`Flag --${flag} needs a path.`);
+  const problem = unwritable(path, as);
+  if (problem) throw new UsageError(`Flag --${flag}: cannot write there: ${problem}.`);
+}
+
+/** Writes an output file, naming the flag (one line) if the write fails after all. */
+export function writeOutput(flag: string, path: string, text: string | Uint8Array): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UsageError(`Flag --${flag}: could not write '${path}': ${reason}.`);
   }
 }

@@ -6,14 +6,13 @@
  *
  *   npm run bench:engine -- [--steps 40] [--backend wasm|cpu] [--json out.json]
  */
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { NODE_BACKENDS, useNodeBackend } from '../engine/backend';
 import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
 import { ToyGanTrainer } from '../engine/trainer';
 import { naiveToyStep } from '../engine/naive';
-import { runCommand, type FlagSpec, type ParsedFlags } from './args';
+import { checkOutputPath, runCommand, writeOutput, type FlagSpec, type ParsedFlags } from './args';
 
 const FLAGS: Record<string, FlagSpec> = {
   steps: { type: 'integer', help: 'timed iterations per workload (default 40)' },
@@ -81,6 +80,7 @@ async function measure(step: () => void, steps: number): Promise<Measurement> {
 }
 
 async function main(flags: ParsedFlags): Promise<number> {
+  checkOutputPath('json', flags.json);
   const steps = (flags.steps as number | undefined) ?? 40;
   const backend = (flags.backend as 'wasm' | 'cpu' | undefined) ?? 'wasm';
   await useNodeBackend(backend);
@@ -108,7 +108,7 @@ async function main(flags: ParsedFlags): Promise<number> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
   process.stdout.write(`${lines.join('\n')}\n\nMachine: ${machine}\n`);
   if (typeof flags.json === 'string')
-    writeFileSync(flags.json, JSON.stringify({ machine, rows }, null, 2));
+    writeOutput('json', flags.json, JSON.stringify({ machine, rows }, null, 2));
   return 0;
 }
 

@@ -30,6 +30,15 @@ describe('dirac CLI', () => {
     expect(json.trajectory[0]).toEqual([1, 1]);
   });
 
+  it('--out in a missing folder exits 2 with one line, before simulating (issue 14)', () => {
+    const r = dirac('--out', '/nonexistent/dir/t.json');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      "dirac: Flag --out: cannot write there: the folder '/nonexistent/dir' does not exist.\n",
+    );
+  });
+
   it.each([
     [['--loss', 'wgan'], /--loss must be one of gan, nsgan, rpgan, wgan-gp/],
     [['--update', 'sometimes'], /--update must be one of/],

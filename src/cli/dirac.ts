@@ -3,9 +3,15 @@
  * simulates (θ, ψ) and writes the trajectory, the final radius and the linearisation's
  * eigenvalues. Pure TypeScript: no tfjs, instant.
  */
-import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from './args';
+import {
+  checkOutputPath,
+  runCommand,
+  UsageError,
+  writeOutput,
+  type FlagSpec,
+  type ParsedFlags,
+} from './args';
 import {
   continuousEigenvalues,
   DIRAC_DEFAULTS,
@@ -111,6 +117,7 @@ const fmt = (x: number) =>
   x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4) ? x.toExponential(3) : x.toPrecision(4);
 
 async function main(flags: ParsedFlags): Promise<number> {
+  checkOutputPath('out', flags.out);
   const settings = diracSettingsFromFlags(flags);
   const json = diracJson(settings);
   const { final, linear } = json;
@@ -128,7 +135,7 @@ async function main(flags: ParsedFlags): Promise<number> {
       (final.divergedAt !== null ? ` (diverged at step ${final.divergedAt})` : '') +
       `\nlinearised at (0, 0): |μ|max=${linear.spectralRadius.toFixed(6)} → ${linear.verdict}\n`,
   );
-  if (flags.out !== undefined) writeFileSync(String(flags.out), JSON.stringify(json));
+  if (flags.out !== undefined) writeOutput('out', String(flags.out), JSON.stringify(json));
   return 0;
 }
 

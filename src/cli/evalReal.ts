@@ -3,13 +3,16 @@
  * real Stacked MNIST samples with the shipped digit classifier, the check of the instrument
  * itself (it should find ≈1000 modes and a reverse KL near the floor (K−1)/(2N)).
  */
-import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { UsageError, type FlagSpec, type ParsedFlags } from './args';
+import { UsageError, writeOutput, type FlagSpec, type ParsedFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { useNodeBackend, type NodeBackend } from '../engine/backend';
 import { Rng } from '../engine/rng';
-import { evaluateStackedMnist, type ModeCoverage } from '../engine/stackedMetrics';
+import {
+  CONFIDENT_PROBABILITY,
+  evaluateStackedMnist,
+  type StackedMnistScores,
+} from '../engine/stackedMetrics';
 import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
 import type { DigitClassifier } from '../engine/digitClassifier';
 
@@ -28,8 +31,9 @@ export interface EvalRealResult {
     digitPool: number;
     classifier: { parameters: number; meta: DigitClassifier['meta'] };
   };
-  final: Omit<ModeCoverage, 'histogram'> & { wallSeconds: number };
+  final: StackedMnistSummary & { wallSeconds: number };
   modeHistogram: number[];
+  confidentModeHistogram: number[];
 }
 
 export async function evaluateRealStackedMnist(
@@ -42,7 +46,7 @@ export async function evaluateRealStackedMnist(
   const classifier = loadClassifierFromPublic();
   try {
     const sampler = new StackedMnistSampler(digits, new Rng(seed).fork(STACKED_EVAL_REAL_STREAM));
-    const { histogram, ...metrics } = await evaluateStackedMnist(
+    const { histogram, confidentHistogram, ...metrics } = await evaluateStackedMnist(
       (n) => stackedBatch(sampler, n),
       classifier,
       evalSamples,
@@ -60,14 +64,18 @@ export async function evaluateRealStackedMnist(
       },
       final: { ...metrics, wallSeconds: (performance.now() - started) / 1000 },
       modeHistogram: histogram,
+      confidentModeHistogram: confidentHistogram,
     };
   } finally {
     classifier.dispose();
   }
 }
 
-export function formatModeCoverage(m: Omit<ModeCoverage, 'histogram'>): string {
-  return `modes ${m.modesCovered}/${m.totalModes}  reverse KL ${m.reverseKL.toFixed(4)} (floor ${m.klFloor.toFixed(4)} at N = ${m.evalSamples})`;
+/** The scores without their 1000-entry histograms. */
+export type StackedMnistSummary = Omit<StackedMnistScores, 'histogram' | 'confidentHistogram'>;
+
+export function formatModeCoverage(m: StackedMnistSummary): string {
+  return `modes ${m.modesCovered}/${m.totalModes}  reverse KL ${m.reverseKL.toFixed(4)} (floor ${m.klFloor.toFixed(4)} at N = ${m.evalSamples})  confident (each digit p ≥ ${CONFIDENT_PROBABILITY}): ${(100 * m.confidentShare).toFixed(1)} % of samples, ${m.confidentModesCovered}/${m.totalModes} modes`;
 }
 
 export const STACKED_MNIST_DATASET = 'stacked-mnist';
@@ -109,7 +117,7 @@ export async function evalRealMain(flags: ParsedFlags): Promise<number> {
     `real Stacked MNIST, ${result.config.digitPool} digits: ${formatModeCoverage(result.final)}  (${result.final.wallSeconds.toFixed(1)} s on ${result.config.backend})\n`,
   );
   if (typeof flags.out === 'string') {
-    writeFileSync(flags.out, JSON.stringify(result));
+    writeOutput('out', flags.out, JSON.stringify(result));
     process.stdout.write(`wrote ${flags.out}\n`);
   }
   return 0;

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from './args';
+import { checkOutputPath, runCommand, UsageError, type FlagSpec, type ParsedFlags } from './args';
 import { DATASET_GAMMA, TOY_RECIPES } from '../engine/config';
 import type { ToyDatasetName } from '../engine/datasets';
 import { DEFAULT_STEPS } from './trainOptions';
@@ -86,6 +86,7 @@ async function main(flags: ParsedFlags): Promise<number> {
       throw new UsageError(`Bad value for --datasets: unknown dataset '${d}'.`);
   if (seeds < 1 || jobs < 1) throw new UsageError('--seeds and --jobs must be at least 1.');
   const outDir = (flags['out-dir'] as string | undefined) ?? 'runs/experiments';
+  checkOutputPath('out-dir', outDir, 'folder');
   mkdirSync(outDir, { recursive: true });
 
   const tasks: { file: string; args: string[]; dataset: string; variant: Variant }[] = [];

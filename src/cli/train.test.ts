@@ -33,6 +33,9 @@ describe('train CLI', () => {
     [['--dataset', 'custom'], /--points is needed/],
     [['--dataset', 'custom', '--points', '/nonexistent.json'], /--points: cannot read/],
     [['--seed'], /--seed needs a value/],
+    [['--g-steps', '0'], /--g-steps/],
+    [['--g-steps', '11'], /--g-steps/],
+    [['--noise', 'cauchy'], /--noise must be one of/],
     [['positional'], /Unexpected argument/],
   ])('%j is rejected with a message naming the flag', (args, message) => {
     // In-process: spawning the CLI for every case would cost ~3 s each.
@@ -126,12 +129,60 @@ describe('train CLI', () => {
     expect(short.config.burnInSteps).toBe(500);
   });
 
+  it('--g-steps and --noise set G updates per iteration and the noise distribution', () => {
+    const plain = settingsFromFlags(parseFlags([], TRAIN_FLAGS)).config;
+    expect([plain.gSteps, plain.latentDist]).toEqual([1, 'gaussian']);
+    const set = settingsFromFlags(
+      parseFlags(['--g-steps', '3', '--noise', 'uniform'], TRAIN_FLAGS),
+    ).config;
+    expect([set.gSteps, set.latentDist]).toEqual([3, 'uniform']);
+  });
+
   it('rejects a malformed custom points file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gan-cli-'));
     const file = join(dir, 'points.json');
     writeFileSync(file, '{"not": "pairs"}');
     const flags = parseFlags(['--dataset', 'custom', '--points', file], TRAIN_FLAGS);
     expect(() => settingsFromFlags(flags)).toThrow(/array of \[x, y\] number pairs/);
+  });
+
+  // Issue 14: these trained first and then died on the write (exit 7, a 40 KB stack trace).
+  it.each([
+    [
+      ['--out', '/nonexistent/dir/run.json'],
+      "--out: cannot write there: the folder '/nonexistent/dir' does not exist.",
+    ],
+    [
+      ['--out', tmpdir()],
+      `--out: cannot write there: '${tmpdir()}' is a folder; give a file name.`,
+    ],
+    [
+      ['--out', '/etc/hostname/run.json'],
+      "--out: cannot write there: '/etc/hostname' is not a folder.",
+    ],
+    [['--out', ''], '--out needs a path.'],
+  ])('%j exits 2 before training, with one line naming the flag', (args, message) => {
+    const r = train('--dataset', 'ring8', '--steps', '100000', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`train: Flag ${message}\n`);
+  });
+
+  it('an empty --points file is refused, naming the flag', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gan-cli-'));
+    const file = join(dir, 'empty.json');
+    writeFileSync(file, '[]');
+    const flags = parseFlags(['--dataset', 'custom', '--points', file], TRAIN_FLAGS);
+    expect(() => settingsFromFlags(flags)).toThrow(`Flag --points: '${file}' has no points`);
+  });
+
+  it.each(['-1', '0', '1e8'])('--steps %s names its own range, whatever the recipe', (steps) => {
+    for (const recipe of ['fast', 'precision']) {
+      const flags = parseFlags(['--steps', steps, '--recipe', recipe], TRAIN_FLAGS);
+      expect(() => settingsFromFlags(flags)).toThrow(
+        'Bad value for --steps: must be between 1 and 10000000.',
+      );
+    }
   });
 
   it('--help lists the flags and the default budgets', () => {

@@ -2,12 +2,18 @@
  * Headless training: `npm run train -- --dataset grid25 --loss rpgan --r1 1 --r2 1 --steps 3000
  * --seed 1 --out run.json`. Writes config, history, evals, final metrics and the final samples.
  */
-import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { useNodeBackend } from '../engine/backend';
 import { makeToyDataset } from '../engine/datasets';
 import { runToyTraining, type RunResult } from '../engine/run';
-import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from './args';
+import {
+  checkOutputPath,
+  runCommand,
+  UsageError,
+  writeOutput,
+  type FlagSpec,
+  type ParsedFlags,
+} from './args';
 import { DEFAULT_STEPS, settingsFromFlags, TRAIN_FLAGS, type RunSettings } from './trainOptions';
 import { PRECISION_STEPS } from '../engine/config';
 import { ProgressBar } from './progress';
@@ -80,6 +86,8 @@ export function runJson(settings: RunSettings, backend: string, result: RunResul
 }
 
 async function main(flags: ParsedFlags): Promise<number> {
+  checkOutputPath('out', flags.out);
+  checkOutputPath('snapshot-out', flags['snapshot-out']);
   if (flags['eval-real']) return evalRealMain(flags);
   if (
     flags.lesson !== undefined &&
@@ -117,7 +125,7 @@ async function main(flags: ParsedFlags): Promise<number> {
       .join('\n') + '\n',
   );
   if (typeof flags.out === 'string') {
-    writeFileSync(flags.out, JSON.stringify(runJson(settings, tf.getBackend(), result)));
+    writeOutput('out', flags.out, JSON.stringify(runJson(settings, tf.getBackend(), result)));
     process.stdout.write(`wrote ${flags.out}\n`);
   }
   return 0;

@@ -23,6 +23,16 @@ const TRAIN_FLAGS_IMAGE = {
 };
 
 describe('train --dataset stacked-mnist', () => {
+  it.each([
+    [['--channels', '100000,1,1'], /^Bad value for --channels:/],
+    [['--g-channels', '100000,1,1'], /^Bad value for --g-channels:/],
+    [['--channels', '8,8,8', '--d-channels', '1000,1,1'], /^Bad value for --d-channels:/],
+    [['--steps', '-1'], 'Bad value for --steps: must be between 1 and 10000000.'],
+    [['--gamma', '-1'], /^Bad value for --gamma:/],
+  ])('%j names the flag the user typed (issue 14)', (args, message) => {
+    expect(() => parse(...args)).toThrow(message);
+  });
+
   it('maps the conv flags onto the image config', () => {
     const s = parse(
       '--arch',

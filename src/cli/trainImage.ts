@@ -3,7 +3,6 @@
  * trains a convolutional GAN on Stacked MNIST in Node and scores it with the shipped digit
  * classifier (modes covered out of 1000, reverse KL, and its finite-sample floor).
  */
-import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { ZodError } from 'zod';
 import { useNodeBackend, type NodeBackend } from '../engine/backend';
@@ -23,11 +22,11 @@ import { Rng } from '../engine/rng';
 import { takeSnapshot, type TrainerSnapshot } from '../engine/snapshot';
 import { evaluateStackedMnist } from '../engine/stackedMetrics';
 import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
-import { UsageError, type ParsedFlags } from './args';
+import { UsageError, writeOutput, type ParsedFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { formatModeCoverage, STACKED_EVAL_SAMPLES } from './evalReal';
 import { imageEvaluation, imageRunFileBytes, lessonBaseConfig } from './runSnapshot';
-import { trainingSettingsFromFlags } from './trainOptions';
+import { checkSteps, flagFor, FLAGS_FOR_FIELD, trainingSettingsFromFlags } from './trainOptions';
 
 /** Default iterations of a Stacked MNIST run (see the README for the time this takes). */
 export const STACKED_DEFAULT_STEPS = 2000;
@@ -44,32 +43,18 @@ const TOY_ONLY_FLAGS = [
   'd-depth',
 ];
 
-/** Config field → flag, to name the flag in validation errors. */
-const FLAG_FOR_FIELD: Record<string, string> = {
-  seed: 'seed',
-  arch: 'arch',
-  latentDim: 'latent',
-  gChannels: 'g-channels',
-  dChannels: 'd-channels',
-  resBlocks: 'res-blocks',
-  groupSize: 'group-size',
-  mbstd: 'mbstd',
-  progressive: 'progressive',
-  fadeSteps: 'fade-steps',
-  loss: 'loss',
-  r1Gamma: 'r1',
-  r2Gamma: 'r2',
-  lazyInterval: 'lazy',
-  gpWeight: 'gp-weight',
-  batchSize: 'batch',
-  dSteps: 'd-steps',
-  gOptimizer: 'g-lr',
-  dOptimizer: 'd-lr',
-  burnInSteps: 'burn-in',
-  gammaBurnInFactor: 'gamma-burn-in-factor',
-  beta2BurnIn: 'beta2-burn-in',
-  lrEndFactor: 'lr-end-factor',
-  emaHalfLife: 'ema',
+/** Config field → the flags that set it, most specific first (as for the toys). */
+const IMAGE_FLAGS_FOR_FIELD: Record<string, string[]> = {
+  ...FLAGS_FOR_FIELD,
+  arch: ['arch'],
+  gChannels: ['g-channels', 'channels'],
+  dChannels: ['d-channels', 'channels'],
+  resBlocks: ['res-blocks'],
+  groupSize: ['group-size'],
+  mbstd: ['mbstd'],
+  progressive: ['progressive'],
+  fadeSteps: ['fade-steps'],
+  burnInSteps: ['burn-in', 'steps'],
 };
 
 export interface ImageRunSettings {
@@ -107,6 +92,7 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
       'Flag --arch: stacked-mnist needs a convolutional model (dcgan or resnet).',
     );
   const steps = num('steps') ?? STACKED_DEFAULT_STEPS;
+  checkSteps(steps);
   const lesson = str('lesson');
   // A lesson's settings are the browser's (its burn-in and EMA do not depend on --steps).
   const base = lesson !== undefined ? lessonBaseConfig(lesson) : stackedMnistDefaults(steps);
@@ -134,11 +120,7 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
     const issue = error.issues[0];
-    const field = String(issue.path[0] ?? '');
-    const sub = issue.path[1];
-    let flag = FLAG_FOR_FIELD[field] ?? field;
-    if ((field === 'gOptimizer' || field === 'dOptimizer') && typeof sub === 'string')
-      flag = sub === 'lr' ? FLAG_FOR_FIELD[field] : sub;
+    const flag = flagFor(issue.path, flags, IMAGE_FLAGS_FOR_FIELD);
     throw new UsageError(`Bad value for --${flag}: ${issue.message}.`);
   }
   const problem = imageConfigProblem(config);
@@ -153,7 +135,6 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
     snapshotOut: str('snapshot-out'),
   };
   const ranges: [string, number, number][] = [
-    ['steps', steps, 10_000_000],
     ['eval-every', settings.evalEvery, 10_000_000],
     ['eval-samples', settings.evalSamples, 100_000],
     ['log-every', settings.logEvery, 100_000],
@@ -190,12 +171,11 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
   /** Each evaluation's histogram, in order (the snapshot file keeps the mode maps). */
   const histograms: ArrayLike<number>[] = [];
   const evaluate: ImageEvaluator = async (generate, n) => {
-    const { histogram, ...scores } = await evaluateStackedMnist(
-      generate,
-      classifier,
-      n,
-      Math.min(250, n),
-    );
+    const {
+      histogram,
+      confidentHistogram: _confidentHistogram,
+      ...scores
+    } = await evaluateStackedMnist(generate, classifier, n, Math.min(250, n));
     histograms.push(histogram);
     return scores;
   };
@@ -227,7 +207,10 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
           lastLine = now;
           const parts = [`${p.step}/${settings.steps}`, `${p.stepsPerSecond.toFixed(3)} it/s`];
           if (p.log) parts.push(`D ${p.log.dLoss.toFixed(3)} G ${p.log.gLoss.toFixed(3)}`);
-          if (p.eval) parts.push(`modes ${p.eval.modesCovered} KL ${p.eval.reverseKL.toFixed(3)}`);
+          if (p.eval)
+            parts.push(
+              `modes ${p.eval.modesCovered} (confident ${p.eval.confidentModesCovered}) KL ${p.eval.reverseKL.toFixed(3)}`,
+            );
           process.stderr.write(`${parts.join('  ')}\n`);
         },
       },
@@ -240,7 +223,11 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
     ];
     process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
     if (typeof flags.out === 'string') {
-      writeFileSync(flags.out, JSON.stringify(imageRunJson(settings, tf.getBackend(), result)));
+      writeOutput(
+        'out',
+        flags.out,
+        JSON.stringify(imageRunJson(settings, tf.getBackend(), result)),
+      );
       process.stdout.write(`wrote ${flags.out}\n`);
     }
     if (settings.snapshotOut) {
@@ -253,7 +240,7 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
         rows: result.history,
         evaluations: result.evals.map((e, i) => imageEvaluation(e.step, e, histograms[i])),
       });
-      writeFileSync(settings.snapshotOut, bytes);
+      writeOutput('snapshot-out', settings.snapshotOut, bytes);
       process.stdout.write(`wrote ${settings.snapshotOut} (${bytes.length} bytes)\n`);
     }
   } finally {

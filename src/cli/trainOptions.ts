@@ -7,6 +7,7 @@ import { ZodError } from 'zod';
 import {
   DATASET_GAMMA,
   DEFAULT_CONFIG,
+  LATENT_DISTRIBUTIONS,
   PRECISION_STEPS,
   TOY_RECIPES,
   type ToyRecipe,
@@ -118,11 +119,17 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'gp-weight': { type: 'number', help: `WGAN-GP λ (default ${DEFAULT_CONFIG.gpWeight})` },
   steps: {
     type: 'integer',
-    help: 'iterations (D steps + 1 G step each); default per dataset, see below',
+    help: 'iterations (D steps + G steps each); default per dataset, see below',
   },
   seed: { type: 'integer', help: 'random seed for data, latents and init (default 1)' },
   batch: { type: 'integer', help: `batch size (default ${DEFAULT_CONFIG.batchSize})` },
-  'd-steps': { type: 'integer', help: 'D updates per G update (default 1)' },
+  'd-steps': { type: 'integer', help: 'D updates per iteration (default 1)' },
+  'g-steps': { type: 'integer', help: 'G updates per iteration, after the D updates (default 1)' },
+  noise: {
+    type: 'string',
+    choices: LATENT_DISTRIBUTIONS,
+    help: "G's input noise: gaussian (standard normal) or uniform on [-1, 1] (default gaussian)",
+  },
   width: { type: 'integer', help: `hidden width of G and D (default ${DEFAULT_CONFIG.gWidth})` },
   depth: { type: 'integer', help: `hidden layers of G and D (default ${DEFAULT_CONFIG.gDepth})` },
   'g-width': { type: 'integer', help: 'hidden width of G' },
@@ -181,7 +188,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
  * Config field → the flags that set it, most specific first: an error names the one the user
  * gave (`--gamma -1` is reported as --gamma, not --r1).
  */
-const FLAGS_FOR_FIELD: Record<string, string[]> = {
+export const FLAGS_FOR_FIELD: Record<string, string[]> = {
   seed: ['seed'],
   dataset: ['dataset'],
   customPoints: ['points'],
@@ -197,6 +204,8 @@ const FLAGS_FOR_FIELD: Record<string, string[]> = {
   gpWeight: ['gp-weight'],
   batchSize: ['batch'],
   dSteps: ['d-steps'],
+  gSteps: ['g-steps'],
+  latentDist: ['noise'],
   burnInSteps: ['burn-in', 'steps'],
   gammaBurnInFactor: ['gamma-burn-in-factor'],
   beta2BurnIn: ['beta2-burn-in'],
@@ -204,11 +213,15 @@ const FLAGS_FOR_FIELD: Record<string, string[]> = {
   emaHalfLife: ['ema'],
 };
 
-/** The flag to name for a schema issue at `path`. */
-function flagFor(path: readonly PropertyKey[], given: ParsedFlags): string {
+/** The flag to name for a schema issue at `path` (the one the user gave, if any). */
+export function flagFor(
+  path: readonly PropertyKey[],
+  given: ParsedFlags,
+  flagsForField: Record<string, string[]> = FLAGS_FOR_FIELD,
+): string {
   const field = String(path[0] ?? '');
   const sub = path[1];
-  let candidates = FLAGS_FOR_FIELD[field] ?? [field];
+  let candidates = flagsForField[field] ?? [field];
   if (field === 'gOptimizer' || field === 'dOptimizer') {
     const which = field[0];
     candidates =
@@ -242,6 +255,8 @@ export type TrainingSettings = Pick<
   | 'gpWeight'
   | 'batchSize'
   | 'dSteps'
+  | 'gSteps'
+  | 'latentDist'
   | 'gOptimizer'
   | 'dOptimizer'
   | 'burnInSteps'
@@ -277,6 +292,9 @@ export function trainingSettingsFromFlags(
     gpWeight: num('gp-weight') ?? base.gpWeight,
     batchSize: num('batch') ?? base.batchSize,
     dSteps: num('d-steps') ?? base.dSteps,
+    gSteps: num('g-steps') ?? base.gSteps,
+    // Checked against LATENT_DISTRIBUTIONS by the flag's choices, and again by the schema.
+    latentDist: (str('noise') as TrainingSettings['latentDist'] | undefined) ?? base.latentDist,
     gOptimizer: optimizer('g'),
     dOptimizer: optimizer('d'),
     burnInSteps: num('burn-in') ?? base.burnInSteps,
@@ -298,6 +316,8 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
   const recipe = (str('recipe') as ToyRecipe | undefined) ?? DEFAULT_RECIPE[datasetName];
   const steps =
     num('steps') ?? (recipe === 'precision' ? PRECISION_STEPS : DEFAULT_STEPS[datasetName]);
+  // Before the config: the recipe derives the burn-in from --steps, whose own range comes first.
+  checkSteps(steps);
   const base: GanConfig = toyDefaults(datasetName, recipe, steps);
   const dataset = base.dataset;
   let customPoints = base.customPoints;
@@ -334,7 +354,6 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
     backend: (str('backend') as 'wasm' | 'cpu' | undefined) ?? 'wasm',
   };
   const positive: [string, number, number][] = [
-    ['steps', steps, 10_000_000],
     ['eval-every', settings.evalEvery, 10_000_000],
     ['eval-samples', settings.evalSamples, 100_000],
     ['log-every', settings.logEvery, 100_000],
@@ -343,6 +362,14 @@ export function settingsFromFlags(flags: ParsedFlags): RunSettings {
     if (!(value >= 1 && value <= max))
       throw new UsageError(`Bad value for --${flag}: must be between 1 and ${max}.`);
   return settings;
+}
+
+export const MAX_STEPS = 10_000_000;
+
+/** --steps: at least one iteration (checked before anything derives from it). */
+export function checkSteps(steps: number): void {
+  if (!(steps >= 1 && steps <= MAX_STEPS))
+    throw new UsageError(`Bad value for --steps: must be between 1 and ${MAX_STEPS}.`);
 }
 
 function readPoints(path: string): [number, number][] {
@@ -364,5 +391,7 @@ function readPoints(path: string): [number, number][] {
     !data.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number'))
   )
     throw new UsageError('Flag --points: expected a JSON array of [x, y] number pairs.');
+  if (data.length === 0)
+    throw new UsageError(`Flag --points: '${path}' has no points (expected [[x, y], …]).`);
   return data as [number, number][];
 }

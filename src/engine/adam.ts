@@ -8,13 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
-export interface OptimizerSettings {
-  kind: OptimizerKind;
-  lr: number;
-  beta1: number;
-  beta2: number;
-}
-
 export const ADAM_EPSILON = 1e-8;
 
 /**

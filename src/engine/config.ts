@@ -7,6 +7,10 @@ import { LOSS_NAMES } from './lossNames';
 import { MAX_CUSTOM_POINTS, TOY_DATASET_NAMES, type ToyDatasetName } from './datasets';
 
 const GRID_GAMMA = 1;
+
+/** What G's input noise is drawn from (see Rng.latents). */
+export const LATENT_DISTRIBUTIONS = ['gaussian', 'uniform'] as const;
+export type LatentDistribution = (typeof LATENT_DISTRIBUTIONS)[number];
 const RING_GAMMA = 0.1;
 
 const optimizerSchema = z.object({
@@ -40,6 +44,13 @@ export const ganConfigSchema = z
     gpWeight: z.number().min(0).max(1e4),
     batchSize: z.number().int().min(1).max(4096),
     dSteps: z.number().int().min(1).max(10),
+    /** G updates per iteration, after the D updates (GAN Lab's "G steps"); settings made before it existed read as 1. */
+    gSteps: z.number().int().min(1).max(10).default(1),
+    /**
+     * The distribution of G's input noise z: standard normal, or uniform on [−1, 1] per
+     * dimension (GAN Lab's choice); settings made before it existed read as Gaussian.
+     */
+    latentDist: z.enum(LATENT_DISTRIBUTIONS).default('gaussian'),
     gOptimizer: optimizerSchema,
     dOptimizer: optimizerSchema,
     /**
@@ -83,6 +94,8 @@ export const DEFAULT_CONFIG: GanConfig = {
   gpWeight: 10,
   batchSize: 256,
   dSteps: 1,
+  gSteps: 1,
+  latentDist: 'gaussian',
   gOptimizer: { kind: 'adam', lr: 1e-3, beta1: 0, beta2: 0.99 },
   dOptimizer: { kind: 'adam', lr: 1e-3, beta1: 0, beta2: 0.99 },
   burnInSteps: 0,
@@ -232,6 +245,8 @@ export function stackedMnistDefaults(steps = 3000): ImageGanConfig {
     gpWeight: 10,
     batchSize: 64,
     dSteps: 1,
+    gSteps: 1,
+    latentDist: 'gaussian',
     gOptimizer: { kind: 'adam', lr: 2e-4, beta1: 0, beta2: 0.99 },
     dOptimizer: { kind: 'adam', lr: 2e-4, beta1: 0, beta2: 0.99 },
     burnInSteps: Math.round(steps / 5),

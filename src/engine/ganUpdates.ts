@@ -11,7 +11,8 @@ import type { GanConfig } from './config';
 import type { LossName } from './lossNames';
 import type { AdversarialLoss } from './losses';
 import type { Mlp } from './mlp';
-import type { ScheduledValues } from './trainer';
+import { addAll } from './ops';
+import type { ScheduledValues } from './schedule';
 
 /** What an update needs from a trainer, for the current iteration. */
 export interface UpdateParts {
@@ -162,7 +163,7 @@ function withZeros(grads: tf.NamedTensorMap, variables: tf.Variable[]): tf.Named
 }
 
 export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
-  return tf.sqrt(tf.addN(tensors.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
+  return tf.sqrt(addAll(tensors.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
 }
 
 export interface DiscriminatorObjective {

@@ -11,6 +11,7 @@ import { LOSSES as LOSS_FUNCTIONS } from './losses';
 import { Mlp } from './mlp';
 import { Rng } from './rng';
 import { discriminatorObjective } from './ganUpdates';
+import { addAll } from './ops';
 import {
   FULL_GROWTH,
   makeDiscriminator,
@@ -114,19 +115,19 @@ async function directionalError(
   let directions = random;
   if (towardsGradient) {
     const gradNorm = await scalar(
-      tf.tidy(() => tf.sqrt(tf.addN(variables.map((v) => tf.sum(tf.square(gradOf(v))))))),
+      tf.tidy(() => tf.sqrt(addAll(variables.map((v) => tf.sum(tf.square(gradOf(v))))))),
     );
     directions = tf.tidy(() => {
       const mixed = variables.map((v, i) =>
         tf.add(random[i], tf.div(gradOf(v), Math.max(gradNorm, 1e-12))),
       );
-      const norm = tf.sqrt(tf.addN(mixed.map((m) => tf.sum(tf.square(m)))));
+      const norm = tf.sqrt(addAll(mixed.map((m) => tf.sum(tf.square(m)))));
       return mixed.map((m) => tf.div(m, norm));
     });
     tf.dispose(random);
   }
   const analytic = await scalar(
-    tf.tidy(() => tf.addN(variables.map((v, i) => tf.sum(tf.mul(gradOf(v), directions[i]))))),
+    tf.tidy(() => addAll(variables.map((v, i) => tf.sum(tf.mul(gradOf(v), directions[i]))))),
   );
   const originals = variables.map((v) => tf.clone(v));
   const at = async (eps: number) => {

@@ -15,6 +15,7 @@ import {
   type GanConfig,
   type ImageGanConfig,
 } from '../engine/config';
+import { describeIssue, settingLabel, type SettingIssue } from './settingLabels';
 
 /** Longest settings text accepted (a full config is ~600 characters; a drawing ~100 kB). */
 export const MAX_SETTINGS_TEXT = 1_000_000;
@@ -53,10 +54,10 @@ export function quoteForMessage(text: string): string {
   return JSON.stringify(short);
 }
 
-/** The first zod issue as "reason" (without echoing the value). */
-function reason(error: { issues: { message: string }[] }): string {
-  const message = error.issues[0]?.message ?? 'invalid value';
-  return message.length > 120 ? `${message.slice(0, 120)}…` : message;
+/** The first zod issue of the setting at `path`, in the panel's words (never echoing the value). */
+function reason(path: readonly string[], error: { issues: SettingIssue[] }): string {
+  const issue = error.issues[0];
+  return issue ? describeIssue(path, issue) : `${settingLabel(path)} has an invalid value`;
 }
 
 /**
@@ -88,27 +89,30 @@ function applyFields<F extends string>(
     const field = key as F;
     const refused = refuse(field);
     if (refused) {
-      problems.push(`${field}: ${refused}`);
+      problems.push(`${settingLabel([field])}: ${refused}`);
       continue;
     }
     let value: unknown;
     try {
       value = input[key];
     } catch {
-      problems.push(`${field}: cannot be read`);
+      problems.push(`${settingLabel([field])} cannot be read`);
       continue;
     }
     if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
       const merged: Record<string, unknown> = { ...(config[field] as object) };
       for (const sub of Object.keys(value)) {
         if (OPTIMIZER_KEYS.includes(sub)) merged[sub] = value[sub];
-        else problems.push(`${field}.${quoteForMessage(sub)}: unknown setting`);
+        else
+          problems.push(
+            `${settingLabel([field])}: ${quoteForMessage(sub)} is not one of its settings`,
+          );
       }
       value = merged;
     }
     const result = schemas[field].safeParse(value);
     if (result.success) config[field] = result.data;
-    else problems.push(`${field}: ${reason(result.error)}`);
+    else problems.push(reason([field], result.error));
   }
   return { config, problems };
 }
@@ -144,13 +148,13 @@ export function configFromPatch(
   const { config, problems } = applied;
   if (config.dataset === 'custom' && config.customPoints === undefined) {
     config.dataset = base.dataset === 'custom' ? 'ring8' : base.dataset;
-    problems.push('dataset: "custom" needs a drawing, which this input does not carry');
+    problems.push('Dataset “Your drawing” needs the drawing, which is not included');
   }
   if (config.dataset !== 'custom') delete config.customPoints;
   // The fields are independent, so this holds; checked anyway: a wrong config never leaves here.
   const whole = ganConfigSchema.safeParse(config);
   if (!whole.success) {
-    return { config: base, problems: [...problems, `settings: ${reason(whole.error)}`] };
+    return { config: base, problems: [...problems, `settings: ${reason([], whole.error)}`] };
   }
   return { config: whole.data as GanConfig, problems };
 }
@@ -218,7 +222,7 @@ export function imageConfigFromPatch(
   const { config, problems } = applied;
   const whole = imageGanConfigSchema.safeParse(config);
   if (!whole.success) {
-    return { config: base, problems: [...problems, `settings: ${reason(whole.error)}`] };
+    return { config: base, problems: [...problems, `settings: ${reason([], whole.error)}`] };
   }
   const parsed = whole.data as ImageGanConfig;
   const clash = imageConfigProblem(parsed);

@@ -205,5 +205,3 @@ export const CUSTOM_PRESETS: Record<string, { label: string; points: () => Point
     },
   },
 };
-
-export type CustomPresetName = keyof typeof CUSTOM_PRESETS;

@@ -25,6 +25,16 @@ const row = (step: number): LogRow => ({
 
 const bounds = { xMin: -3, xMax: 3, yMin: -3, yMax: 3 };
 
+const toyEval = (step: number) => ({
+  step,
+  modesCovered: 3,
+  totalModes: 8,
+  highQuality: 0.5,
+  reverseKL: 1.2,
+  slicedWasserstein: 0.3,
+  modeCounts: [1, 0, 0, 0, 0, 0, 0, 0],
+});
+
 describe('run reducer', () => {
   it('tracks creation, samples, phase and counters', () => {
     let s = initialRunState();
@@ -70,9 +80,17 @@ describe('run reducer', () => {
     expect(s.iteration).toBe(0);
     expect(s.notice).toEqual({
       kind: 'info',
-      text: 'Restarted from step 0: changing dataset, seed needs new networks.',
+      text: 'Restarted from step 0: a new dataset needs new networks.',
     });
     expect(restartNotice([])).toMatch(/^Reset/);
+    // The panel's labels, in a sentence, never the code's field names.
+    expect(restartNotice(['seed', 'gWidth', 'latentDist'])).toBe(
+      'Restarted from step 0: changing Seed, G width and Noise needs new networks.',
+    );
+    // Switching to Stacked MNIST changes every setting: the dataset says it all.
+    expect(restartNotice(['dataset', 'r1Gamma', 'r2Gamma', 'batchSize', 'gOptimizer'])).toBe(
+      'Restarted from step 0: a new dataset needs new networks.',
+    );
   });
 
   it('evaluations go to their own history, %HQ in percent', () => {
@@ -149,6 +167,9 @@ describe('run reducer', () => {
       klFloor: 0.0999,
       evalSamples: 5000,
       modeCounts,
+      confidentShare: 0.8,
+      confidentModesCovered: 1,
+      confidentModeCounts: modeCounts.map((count, i) => (i === 123 ? count : 0)),
     };
     s = apply(s, { type: 'eval', runId: 'main', evaluation });
     expect(s.imageEvaluation).toBe(evaluation);
@@ -162,6 +183,8 @@ describe('run reducer', () => {
         reverseKL: 5.4,
         slicedWasserstein: null,
         klFloor: 0.0999,
+        confidentModesCovered: 1,
+        confidentPercent: 80,
       },
     ]);
     // A rebuild (e.g. back to a toy) forgets the image run's views.
@@ -189,6 +212,35 @@ describe('run reducer', () => {
     });
     s = { ...s, ...appendRows(s, [30].map(row)) };
     expect(historyPoints(s.metrics).map((p) => p.step)).toEqual([10, 20, 30]);
+  });
+
+  it('after a device loss: the history drops what will be redone, and the user is told (issue 14)', () => {
+    const steps = Array.from({ length: 15 }, (_, i) => 10 * (i + 1)); // 10 … 150
+    let s = { ...initialRunState(), ...appendRows(initialRunState(), steps.map(row)) };
+    s = apply(s, { type: 'eval', runId: 'main', evaluation: toyEval(100) });
+    const event: WorkerEvent = {
+      type: 'backend-changed',
+      backend: 'webgl',
+      previous: 'webgpu',
+      fallbackReasons: [],
+      runs: [{ runId: 'main', iteration: 50, lostIterations: 101, restoredFrom: 'snapshot' }],
+    };
+    s = { ...s, ...applyRunEvent(s, event, 'main') };
+    expect(s.backend).toBe('webgl');
+    expect(historyPoints(s.metrics).map((p) => p.step)).toEqual([10, 20, 30, 40, 50]);
+    expect(historyPoints(s.evals)).toEqual([]);
+    expect(s.iteration).toBe(50);
+    expect(s.notice).toEqual({
+      kind: 'info',
+      text: 'The webgpu device was lost; the run continues on webgl from its last snapshot at step 50 (101 steps redone).',
+    });
+    // The redone steps come again, once: the steps never go back.
+    s = { ...s, ...appendRows(s, [60, 70].map(row)) };
+    const after = historyPoints(s.metrics).map((p) => p.step);
+    expect(after.every((t, i) => i === 0 || t > after[i - 1])).toBe(true);
+    // Another run's view of the same event: only the backend changes.
+    const other = applyRunEvent(s, event, 'other');
+    expect(other).toEqual({ backend: 'webgl', fallbackReasons: expect.any(Array) });
   });
 
   it('divergence and run errors become notices; other runs are not its business', () => {

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
 import { stackedMnistDefaults } from '../engine/config';
-import type { AnyGanConfig, StreamOptions, WorkerEvent } from '../protocol';
+import type {
+  AnyGanConfig,
+  LogRow,
+  StreamOptions,
+  TrainerSnapshot,
+  WorkerEvent,
+} from '../protocol';
+import { historyPoints } from './downsample';
 import type { TrainingClient } from '../worker/client';
-import { createRunStore } from './run';
+import { appendRows, createRunStore } from './run';
 import { IMAGE_STREAM, INTERPOLATION_STEPS, TrainingSession } from './session';
 import { createSettingsStore, presetConfig } from './settings';
 
@@ -83,6 +90,37 @@ describe('TrainingSession', () => {
     await wait(50);
     expect(sent.slice(1).map((c) => c.type)).toEqual(['configure', 'step']);
     expect(sent[2]).toMatchObject({ n: 3, part: 'discriminator' });
+    session.dispose();
+  });
+
+  it('Play answers at once, before the worker reads the command, and undoes it if refused', async () => {
+    const { client, sent } = fakeClient();
+    const run = createRunStore();
+    const session = new TrainingSession(client, createSettingsStore(), run);
+    await session.start();
+    let refuse: ((error: Error) => void) | null = null;
+    (client as unknown as { play: () => Promise<void> }).play = () =>
+      new Promise<void>((_resolve, reject) => {
+        refuse = reject;
+      });
+    session.play();
+    // Synchronously: the button says Pause and the phase says kernels are compiling.
+    expect(run.getState().phase).toBe('compiling');
+    expect(session.playing).toBe(true);
+    const settle = async () => {
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    };
+    await settle();
+    expect(refuse).not.toBeNull();
+    refuse!(new Error('Training diverged'));
+    await settle();
+    expect(run.getState().phase).toBe('paused');
+    expect(run.getState().notice).toMatchObject({ kind: 'error', text: 'Training diverged' });
+    // A compiled run (compileMs known) shows Training rather than Compiling.
+    run.setState({ compileMs: 1200 });
+    session.play();
+    expect(run.getState().phase).toBe('training');
+    expect(sent.filter((c) => c.type === 'play')).toHaveLength(0);
     session.dispose();
   });
 
@@ -202,6 +240,84 @@ describe('TrainingSession', () => {
       interpolate: ['main', 3, 60, INTERPOLATION_STEPS, 'slerp'],
     });
     expect(INTERPOLATION_STEPS).toBe(10);
+    session.dispose();
+  });
+});
+
+describe('TrainingSession: settings the worker refuses (issue 14)', () => {
+  const REFUSAL =
+    'These settings (G width 1024 × depth 8, …) need about 5 GB of memory per training step.';
+
+  it('a refused change leaves the controls on the settings that train, with the reason', async () => {
+    const { client, sent } = fakeClient();
+    const refusing = client as unknown as {
+      configure: (id: string, c: AnyGanConfig) => Promise<boolean>;
+    };
+    refusing.configure = async (_id, config) => {
+      sent.push({ type: 'configure', config });
+      if (config.batchSize > 1000) throw new Error(REFUSAL);
+      return false;
+    };
+    const settings = createSettingsStore();
+    const run = createRunStore();
+    const session = new TrainingSession(client, settings, run);
+    await session.start();
+    settings.getState().setNumber('batchSize', 4096);
+    await wait(500);
+    expect(run.getState().notice).toEqual({ kind: 'error', text: REFUSAL });
+    expect(settings.getState().config.batchSize).toBe(presetConfig().batchSize);
+    // The next change is sent from the settings that train, not from the refused ones.
+    settings.getState().setNumber('gWidth', 32);
+    await wait(500);
+    const last = sent.filter((c) => c.type === 'configure').at(-1)!;
+    expect(last.config).toMatchObject({ gWidth: 32, batchSize: presetConfig().batchSize });
+    session.dispose();
+  });
+
+  it('settings refused at start (a link’s) give way to the opening preset, and say so', async () => {
+    const { client, sent } = fakeClient();
+    const refusing = client as unknown as {
+      create: (id: string, c: AnyGanConfig) => Promise<void>;
+    };
+    refusing.create = async (_id, config) => {
+      sent.push({ type: 'create', config });
+      if (config.batchSize > 1000) throw new Error(REFUSAL);
+    };
+    const settings = createSettingsStore();
+    settings.getState().adoptConfig({ ...presetConfig(), batchSize: 4096 });
+    const run = createRunStore();
+    const session = new TrainingSession(client, settings, run);
+    await session.start();
+    expect(sent.map((c) => c.config?.batchSize)).toEqual([4096, presetConfig().batchSize]);
+    expect(settings.getState().config).toEqual(presetConfig());
+    expect(run.getState().notice?.text).toBe(`${REFUSAL} The opening preset is loaded instead.`);
+    session.dispose();
+  });
+});
+
+describe('TrainingSession: after the worker kept crashing (issue 14)', () => {
+  it('saving captures the last snapshot the client kept, and Play says why nothing happens', async () => {
+    const { client } = fakeClient();
+    const snapshot = { config: presetConfig(), iteration: 40 } as unknown as TrainerSnapshot;
+    const gone = client as unknown as Record<string, unknown>;
+    gone.snapshot = () => Promise.reject(new Error('the training worker was terminated'));
+    gone.lastSnapshot = () => snapshot;
+    gone.play = () => Promise.reject(new Error('the training worker was terminated'));
+    gone.stopped = true;
+    const settings = createSettingsStore();
+    const run = createRunStore();
+    const session = new TrainingSession(client, settings, run);
+    await session.start();
+    const rows = [20, 40, 60].map((step) => ({ step }) as LogRow);
+    run.setState((s) => appendRows(s, rows));
+    const content = await session.capture();
+    expect(content.snapshot).toBe(snapshot);
+    expect(historyPoints(content.metrics).map((p) => p.step)).toEqual([20, 40]);
+    session.play();
+    await wait(10);
+    expect(run.getState().notice?.text).toMatch(
+      /^Training is stopped: the training worker kept crashing/,
+    );
     session.dispose();
   });
 });

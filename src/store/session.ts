@@ -6,7 +6,14 @@
  * (play, pause, step, reset, slow motion) is a set of methods the UI and shortcuts call.
  */
 import { isImageConfig, runKindOf } from '../engine/config';
-import type { AnyGanConfig, LogRow, RunKind, StreamOptions, WorkerEvent } from '../protocol';
+import type {
+  AnyGanConfig,
+  LogRow,
+  RunKind,
+  StepPart,
+  StreamOptions,
+  WorkerEvent,
+} from '../protocol';
 import type { TrainingClient } from '../worker/client';
 import { truncateHistory } from './downsample';
 import { appendRows, applyRunEvent, type RunStoreApi } from './run';
@@ -35,6 +42,14 @@ export const INTERPOLATION_STEPS = 10;
  * map early: at 0.1–1 step/s on a CPU backend, step 500 is 10–80 minutes away.
  * Heatmap, transport arrows and the manifold are 2-D views: off.
  */
+/**
+ * Snapshot intervals (iterations): what a device loss or a worker crash redoes at most. A toy
+ * snapshot is a few small readbacks (the opening run: ~60 KB); an image iteration takes seconds
+ * on wasm, so its snapshots are more frequent in iterations.
+ */
+export const TOY_SNAPSHOT_EVERY = 50;
+export const IMAGE_SNAPSHOT_EVERY = 20;
+
 export const IMAGE_STREAM = {
   samplesEvery: 50,
   sampleCount: 64,
@@ -45,6 +60,7 @@ export const IMAGE_STREAM = {
   evalSamples: 5000,
   earlyEvalEvery: 50,
   earlyEvalSamples: 1000,
+  snapshotEvery: IMAGE_SNAPSHOT_EVERY,
   streamSnapshots: true,
 } satisfies Partial<StreamOptions>;
 
@@ -65,8 +81,10 @@ export function streamFor(
     evalSamples: 1000,
     // Set explicitly: streams merge, and an image run's early evaluations must not carry over.
     earlyEvalEvery: 0,
-    // Each snapshot (every 200 steps and at every pause) also goes to the client, which resumes
-    // the run from it in a new worker if this one crashes.
+    // A snapshot every TOY_SNAPSHOT_EVERY steps (and at every pause) also goes to the client,
+    // which resumes the run from it in a new worker if this one crashes; after a device loss
+    // the worker resumes from it too. At most that many steps are redone.
+    snapshotEvery: TOY_SNAPSHOT_EVERY,
     streamSnapshots: true,
   };
 }
@@ -109,14 +127,25 @@ export class TrainingSession {
     );
   }
 
-  /** Creates the run with the current settings. */
+  /**
+   * Creates the run with the current settings. If the worker refuses them (e.g. a link's settings
+   * too large for the backend), the run starts from the opening preset instead, and says so.
+   */
   async start(): Promise<void> {
-    const state = this.settings.getState();
-    const config = activeConfig(state);
-    this.sent = config;
-    await this.guard(
-      this.client.create(this.runId, config, streamFor(state.view, runKindOf(config))),
-    );
+    const create = () => {
+      const state = this.settings.getState();
+      const config = activeConfig(state);
+      this.sent = config;
+      return this.client.create(this.runId, config, streamFor(state.view, runKindOf(config)));
+    };
+    try {
+      await create();
+    } catch (error) {
+      if (workerGone(error)) return this.report(error);
+      this.settings.getState().restoreDefaults();
+      await this.guard(create());
+      this.report(new Error(`${errorText(error)} The opening preset is loaded instead.`));
+    }
   }
 
   dispose(): void {
@@ -139,9 +168,23 @@ export class TrainingSession {
 
   play(): void {
     this.clearNotice();
-    if (this.settings.getState().speed === 'full')
-      this.afterConfig(() => this.client.play(this.runId));
-    else this.startSlowMotion();
+    if (this.settings.getState().speed !== 'full') {
+      this.startSlowMotion();
+      return;
+    }
+    // Answer at once: the worker may be busy for seconds (compiling the run's first views) before
+    // it even reads the command. Its own phase events take over when it does.
+    const { phase, compileMs } = this.run.getState();
+    const optimistic = phase === 'paused';
+    if (optimistic) this.run.setState({ phase: compileMs === null ? 'compiling' : 'training' });
+    this.afterConfig(async () => {
+      try {
+        await this.client.play(this.runId);
+      } catch (error) {
+        if (optimistic) this.run.setState({ phase: 'paused' });
+        throw error;
+      }
+    });
   }
 
   pause(): void {
@@ -149,11 +192,10 @@ export class TrainingSession {
     this.guard(this.client.pause(this.runId));
   }
 
-  /** n steps (default: one) of the chosen part (both, D only, G only). */
-  step(n = 1): void {
+  /** n steps (default: one) of a part (both, D only, G only; default: the one chosen). */
+  step(n = 1, part: StepPart = this.settings.getState().stepPart): void {
     this.stopSlowMotion();
     this.clearNotice();
-    const part = this.settings.getState().stepPart;
     this.afterConfig(() => this.client.step(this.runId, n, part));
   }
 
@@ -178,7 +220,12 @@ export class TrainingSession {
    */
   async capture(): Promise<RunContent> {
     await this.flushConfig();
-    const snapshot = await this.client.snapshot(this.runId);
+    const snapshot = await this.client.snapshot(this.runId).catch((error: unknown) => {
+      // The worker is gone for good (a crash loop): the last snapshot it streamed is the run.
+      const last = this.client.lastSnapshot(this.runId);
+      if (last && workerGone(error)) return last;
+      throw error;
+    });
     // The worker reported the rows up to the snapshot before answering: chart them now.
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushRows();
@@ -304,7 +351,8 @@ export class TrainingSession {
       this.pendingRows = []; // rows of the old networks
     }
     if (event.type === 'created') this.adoptWorkerConfig(event.config);
-    if (event.type === 'worker-restarted') {
+    if (event.type === 'worker-restarted' || event.type === 'backend-changed') {
+      // Rows of the iterations that the run redoes from its snapshot.
       const restored = event.runs.find((r) => r.runId === this.runId);
       if (restored) this.pendingRows = this.pendingRows.filter((r) => r.step <= restored.iteration);
     }
@@ -347,7 +395,8 @@ export class TrainingSession {
         const config = activeConfig(state);
         if (sameConfig(config, this.sent)) break;
         const kind = runKindOf(config);
-        const switching = kind !== runKindOf(this.sent);
+        const previous = this.sent;
+        const switching = kind !== runKindOf(previous);
         this.sent = config;
         try {
           // Another kind of run streams other views: the new stream first, so that the rebuilt
@@ -356,6 +405,16 @@ export class TrainingSession {
           await this.client.configure(this.runId, config);
         } catch (error) {
           this.report(error);
+          if (!workerGone(error)) {
+            // Refused (e.g. too large for the backend): the run keeps its settings, and so do
+            // the controls, so that they show what trains.
+            this.sent = previous;
+            if (switching)
+              await this.guard(
+                this.client.setStream(this.runId, streamFor(state.view, runKindOf(previous))),
+              );
+            this.settings.getState().adoptConfig(previous);
+          }
           break;
         }
       }
@@ -377,9 +436,25 @@ export class TrainingSession {
 
   private report(error: unknown): void {
     if (this.disposed) return;
-    const text = error instanceof Error ? error.message : String(error);
+    if (this.client.stopped) {
+      // Play, Step, … after a crash loop: say why nothing happens.
+      this.run.setState({ notice: { kind: 'error', text: STOPPED_NOTICE } });
+      return;
+    }
     // A crashed worker is reported once, by the client's `worker-restarted` event.
-    if (/terminated|crashed/.test(text)) return;
-    this.run.setState({ notice: { kind: 'error', text } });
+    if (workerGone(error)) return;
+    this.run.setState({ notice: { kind: 'error', text: errorText(error) } });
   }
+}
+
+const STOPPED_NOTICE =
+  'Training is stopped: the training worker kept crashing. The run can still be saved (Saved runs → Save current run); reload the page to train again.';
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The command failed because the worker died or was replaced, not because it was refused. */
+function workerGone(error: unknown): boolean {
+  return /terminated|crashed/.test(errorText(error));
 }

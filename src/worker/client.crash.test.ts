@@ -2,12 +2,13 @@
  * Worker crash: the client notices a silent worker, starts a new one and restores each run from
  * the last snapshot the worker streamed, with the latest settings, playing again if it was.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
 import { useNodeBackend as switchNodeBackend } from '../engine/backend';
 import { tinyConfig } from '../engine/testing/tinyConfig';
 import type { StreamOptions, WorkerCommand, WorkerEvent, WorkerEventOf } from '../protocol';
 import { silenceAllowance, TrainingClient, type WorkerEndpoint } from './client';
+import { ToyGanTrainer } from '../engine/trainer';
 import { RunManager } from './runManager';
 
 const STREAM: Partial<StreamOptions> = {
@@ -156,24 +157,64 @@ describe('TrainingClient: worker crash', () => {
     await client.pause('b');
   });
 
+  it('a wasm abort (fatal error) restarts the worker from the last snapshot, playing on', async () => {
+    const { client, w, restarted } = start();
+    const { defaultConfig } = await client.init();
+    await client.create('c', tinyConfig({ ...defaultConfig, dataset: 'ring8' }), STREAM);
+    await client.step('c', 6);
+    const done = restarted();
+    const step = vi.spyOn(ToyGanTrainer.prototype, 'step').mockImplementationOnce(() => {
+      throw new WebAssembly.RuntimeError('Aborted(). Build with -sASSERTIONS for more info.');
+    });
+    try {
+      await client.play('c');
+      const event = await done;
+      expect(event.reason).toMatch(/the wasm backend failed .*Aborted\(\)/);
+      expect(event.runs).toEqual([
+        { runId: 'c', iteration: 6, lostIterations: 0, restoredFrom: 'snapshot' },
+      ]);
+    } finally {
+      step.mockRestore();
+    }
+    expect(w.managers).toHaveLength(2);
+    const iterationOf = async () => (await client.debugStats()).runs[0]?.iteration ?? 0;
+    while ((await iterationOf()) < 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    await client.pause('c');
+  });
+
   it('gives up after repeated crashes instead of looping', async () => {
     const { client, w, events } = start();
-    await client.init();
+    const { defaultConfig } = await client.init();
+    await client.create('d', tinyConfig({ ...defaultConfig, dataset: 'ring8' }), STREAM);
+    await client.step('d', 3);
     for (let i = 0; i < 4; i++) {
       const count = w.managers.length;
-      await w.kill([]);
+      await w.kill(['d']);
       while (
         w.managers.length === count &&
         !events.some((e) => /keeps crashing/.test(errorOf(e)))
       ) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      // Let the new worker answer init before killing it again.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Let the new worker restore the run before killing it again.
+      while (i < 3 && events.filter((e) => e.type === 'worker-restarted').length <= i) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     }
     expect(w.managers).toHaveLength(4); // the first and three restarts
     expect(events.some((e) => /keeps crashing/.test(errorOf(e)))).toBe(true);
     await expect(client.debugStats()).rejects.toThrow(/terminated/);
+    // The true state (issue 14): the run is stopped, not training, and its last snapshot is
+    // still here to be saved.
+    expect(client.stopped).toBe(true);
+    const phases = events.filter((e) => e.type === 'phase' && e.runId === 'd');
+    expect(phases.at(-1)).toMatchObject({ phase: 'paused' });
+    const snapshot = client.lastSnapshot('d');
+    expect(snapshot?.iteration).toBeGreaterThanOrEqual(3);
+    const notice = events.filter((e) => e.type === 'error' && e.runId === 'd').at(-1);
+    expect(errorOf(notice!)).toBe(
+      `Training stopped: the training worker keeps crashing (no answer for ${/no answer for ([\d.]+) s/.exec(errorOf(notice!))![1]} s). Its last snapshot, at step ${snapshot!.iteration}, can still be saved (Saved runs → Save current run) and exported from there. Reload the page to train again.`,
+    );
   });
 });
 

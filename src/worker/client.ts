@@ -7,12 +7,14 @@
  * taking it along, a bug). The client pings it every second; when a ping goes unanswered for
  * HEARTBEAT_TIMEOUT_MS (COMPILE_TIMEOUT_MS while kernels compile, which can block a worker for
  * seconds; longer still while it trains a run whose single iteration is slow: `silenceAllowance`),
- * or the worker reports a fatal error, it starts a new worker, restores every run from
+ * or the worker reports a fatal error (a worker-level exception, or a backend that can no longer
+ * compute: `fatal` error events), it starts a new worker, restores every run from
  * the last snapshot the worker streamed (`streamSnapshots`) with its latest settings and stream
  * options, resumes the runs that were playing, and emits `worker-restarted`.
  */
 import {
   isWorkerEvent,
+  type AutoBackendRequest,
   type BackendName,
   type AnyGanConfig,
   type RunSpec,
@@ -202,8 +204,11 @@ export class TrainingClient {
   }
 
   /** Picks the backend; resolves with the `ready` event (backend, reasons, default settings). */
-  async init(preferredBackend?: BackendName): Promise<WorkerEventOf<'ready'>> {
-    return answer(await this.request({ type: 'init', preferredBackend }), 'ready');
+  async init(
+    preferredBackend?: BackendName,
+    auto?: AutoBackendRequest,
+  ): Promise<WorkerEventOf<'ready'>> {
+    return answer(await this.request({ type: 'init', preferredBackend, auto }), 'ready');
   }
 
   /** A toy or an image run, by the config's dataset. */
@@ -320,7 +325,15 @@ export class TrainingClient {
     return answer(await this.request({ type: 'debug-profile', runId, naive }), 'profile');
   }
 
-  /** The last snapshot the worker streamed for a run (null before the first). */
+  /** True once the client has given up on its worker (terminate, or a crash loop). */
+  get stopped(): boolean {
+    return this.terminated;
+  }
+
+  /**
+   * The last snapshot the worker streamed for a run (null before the first). Kept on the main
+   * thread, so it outlives the worker: after a crash loop it is what can still be saved.
+   */
   lastSnapshot(runId: string): TrainerSnapshot | null {
     return this.runs.get(runId)?.snapshot ?? null;
   }
@@ -334,11 +347,17 @@ export class TrainingClient {
   }
 
   terminate(): void {
+    this.stop('the training worker was terminated');
+    this.emit({ type: 'error', message: 'the training worker was terminated' });
+  }
+
+  /** Ends the worker for good; pending requests fail with `message` (and so do later ones). */
+  private stop(message: string): void {
     this.terminated = true;
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.worker.terminate();
-    this.failAll('the training worker was terminated');
+    this.failPending(message);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -466,11 +485,20 @@ export class TrainingClient {
     const t = now();
     this.restarts = this.restarts.filter((at) => t - at < RESTART_WINDOW_MS);
     if (this.restarts.length >= (this.options.maxRestarts ?? 3)) {
-      this.terminate();
-      this.emit({
-        type: 'error',
-        message: `the training worker keeps crashing (${reason}); reload the page to try again`,
-      });
+      this.stop('the training worker was terminated after repeated crashes');
+      // Each run says what it is now (stopped, not training) and what is left of it: the last
+      // snapshot, which the client keeps (lastSnapshot) so the run can still be saved. Without
+      // runs, the worker-level error says it.
+      if (this.runs.size === 0)
+        this.emit({
+          type: 'error',
+          message: `the training worker keeps crashing (${reason}); reload the page to try again`,
+        });
+      for (const [runId, run] of this.runs) {
+        run.playing = false;
+        this.emit({ type: 'phase', runId, phase: 'paused' });
+        this.emit({ type: 'error', runId, message: stoppedNotice(reason, run.snapshot) });
+      }
       return Promise.resolve();
     }
     this.restarts.push(t);
@@ -561,6 +589,11 @@ export class TrainingClient {
       }
     }
     this.emit(event);
+    // The backend died inside a live worker (wasm `Aborted()`): nothing it computes can be
+    // trusted, so it is replaced like a crashed one.
+    if (event.type === 'error' && event.fatal && this.options.restart && this.ready) {
+      void this.recover(event.message);
+    }
   }
 
   private emit(event: WorkerEvent): void {
@@ -579,6 +612,13 @@ export class TrainingClient {
 }
 
 const now = () => performance.now();
+
+function stoppedNotice(reason: string, snapshot: TrainerSnapshot | null): string {
+  const kept = snapshot
+    ? ` Its last snapshot, at step ${snapshot.iteration}, can still be saved (Saved runs → Save current run) and exported from there.`
+    : '';
+  return `Training stopped: the training worker keeps crashing (${reason}).${kept} Reload the page to train again.`;
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -16,6 +16,7 @@ import {
 import {
   BACKEND_NAMES,
   describeInvalidMessage,
+  type BackendChoice,
   type StreamOptions,
   type WorkerCommand,
   type WorkerCommandType,
@@ -95,13 +96,41 @@ const boundsSchema = z
 const runCommand = <T extends string>(type: T) =>
   z.strictObject({ type: z.literal(type), requestId, runId });
 
+const backendName = z.enum(BACKEND_NAMES);
+const backendChoiceSchema: z.ZodType<BackendChoice> = z.strictObject({
+  key: z.string().max(2000),
+  backend: backendName,
+  rates: z
+    .array(
+      z.strictObject({
+        backend: backendName,
+        stepsPerSecond: z.number().min(0).max(1e9),
+        warmupMs: z.number().min(0).max(1e9),
+        steps: z.number().int().min(0).max(1e9),
+      }),
+    )
+    .max(BACKEND_NAMES.length),
+  skipped: z
+    .array(z.strictObject({ backend: backendName, reason: z.string().max(2000) }))
+    .max(BACKEND_NAMES.length),
+  measuredAt: z.number().min(0),
+  fromCache: z.boolean(),
+});
+
 type SchemaFor<T extends WorkerCommandType> = z.ZodType<Extract<WorkerCommand, { type: T }>>;
 
 const COMMAND_SCHEMAS = {
   init: z.strictObject({
     type: z.literal('init'),
     requestId,
-    preferredBackend: z.enum(BACKEND_NAMES).optional(),
+    preferredBackend: backendName.optional(),
+    auto: z
+      .strictObject({
+        config: anyConfigSchema,
+        remembered: z.array(backendChoiceSchema).max(64).optional(),
+        includeSoftware: z.boolean().optional(),
+      })
+      .optional(),
   }),
   create: runSpec({
     type: z.literal('create'),

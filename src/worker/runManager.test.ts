@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
 import { useNodeBackend as switchNodeBackend } from '../engine/backend';
 import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
@@ -14,6 +14,7 @@ import type {
 import { readFile } from 'node:fs/promises';
 import { publicPath } from '../cli/assets';
 import { stackedMnistDefaults, type ImageGanConfig } from '../engine/config';
+import { ToyGanTrainer } from '../engine/trainer';
 import { RunManager, syncInterval } from './runManager';
 
 const TINY: GanConfig = tinyConfig();
@@ -347,6 +348,35 @@ describe('RunManager: training', () => {
     expect(h.last('rebuilt', 'a')).toMatchObject({ reason: 'reset', changed: [] });
   });
 
+  it('a snapshot after a live change carries the new settings and the same weights (saved runs)', async () => {
+    const h = await start();
+    const nsgan: GanConfig = { ...TINY, loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 };
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: nsgan, stream: STREAM });
+    await h.request({ type: 'step', runId: 'a', n: 5 });
+    await h.request({ type: 'pause', runId: 'a' });
+    const snapshotOf = async () => {
+      const answer = await h.request({ type: 'snapshot', runId: 'a' });
+      const event = answer.find((e) => e.type === 'snapshot');
+      if (event?.type !== 'snapshot') throw new Error('no snapshot');
+      return event.snapshot;
+    };
+    const before = await snapshotOf();
+    expect(before.config).toMatchObject({ loss: 'nsgan', r1Gamma: 0 });
+    // Paused at step 5, the loss switched to RpGAN + R1, then saved: the issue's bug listed the
+    // save as "NSGAN, no penalty" and reopened it so.
+    const rpgan: GanConfig = { ...nsgan, loss: 'rpgan', r1Gamma: 0.1 };
+    await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: rpgan });
+    const after = await snapshotOf();
+    expect(after.config).toEqual(rpgan);
+    expect(after.iteration).toBe(5);
+    expect(after.values).toEqual(before.values);
+    // And one more change (a settings file with loss "hinge"), then a step and a save.
+    const hinge: GanConfig = { ...rpgan, loss: 'hinge' };
+    await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: hinge });
+    await h.request({ type: 'step', runId: 'a', n: 1 });
+    expect((await snapshotOf()).config).toEqual(hinge);
+  });
+
   it('divergence pauses the run with a reason; play is refused until reset', async () => {
     const h = await start();
     const config: GanConfig = {
@@ -524,6 +554,12 @@ describe('image runs (Stacked MNIST)', () => {
     expect(evaluation.modeCounts.reduce((a, b) => a + b, 0)).toBe(40);
     expect(evaluation.modesCovered).toBe(evaluation.modeCounts.filter((c) => c > 0).length);
     expect(evaluation.klFloor).toBeCloseTo(999 / 80, 6);
+    // The confident measure rides along: its counts are a subset of the samples.
+    const confident = evaluation.confidentModeCounts ?? [];
+    expect(confident).toHaveLength(1000);
+    expect(confident.reduce((a, b) => a + b, 0)).toBe(Math.round(40 * evaluation.confidentShare!));
+    expect(evaluation.confidentModesCovered).toBe(confident.filter((c) => c > 0).length);
+    expect(confident.every((c, i) => c <= evaluation.modeCounts[i])).toBe(true);
   }, 120_000);
 
   it('evaluates early on fewer samples, then at the usual cadence (the stream’s schedule)', async () => {
@@ -587,4 +623,57 @@ describe('image runs (Stacked MNIST)', () => {
     const back = await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: TINY });
     expect(back.find((e) => e.type === 'created')).toMatchObject({ kind: 'toy' });
   }, 120_000);
+});
+
+describe('RunManager: settings that do not fit the backend (issue 14)', () => {
+  const LARGEST: GanConfig = {
+    ...DEFAULT_CONFIG,
+    gWidth: 1024,
+    dWidth: 1024,
+    gDepth: 8,
+    dDepth: 8,
+    batchSize: 4096,
+    latentDim: 256,
+  };
+
+  it('refuses them at create and at configure, and the run keeps training as it was', async () => {
+    const h = await start();
+    await expect(
+      h.request({ type: 'create', runId: 'big', kind: 'toy', config: LARGEST }),
+    ).rejects.toThrow(
+      /more than the wasm backend can hold .* A batch size of \d+ or less would fit/,
+    );
+    expect(h.all('created', 'big')).toHaveLength(0);
+
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    await h.request({ type: 'step', runId: 'a', n: 2 });
+    await expect(
+      h.request({ type: 'configure', runId: 'a', kind: 'toy', config: LARGEST }),
+    ).rejects.toThrow(/G width 1024 × depth 8, D width 1024 × depth 8, batch size 4096/);
+    // Still the old run: it steps on from 2, with its old settings.
+    await h.request({ type: 'step', runId: 'a', n: 1 });
+    expect(h.iteration('a')).toBe(3);
+    expect(h.all('rebuilt', 'a')).toHaveLength(0);
+  });
+
+  it('a wasm abort is a fatal error: every run stops and the worker refuses further work', async () => {
+    const h = await start();
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: TINY, stream: STREAM });
+    const step = vi.spyOn(ToyGanTrainer.prototype, 'step').mockImplementationOnce(() => {
+      throw new WebAssembly.RuntimeError('Aborted(). Build with -sASSERTIONS for more info.');
+    });
+    try {
+      await h.request({ type: 'play', runId: 'a' });
+      const fatal = await h.waitFor(
+        () => h.all('error').find((e) => e.fatal),
+        'a fatal error event',
+      );
+      expect(fatal.message).toMatch(/the wasm backend failed and cannot continue .*Aborted\(\)/);
+      await expect(h.request({ type: 'step', runId: 'a', n: 1 })).rejects.toThrow(
+        /can no longer compute/,
+      );
+    } finally {
+      step.mockRestore();
+    }
+  });
 });

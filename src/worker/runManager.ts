@@ -26,6 +26,7 @@ import {
   type GanConfig,
   type ImageGanConfig,
 } from '../engine/config';
+import { costProblem } from '../engine/cost';
 import { DigitClassifier } from '../engine/digitClassifier';
 import {
   checkConvPenaltyGradients,
@@ -71,7 +72,9 @@ import {
 } from '../engine/views';
 import {
   DEFAULT_STREAM,
+  type AutoBackendRequest,
   type BackendChangedEvent,
+  type BackendChoice,
   type BackendName,
   type ImageEvaluation,
   type ImageGrid,
@@ -80,7 +83,8 @@ import {
   type WorkerCommand,
   type WorkerEvent,
 } from '../protocol';
-import { errorMessage, type BackendSelection } from './backendSelection';
+import { choiceKey, measureBurst, measureCandidates, type BackendProbe } from './backendChoice';
+import { errorMessage, selectBackend, type BackendSelection } from './backendSelection';
 import { parseCommand } from './commands';
 import { evalSamplesAt } from './evalSchedule';
 import { RateMeter } from './rateMeter';
@@ -95,6 +99,15 @@ export interface RuntimeHooks {
   fallBack(lost: BackendName): Promise<BackendSelection>;
   /** Destroys the GPU device (debug); throws when the backend has none. */
   loseDevice(): void;
+  /**
+   * Automatic: the backends worth measuring on this device and those skipped (software
+   * adapters, missing APIs). Without it, Automatic takes the first backend that works.
+   */
+  probeBackends?(includeSoftware: boolean): Promise<BackendProbe>;
+  /** Makes `name` the active backend for a measurement (rejects with why it cannot). */
+  tryBackend?(name: BackendName): Promise<void>;
+  /** Facts for the `ready` event: isolation and the WASM thread pool. */
+  runtimeInfo?(): { crossOriginIsolated: boolean; wasmThreads?: number };
   now?(): number;
   /**
    * The bytes of an app asset (path relative to the app root, e.g. 'mnist/digits.bin'): fetched
@@ -140,6 +153,16 @@ const RESET_HINT = 'Reset the run (or change a setting that rebuilds it) to trai
 
 /** A problem with the command itself (unknown run, wrong state): reported, never retried. */
 class CommandError extends Error {}
+
+/**
+ * An error after which the backend cannot be used again in this worker: the wasm module
+ * aborted (Emscripten's `Aborted()`, e.g. when its heap could not grow), which leaves it dead.
+ * Reported as a fatal `error`; the client then restarts the worker from the last snapshots.
+ */
+export function isFatalBackendError(error: unknown): boolean {
+  if (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) return true;
+  return /^(RuntimeError: )?Aborted\(/.test(errorMessage(error));
+}
 
 class DeviceLostError extends Error {}
 
@@ -222,6 +245,9 @@ export class RunManager {
   private selection: Promise<BackendSelection> | null = null;
   private backend: BackendName | null = null;
   private fallbackReasons: string[] = [];
+  /** The backend failed for good (failWorker): the client replaces this worker. */
+  private dead = false;
+  private choice: BackendChoice | undefined;
   private lost: DeviceLossInfo | null = null;
   private lossGate = createGate();
   private trainerCount = 0;
@@ -247,6 +273,14 @@ export class RunManager {
       return;
     }
     const command = parsed.command;
+    if (this.dead && command.type !== 'ping') {
+      this.post({
+        type: 'error',
+        message: 'this training worker can no longer compute: it is being replaced',
+        requestId: command.requestId,
+      });
+      return;
+    }
     if (command.type === 'ping') {
       // Answered here, not queued: the client's crash detection must not wait for a slow step.
       if (command.requestId !== undefined) this.post({ type: 'ack', requestId: command.requestId });
@@ -326,6 +360,10 @@ export class RunManager {
         this.queue.unshift(command);
         return;
       }
+      if (isFatalBackendError(error)) {
+        this.failWorker(error, 'runId' in command ? command.runId : undefined, command.requestId);
+        return;
+      }
       this.post({
         type: 'error',
         message: errorMessage(error),
@@ -371,6 +409,7 @@ export class RunManager {
 
   private failRun(run: Run, error: unknown): void {
     run.playing = false;
+    if (isFatalBackendError(error)) return this.failWorker(error, run.id);
     if (error instanceof DivergenceError) {
       run.diverged = error.message;
       this.post({
@@ -386,6 +425,40 @@ export class RunManager {
     this.setPhase(run, 'paused');
   }
 
+  /**
+   * The backend is dead (isFatalBackendError): drop every run and say so once, as a fatal error
+   * the client answers by starting a new worker (which restores the runs from their last
+   * snapshots). Nothing more is computed here.
+   */
+  private failWorker(error: unknown, runId?: string, requestId?: number): void {
+    for (const run of this.runs.values()) {
+      run.playing = false;
+      try {
+        run.trainer?.dispose();
+      } catch {
+        // the backend is dead: its memory goes with the worker
+      }
+      run.trainer = null;
+    }
+    this.runs.clear();
+    this.queue.length = 0;
+    if (this.dead) return;
+    this.dead = true;
+    this.post({
+      type: 'error',
+      fatal: true,
+      runId,
+      requestId,
+      message: `the ${this.backend ?? 'tfjs'} backend failed and cannot continue in this worker (${errorMessage(error).split('\n')[0].slice(0, 200)})`,
+    });
+  }
+
+  /** Refuses a config that does not fit the backend (cost.ts), before any model is built. */
+  private checkCost(config: AnyGanConfig): void {
+    const problem = costProblem(config, this.requireBackend());
+    if (problem) throw new CommandError(problem);
+  }
+
   // -------------------------------------------------------------------------------------------
   // Commands
 
@@ -394,11 +467,16 @@ export class RunManager {
     switch (command.type) {
       case 'init': {
         if (this.backend === null) {
-          this.selection ??= this.hooks.selectBackend(command.preferredBackend);
+          const { preferredBackend, auto } = command;
+          this.selection ??=
+            preferredBackend === undefined && auto
+              ? this.chooseAutomatically(auto)
+              : this.hooks.selectBackend(preferredBackend);
           try {
             const selection = await this.selection;
             this.backend = selection.backend;
             this.fallbackReasons = selection.fallbackReasons;
+            this.choice = selection.choice;
           } catch (error) {
             this.selection = null;
             throw error;
@@ -411,6 +489,8 @@ export class RunManager {
           fallbackReasons: this.fallbackReasons,
           defaultConfig: DEFAULT_CONFIG,
           defaultStream: DEFAULT_STREAM,
+          ...(this.choice ? { choice: this.choice } : {}),
+          ...this.hooks.runtimeInfo?.(),
         });
         return;
       }
@@ -435,6 +515,8 @@ export class RunManager {
       }
       case 'configure': {
         const run = this.getRun(command.runId);
+        // Before anything changes: a refused config leaves the run as it was.
+        this.checkCost(command.config);
         if (needsNewModel(run.config, command.config)) {
           const changed = changedSettings(run.config, command.config);
           await this.prepare(command.config);
@@ -443,6 +525,10 @@ export class RunManager {
         } else {
           run.config = command.config;
           applyLive(this.trainerOf(run), command.config);
+          // Live settings leave the weights as they are, so the last snapshot still holds them;
+          // it must carry the settings the run now trains with, or a run saved (or restored after
+          // a device loss) would come back with the old loss or penalties.
+          if (run.snapshot) run.snapshot = { ...run.snapshot, config: command.config };
         }
         return;
       }
@@ -550,6 +636,87 @@ export class RunManager {
     }
   }
 
+  /**
+   * Automatic: a remembered measurement for this device and model size, else a burst of the run
+   * on each candidate (backendChoice.ts). Software adapters are the last resort, before cpu.
+   */
+  private async chooseAutomatically(auto: AutoBackendRequest): Promise<BackendSelection> {
+    const { probeBackends, tryBackend } = this.hooks;
+    if (!probeBackends || !tryBackend) return this.hooks.selectBackend();
+    const probe = await probeBackends(auto.includeSoftware ?? false);
+    const key = choiceKey(probe.deviceKey, auto.config, probe.candidates);
+    const choice = (
+      backend: BackendName,
+      rates: BackendChoice['rates'],
+      failed: BackendChoice['skipped'] = [],
+    ): BackendChoice => ({
+      key,
+      backend,
+      rates,
+      skipped: [...probe.skipped, ...failed],
+      measuredAt: Date.now(),
+      fromCache: false,
+    });
+    const settle = async (made: BackendChoice): Promise<BackendSelection> => {
+      // Through the ordinary selection, which also watches a GPU device for loss.
+      const selection = await this.hooks.selectBackend(made.backend);
+      return { ...selection, choice: { ...made, backend: selection.backend } };
+    };
+    const known = auto.remembered?.find((c) => c.key === key);
+    if (known && probe.candidates.includes(known.backend)) {
+      try {
+        return await settle({ ...known, fromCache: true });
+      } catch {
+        // e.g. the driver changed since: measure again
+      }
+    }
+    let failed: BackendChoice['skipped'] = [];
+    if (probe.candidates.length > 1) {
+      try {
+        const measured = await measureCandidates(probe.candidates, {
+          activate: tryBackend,
+          burst: (budgetMs) => this.measureBurstOn(auto.config, budgetMs),
+        });
+        return await settle(choice(measured.backend, measured.rates, measured.failed));
+      } catch (error) {
+        failed = [{ backend: probe.candidates[0], reason: errorMessage(error) }];
+      }
+    }
+    // One candidate (nothing to compare) or none measured: the first that works, software
+    // adapters and then cpu last.
+    const order = [
+      ...probe.candidates,
+      ...probe.skipped.map((s) => s.backend).filter((b) => b !== 'cpu'),
+      'cpu' as const,
+    ];
+    const picked = await selectBackend([...new Set(order)], tryBackend);
+    return settle(choice(picked.backend, [], failed));
+  }
+
+  /** A burst of `config`'s training on the active backend (Automatic's measurement). */
+  private async measureBurstOn(
+    config: AnyGanConfig,
+    budgetMs: number,
+  ): Promise<{ warmupMs: number; steps: number; ms: number }> {
+    await this.prepare(config);
+    const trainer = this.build(config, DEFAULT_STREAM.logEvery, this.namePrefix('measure'));
+    try {
+      return await measureBurst(
+        {
+          step: () => trainer.step(),
+          sync: async () => {
+            await trainer.flushLogs();
+            await trainer.generator.variables[0].data();
+          },
+          now: this.now,
+        },
+        budgetMs,
+      );
+    } finally {
+      trainer.dispose();
+    }
+  }
+
   private requireBackend(): BackendName {
     if (this.backend === null) throw new CommandError('the worker is not initialised: send init');
     return this.backend;
@@ -600,6 +767,7 @@ export class RunManager {
 
   /** Builds a trainer (after `prepare`); synchronous so snapshots can be restored with it. */
   private readonly build = (config: AnyGanConfig, logEvery: number, prefix: string): AnyTrainer => {
+    this.checkCost(config);
     if (!isImageConfig(config)) return new ToyGanTrainer(config, logEvery, prefix);
     const digits = this.digits;
     if (!digits) throw new CommandError('the Stacked MNIST digits are not loaded');
@@ -628,12 +796,12 @@ export class RunManager {
   /** The fixed latents of the run's views (and, for toys, the real reference cloud). */
   private viewBatch(trainer: AnyTrainer, stream: StreamOptions): ViewBatch {
     if (trainer instanceof ToyGanTrainer) return makeViewBatch(trainer, stream.sampleCount);
-    const { seed, latentDim } = trainer.config;
+    const { seed, latentDim, latentDist } = trainer.config;
     const count = this.viewCount(trainer.config, stream);
     return {
       count,
       latentDim,
-      latents: imageViewLatents(seed, latentDim, count),
+      latents: imageViewLatents(seed, latentDim, count, latentDist),
       real: new Float32Array(0),
     };
   }
@@ -662,6 +830,7 @@ export class RunManager {
       throw new CommandError(`at most ${MAX_RUNS} runs at once: dispose one first`);
     }
     const stream = { ...DEFAULT_STREAM, ...streamOptions };
+    this.checkCost(config);
     await this.prepare(config);
     let trainer: AnyTrainer;
     try {
@@ -1048,6 +1217,7 @@ export class RunManager {
     if (resolution === 0) return null;
     const { seed, latentDim } = this.trainerOf(run).config;
     if (isImageConfig(this.trainerOf(run).config)) return null;
+    // The same plane for either noise (the UI animates from it): ±2 along two fixed directions.
     const key = `${seed}/${latentDim}/${resolution}`;
     if (run.manifold?.key !== key) {
       run.manifold = { key, latents: manifoldLatents(seed, latentDim, resolution) };
@@ -1146,6 +1316,9 @@ export class RunManager {
       klFloor: coverage.klFloor,
       evalSamples: coverage.evalSamples,
       modeCounts: Array.from(coverage.histogram),
+      confidentShare: coverage.confidentShare,
+      confidentModesCovered: coverage.confidentModesCovered,
+      confidentModeCounts: Array.from(coverage.confidentHistogram),
     };
     this.post({ type: 'eval', runId: run.id, evaluation });
   }

@@ -124,7 +124,10 @@ export function evaluationScheduleText(s: typeof IMAGE_STREAM = IMAGE_STREAM): s
   return `Evaluated first at step ${s.earlyEvalEvery} on ${s.earlyEvalSamples} samples (floor ${floor(s.earlyEvalSamples)}) and every ${s.earlyEvalEvery} steps until ${s.evalEvery}, then ${regular}: fewer samples give a first look sooner, at a higher floor.`;
 }
 
-/** The mode map with its numbers: modes covered, reverse KL against its finite-sample floor. */
+/**
+ * The mode map with its numbers: modes covered (all and confident), reverse KL against its
+ * finite-sample floor, the share of confident samples.
+ */
 function Coverage() {
   const evaluation = useRun((s) => s.imageEvaluation);
   return (
@@ -142,6 +145,14 @@ function Coverage() {
             </dd>
           </div>
           <div>
+            <dt id="stacked-confident">Confident samples</dt>
+            <dd aria-labelledby="stacked-confident">
+              {evaluation?.confidentShare === undefined
+                ? '–'
+                : `${(100 * evaluation.confidentShare).toFixed(1)} %`}
+            </dd>
+          </div>
+          <div>
             <dt id="stacked-evaluated">Evaluated</dt>
             <dd aria-labelledby="stacked-evaluated">
               {evaluation
@@ -151,7 +162,16 @@ function Coverage() {
           </div>
         </dl>
       </div>
-      <ModeMap counts={evaluation?.modeCounts ?? null} evalSamples={evaluation?.evalSamples ?? 0} />
+      <ModeMap
+        counts={evaluation?.modeCounts ?? null}
+        confidentCounts={evaluation?.confidentModeCounts}
+        evalSamples={evaluation?.evalSamples ?? 0}
+      />
+      <p className="muted small">
+        “Modes” counts every triple the classifier reads, as the papers do, so even noise covers
+        hundreds; “confident” counts only samples whose three digits it reads with p ≥ 0.9 (real
+        data: 1000 of 1000).
+      </p>
       <p className="muted small">
         Reverse KL compares how often G makes each triple with the uniform 1 in 1000: 0 is perfect,
         but even real images score about the floor (K − 1)/(2N) on N samples, so read it against the
