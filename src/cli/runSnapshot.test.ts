@@ -120,7 +120,21 @@ describe('train --lesson … --snapshot-out', () => {
         logEvery: content.snapshot.logEvery,
       });
       expect(history.map((row) => row.step)).toEqual([1, 10]);
-      expect(content.metrics.points.slice(0, 2)).toEqual(history);
+      const stored = content.metrics.points.slice(0, 2);
+      // Exactly, except the parameter-gradient norms: the files were written before
+      // ganUpdates.globalNorm summed its terms in groups of 7 (ops.addAll, a WebGPU fix), which
+      // moved those two diagnostics by a float32 ulp; the weights and losses are unchanged.
+      const NORMS = ['dGradNorm', 'gGradNorm'];
+      const without = (rows: object[]) =>
+        rows.map((row) =>
+          Object.fromEntries(Object.entries(row).filter(([k]) => !NORMS.includes(k))),
+        );
+      expect(without(stored)).toEqual(without(history));
+      for (const [i, row] of history.entries())
+        for (const key of NORMS) {
+          const expected = stored[i][key] as number;
+          expect(Math.abs(row[key as keyof typeof row] - expected) / expected).toBeLessThan(1e-6);
+        }
     },
     120_000,
   );
