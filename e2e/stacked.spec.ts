@@ -180,3 +180,60 @@ test('Stacked MNIST: pick it, train a few steps, watch samples, modes and interp
   await expect(page.getByRole('region', { name: 'Stacked MNIST' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+/**
+ * A class opens a Stacked MNIST lesson: within a short time the run is at its shipped snapshot's
+ * step, with the sample grid and the mode map of that step on screen, and training continues from
+ * there; the lesson card opens the race's other run (RpGAN) the same way.
+ */
+test('a Stacked MNIST lesson opens at its snapshot with the mode map filled, and trains on', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const errors = trackErrors(page);
+  const opened = Date.now();
+  await page.goto('/?backend=wasm#lesson=stacked-mnist-race');
+  await expect(page.getByRole('status', { name: 'Backend' })).toHaveText(/^Backend: wasm\b/);
+  const start = page.getByLabel('Starting point');
+  await expect(start.getByRole('status')).toContainText(
+    'Started from a snapshot at step 200 (NSGAN + R1 + R2, step 200)',
+    { timeout: 90_000 },
+  );
+  const modeMap = page.getByRole('img', { name: /^Mode map: \d+ of 1000 digit triples/ });
+  await expect(modeMap).toHaveAccessibleName(/of 5000 samples/);
+  const covered = Number((await modeMap.getAttribute('aria-label'))!.match(/(\d+) of 1000/)![1]);
+  expect(covered).toBeGreaterThan(10);
+  await expect(page.getByLabel('Evaluated', { exact: true })).toHaveText('step 200, 5000 samples');
+  await expect(page.getByLabel('Reverse KL', { exact: true })).toHaveText(/\(floor 0\.0999\)$/);
+  await expect(page.getByLabel('Iteration', { exact: true })).toHaveText('200');
+  await expect.poll(() => gridIteration(page), { timeout: 30_000 }).toBe(200);
+  await expect(page.getByLabel('Loss', { exact: true })).toHaveValue('nsgan');
+  const secondsToModeMap = (Date.now() - opened) / 1000;
+  testInfo.annotations.push({
+    type: 'seconds to a filled mode map',
+    description: `${secondsToModeMap}`,
+  });
+  expect(secondsToModeMap).toBeLessThan(90);
+  await page.screenshot({ path: 'test-results/stacked-lesson-snapshot.png', fullPage: true });
+  // The charts open with the snapshot's history (evaluations at steps 100 and 200).
+  const modesChart = page.getByRole('group', { name: 'Modes covered (of 1000)' });
+  await modesChart.scrollIntoViewIfNeeded();
+  await expect(modesChart).toHaveAttribute('data-points', '2');
+
+  // Training continues from the snapshot's step.
+  await button(page, 'Step').click();
+  await expect(page.getByLabel('Iteration', { exact: true })).toHaveText('201', {
+    timeout: 90_000,
+  });
+  await expect.poll(() => gridIteration(page), { timeout: 60_000 }).toBe(201);
+
+  // The race's other run, from the lesson card.
+  await start.getByRole('button', { name: 'RpGAN + R1 + R2, step 200' }).click();
+  await expect(start.getByRole('status')).toContainText('(RpGAN + R1 + R2, step 200)', {
+    timeout: 60_000,
+  });
+  await expect(page.getByLabel('Loss', { exact: true })).toHaveValue('rpgan');
+  await expect(page.getByLabel('Iteration', { exact: true })).toHaveText('200');
+  await expect(page.getByLabel('Evaluated', { exact: true })).toHaveText('step 200, 5000 samples');
+  expect(errors).toEqual([]);
+});

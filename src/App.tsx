@@ -4,6 +4,12 @@ import { useStore } from 'zustand';
 import { IMAGE_DATASET_NAMES } from './engine/config';
 import { TOY_DATASET_NAMES } from './engine/datasets';
 import { applyLesson } from './lessons/applyLesson';
+import {
+  createLessonStartStore,
+  openPendingLessonStart,
+  requestLessonStart,
+  type LessonStartStoreApi,
+} from './lessons/lessonSnapshot';
 import { lessonById, lessonUnavailable, type Lesson } from './lessons/lessons';
 import { parseBackendParam, type BackendName } from './protocol';
 import { CompareController } from './store/compare';
@@ -83,6 +89,15 @@ interface AppStores extends Stores {
   workspace: WorkspaceStoreApi;
   dirac: DiracStoreApi;
   compare: CompareController;
+  /** The open lesson's starting snapshot (Stacked MNIST lessons). */
+  lessonStart: LessonStartStoreApi;
+}
+
+/** Opens a lesson: its preset now, its starting snapshot (if any) once the session can take it. */
+function startLesson(lesson: Lesson, stores: AppStores, snapshotIndex = 0): string[] {
+  const problems = applyLesson(lesson, stores);
+  requestLessonStart(stores.lessonStart, lesson, snapshotIndex);
+  return problems;
 }
 
 /** Applies a link (hash) to the stores; returns what was ignored, as one notice (or null). */
@@ -96,7 +111,7 @@ function applyHash(stores: AppStores, hash: string, initial: boolean): string | 
     const unavailable = lesson ? lessonUnavailable(lesson, SELECTABLE_DATASETS) : null;
     if (!lesson) problems.push(`lesson: there is no lesson "${params.lesson}"`);
     else if (unavailable) problems.push(`lesson "${lesson.title}": ${unavailable}`);
-    else problems.push(...applyLesson(lesson, stores));
+    else problems.push(...startLesson(lesson, stores));
   } else if (params.lesson === null && !initial) ws.setLesson(null);
   if (params.tab !== null) ws.setTab(params.tab);
   else if (params.lesson === null) ws.setTab('playground');
@@ -148,6 +163,7 @@ function createStores(): AppStores & { linkError: string | null } {
     workspace: createWorkspaceStore(),
     dirac: createDiracStore(),
     compare: new CompareController(),
+    lessonStart: createLessonStartStore(),
   };
   const linkError = applyHash(stores, window.location.hash, true);
   return { ...stores, linkError };
@@ -314,6 +330,16 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
     document.documentElement.classList.toggle('presentation', presentation);
   }, [presentation]);
 
+  // A lesson's starting snapshot opens in the session as soon as there is one.
+  useEffect(() => {
+    if (!session) return;
+    const open = () => void openPendingLessonStart(stores.lessonStart, session);
+    open();
+    return stores.lessonStart.subscribe((s, previous) => {
+      if (s.pending !== null && s.pending !== previous.pending) open();
+    });
+  }, [session, stores]);
+
   // Only the runs on screen train: the worker shares its time between every playing run.
   const tab = useStore(stores.workspace, (s) => s.tab);
   const lessonId = useStore(stores.workspace, (s) => s.lesson);
@@ -384,7 +410,9 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
         {lesson && (
           <LessonCard
             lesson={lesson}
-            onRestart={() => applyLesson(lesson, stores)}
+            onRestart={() => startLesson(lesson, stores)}
+            start={stores.lessonStart}
+            onOpenSnapshot={(index) => startLesson(lesson, stores, index)}
             onClose={() => stores.workspace.getState().setLesson(null)}
           />
         )}
@@ -467,7 +495,7 @@ function duplicatePlayground(stores: AppStores): void {
 }
 
 function openLesson(lesson: Lesson, stores: AppStores): void {
-  applyLesson(lesson, stores);
+  startLesson(lesson, stores);
   window.scrollTo({ top: 0 });
 }
 

@@ -167,7 +167,7 @@ export function checkOutputPath(flag: string, path: unknown, as: 'file' | 'folde
 }
 
 /** Writes an output file, naming the flag (one line) if the write fails after all. */
-export function writeOutput(flag: string, path: string, text: string): void {
+export function writeOutput(flag: string, path: string, text: string | Uint8Array): void {
   try {
     writeFileSync(path, text);
   } catch (error) {

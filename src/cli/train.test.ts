@@ -163,6 +163,18 @@ describe('train CLI', () => {
       "--out: cannot write there: '/etc/hostname' is not a folder.",
     ],
     [['--out', ''], '--out needs a path.'],
+    [
+      ['--snapshot-out', '/nonexistent/dir/run.ganrun'],
+      "--snapshot-out: cannot write there: the folder '/nonexistent/dir' does not exist.",
+    ],
+    [
+      ['--snapshot-out', join(tmpdir(), 'run.ganrun')],
+      '--snapshot-out needs --dataset stacked-mnist (or --lesson).',
+    ],
+    [
+      ['--lesson', 'mode-collapse'],
+      "--lesson trains the lesson's Stacked MNIST run: leave out --dataset.",
+    ],
   ])('%j exits 2 before training, with one line naming the flag', (args, message) => {
     const r = train('--dataset', 'ring8', '--steps', '100000', ...args);
     expect(r.code).toBe(2);

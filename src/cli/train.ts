@@ -6,7 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import { useNodeBackend } from '../engine/backend';
 import { makeToyDataset } from '../engine/datasets';
 import { runToyTraining, type RunResult } from '../engine/run';
-import { checkOutputPath, runCommand, writeOutput, type FlagSpec, type ParsedFlags } from './args';
+import {
+  checkOutputPath,
+  runCommand,
+  UsageError,
+  writeOutput,
+  type FlagSpec,
+  type ParsedFlags,
+} from './args';
 import { DEFAULT_STEPS, settingsFromFlags, TRAIN_FLAGS, type RunSettings } from './trainOptions';
 import { PRECISION_STEPS } from '../engine/config';
 import { ProgressBar } from './progress';
@@ -21,6 +28,16 @@ const FLAGS: Record<string, FlagSpec> = {
     type: 'string',
     placeholder: 'file.json',
     help: 'write the run (config, history, evals, final, samples) here',
+  },
+  lesson: {
+    type: 'string',
+    placeholder: 'id',
+    help: "start from a Stacked MNIST lesson's settings (implies --dataset stacked-mnist; other flags override them)",
+  },
+  'snapshot-out': {
+    type: 'string',
+    placeholder: 'file.ganrun',
+    help: "stacked-mnist: write the trained run in the app's saved-run format (a lesson's starting snapshot)",
   },
   quiet: { type: 'boolean', help: 'no progress bar' },
   help: { type: 'boolean', help: 'show this help' },
@@ -70,8 +87,19 @@ export function runJson(settings: RunSettings, backend: string, result: RunResul
 
 async function main(flags: ParsedFlags): Promise<number> {
   checkOutputPath('out', flags.out);
+  checkOutputPath('snapshot-out', flags['snapshot-out']);
   if (flags['eval-real']) return evalRealMain(flags);
-  if (flags.dataset === 'stacked-mnist') return trainImageMain(flags);
+  if (
+    flags.lesson !== undefined &&
+    flags.dataset !== undefined &&
+    flags.dataset !== 'stacked-mnist'
+  )
+    throw new UsageError(
+      "Flag --lesson trains the lesson's Stacked MNIST run: leave out --dataset.",
+    );
+  if (flags.dataset === 'stacked-mnist' || flags.lesson !== undefined) return trainImageMain(flags);
+  if (flags['snapshot-out'] !== undefined)
+    throw new UsageError('Flag --snapshot-out needs --dataset stacked-mnist (or --lesson).');
   const settings = settingsFromFlags(flags);
   await useNodeBackend(settings.backend);
   const bar = flags.quiet ? null : new ProgressBar(settings.steps);

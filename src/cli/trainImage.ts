@@ -19,11 +19,13 @@ import {
   type ImageScores,
 } from '../engine/imageRun';
 import { Rng } from '../engine/rng';
+import { takeSnapshot, type TrainerSnapshot } from '../engine/snapshot';
 import { evaluateStackedMnist } from '../engine/stackedMetrics';
 import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
 import { UsageError, writeOutput, type ParsedFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { formatModeCoverage, STACKED_EVAL_SAMPLES } from './evalReal';
+import { imageEvaluation, imageRunFileBytes, lessonBaseConfig } from './runSnapshot';
 import { checkSteps, flagFor, FLAGS_FOR_FIELD, trainingSettingsFromFlags } from './trainOptions';
 
 /** Default iterations of a Stacked MNIST run (see the README for the time this takes). */
@@ -62,6 +64,8 @@ export interface ImageRunSettings {
   evalSamples: number;
   logEvery: number;
   backend: NodeBackend;
+  /** Write the trained run here in the app's saved-run format (cli/runSnapshot.ts). */
+  snapshotOut?: string;
 }
 
 function parseChannels(flag: string, raw: string): [number, number, number] {
@@ -89,7 +93,9 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
     );
   const steps = num('steps') ?? STACKED_DEFAULT_STEPS;
   checkSteps(steps);
-  const base = stackedMnistDefaults(steps);
+  const lesson = str('lesson');
+  // A lesson's settings are the browser's (its burn-in and EMA do not depend on --steps).
+  const base = lesson !== undefined ? lessonBaseConfig(lesson) : stackedMnistDefaults(steps);
   const channels = str('channels');
   const both = channels === undefined ? undefined : parseChannels('channels', channels);
   const gc = str('g-channels');
@@ -126,6 +132,7 @@ export function imageSettingsFromFlags(flags: ParsedFlags): ImageRunSettings {
     evalSamples: num('eval-samples') ?? STACKED_EVAL_SAMPLES,
     logEvery: num('log-every') ?? 10,
     backend: (str('backend') as NodeBackend | undefined) ?? 'wasm',
+    snapshotOut: str('snapshot-out'),
   };
   const ranges: [string, number, number][] = [
     ['eval-every', settings.evalEvery, 10_000_000],
@@ -161,14 +168,18 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
   await useNodeBackend(settings.backend);
   const digits = loadMnistFromPublic();
   const classifier = loadClassifierFromPublic();
+  /** Each evaluation's histogram, in order (the snapshot file keeps the mode maps). */
+  const histograms: ArrayLike<number>[] = [];
   const evaluate: ImageEvaluator = async (generate, n) => {
     const {
-      histogram: _histogram,
+      histogram,
       confidentHistogram: _confidentHistogram,
       ...scores
     } = await evaluateStackedMnist(generate, classifier, n, Math.min(250, n));
+    histograms.push(histogram);
     return scores;
   };
+  let snapshot: TrainerSnapshot | null = null;
   const quiet = Boolean(flags.quiet);
   let lastLine = 0;
   try {
@@ -184,6 +195,11 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
         evalSamples: settings.evalSamples,
         logEvery: settings.logEvery,
         evaluate,
+        finish: settings.snapshotOut
+          ? async (trainer) => {
+              snapshot = await takeSnapshot(trainer);
+            }
+          : undefined,
         onProgress: (p) => {
           if (quiet) return;
           const now = Date.now();
@@ -213,6 +229,19 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
         JSON.stringify(imageRunJson(settings, tf.getBackend(), result)),
       );
       process.stdout.write(`wrote ${flags.out}\n`);
+    }
+    if (settings.snapshotOut) {
+      if (!snapshot) {
+        process.stderr.write('No snapshot written: the run diverged.\n');
+        return 1;
+      }
+      const bytes = imageRunFileBytes({
+        snapshot,
+        rows: result.history,
+        evaluations: result.evals.map((e, i) => imageEvaluation(e.step, e, histograms[i])),
+      });
+      writeOutput('snapshot-out', settings.snapshotOut, bytes);
+      process.stdout.write(`wrote ${settings.snapshotOut} (${bytes.length} bytes)\n`);
     }
   } finally {
     classifier.dispose();

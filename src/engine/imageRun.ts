@@ -47,6 +47,8 @@ export interface ImageRunOptions {
     log?: LogRow;
     eval?: ImageEvaluation;
   }) => void;
+  /** Called with the trained trainer (after the final evaluation, before it is disposed). */
+  finish?: (trainer: ImageGanTrainer) => Promise<void>;
 }
 
 export type ImageEvaluation = { step: number } & ImageScores;
@@ -93,7 +95,11 @@ export async function runImageTraining(
     finalEval = ev;
   }
   const parameterCounts = trainer.parameterCounts;
-  trainer.dispose();
+  try {
+    if (options.finish && !diverged) await options.finish(trainer);
+  } finally {
+    trainer.dispose();
+  }
   return {
     history,
     evals,

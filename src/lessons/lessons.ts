@@ -50,6 +50,25 @@ export interface LessonOutcome {
   meanClose?: { a: string; b: string; within: number };
 }
 
+/**
+ * A starting point shipped with a lesson: a saved-run file (store/savedRuns.ts, `.ganrun`) under
+ * public/, written by the CLI from a stated seed (`command`) and reproducible byte for byte on
+ * wasm. Its settings are the lesson's preset with `patch` over it, and it holds the weights,
+ * optimiser state, chart histories and the mode map of its last evaluation.
+ */
+export interface LessonSnapshot {
+  /** Path under the app root (fetched by the UI, read from public/ by Node). */
+  path: string;
+  /** What the run is, for the lesson card's button. */
+  label: string;
+  /** The iteration it was saved at. */
+  step: number;
+  /** Settings that differ from the lesson's preset (e.g. the loss of a second run). */
+  patch?: Partial<ImageGanConfig>;
+  /** The command that trained it (from the repository root). */
+  command: string;
+}
+
 export interface Lesson {
   id: string;
   title: string;
@@ -68,6 +87,11 @@ export interface Lesson {
   requiresDataset?: string;
   /** A feature the lesson needs that the app does not have yet. */
   requiresFeature?: string;
+  /**
+   * Trained starting points (image lessons): the first opens with the lesson, so the class starts
+   * at a step where there is something to see; the lesson card offers the others.
+   */
+  snapshots?: LessonSnapshot[];
   outcome?: LessonOutcome;
 }
 
@@ -86,6 +110,42 @@ const SEEDS = [1, 2, 3];
 export const LESSON_FADE_STEPS = 100;
 /** Latent size of the Stacked MNIST defaults (engine/config.ts stackedMnistDefaults). */
 const STACKED_LATENT_DIM = 64;
+
+/**
+ * The Stacked MNIST lessons train the "Tiny" width (8, 8, 8 channels: store/settings.ts) at batch
+ * 32: the default Medium width runs 0.1–0.2 steps/s on wasm, Tiny about ten times faster, and its
+ * starting snapshots stay small (≈ 240 kB with Adam's moments and G's EMA copy).
+ */
+const STACKED_LESSON_MODEL: Partial<ImageGanConfig> = {
+  gChannels: [8, 8, 8],
+  dChannels: [8, 8, 8],
+  batchSize: 32,
+};
+
+/** Where the lessons' starting snapshots live (public/lessons/, precached for offline use). */
+const SNAPSHOT_DIR = 'lessons';
+
+/** The CLI command that writes a lesson's snapshot (see LessonSnapshot). */
+function snapshotCommand(lesson: string, steps: number, file: string, extra = ''): string {
+  return `npm run train -- --lesson ${lesson}${extra} --steps ${steps} --eval-every 100 --eval-samples 5000 --snapshot-out public/${SNAPSHOT_DIR}/${file}`;
+}
+
+/** Iterations of the Stacked MNIST race's two snapshots (NSGAN and RpGAN, same seed). */
+export const RACE_SNAPSHOT_STEPS = 200;
+/** Lesson 7's snapshot: at the end of the 7×7 phase, so both fade-ins happen in class. */
+export const GROWTH_SNAPSHOT_STEPS = 100;
+
+const RPGAN_SNAPSHOT: LessonSnapshot = {
+  path: `${SNAPSHOT_DIR}/stacked-rpgan-${RACE_SNAPSHOT_STEPS}.ganrun`,
+  label: `RpGAN + R1 + R2, step ${RACE_SNAPSHOT_STEPS}`,
+  step: RACE_SNAPSHOT_STEPS,
+  patch: { loss: 'rpgan' },
+  command: snapshotCommand(
+    'latent-interpolation',
+    RACE_SNAPSHOT_STEPS,
+    `stacked-rpgan-${RACE_SNAPSHOT_STEPS}.ganrun`,
+  ),
+};
 
 const NSGAN: LessonVariant = { label: 'NSGAN, no penalty', patch: { loss: 'nsgan', ...NONE } };
 const RPGAN_R1R2: LessonVariant = { label: 'RpGAN + R1 + R2', patch: { loss: 'rpgan', ...R1R2 } };
@@ -264,21 +324,36 @@ export const LESSONS: readonly Lesson[] = [
     title: '6. Stacked MNIST mode race: NSGAN vs RpGAN',
     summary: 'The classic loss against RpGAN on 1000 modes, with the live mode map.',
     text: [
-      'Stacked MNIST stacks three handwritten digits into the red, green and blue channels: 1000 digit triples, 1000 modes. The run starts from R3GAN’s recipe (ResNet, Adam β1 = 0, R1 + R2 with γ 0.1) but with the classic non-saturating loss (NSGAN).',
-      'R3GAN Table 1 reports 693 of 1000 modes for the classic GAN against all 1000 for RpGAN + R1 + R2. Train a few hundred steps, note the mode map, then switch Loss to RpGAN, press Reset (same seed, same starting weights) and train the same number of steps.',
+      'Stacked MNIST stacks three handwritten digits into the red, green and blue channels: 1000 digit triples, 1000 modes. The run follows R3GAN’s recipe (ResNet, Adam β1 = 0, R1 + R2 with γ 0.1) at the Tiny width, but with the classic non-saturating loss (NSGAN).',
+      `R3GAN Table 1 reports 693 of 1000 modes for the classic GAN against all 1000 for RpGAN + R1 + R2. So that the class does not wait for the first slow conv steps, the lesson opens on a snapshot: this NSGAN run after ${RACE_SNAPSHOT_STEPS} steps, trained in advance from seed 1 by the command-line trainer, with its mode map. Note the map, then open “RpGAN + R1 + R2, step ${RACE_SNAPSHOT_STEPS}” below the lesson (same seed, same steps, only the loss differs) and compare. Play trains either one further; Reset starts the current one again from step 0.`,
     ],
     lookFor: [
       'The 1000-cell mode map (one panel per red digit): which cells light up, and how evenly.',
       'Modes covered and reverse KL beside its floor (≈ 0.1 for 5000 samples): how far each run is from a uniform cover.',
       'The sample grid: a collapsing run repeats the same few triples.',
     ],
-    expected:
-      'Measured at a browser budget (README, Stacked MNIST: DCGAN widths 16, batch 32, 400 steps, seeds 1 and 2): RpGAN + R1 + R2 covered 889 and 816 modes against 715 and 481 for NSGAN + R1 + R2, and NSGAN’s seed-2 run lost modes between steps 200 and 400 (699 → 481). Both reverse KLs stay far above the floor: neither run is converged. This lesson’s ResNet preset was not measured; expect the same direction, not the same numbers.',
+    expected: `The two snapshots at step ${RACE_SNAPSHOT_STEPS} (seed 1, 5000 samples, floor 0.10): NSGAN + R1 + R2 covers 410 modes (reverse KL 1.75), RpGAN + R1 + R2 188 (KL 3.10); at step 100 they had 210 and 155. So this early the classic loss is ahead, the reverse of R3GAN’s final result: with one seed and a network this small, 200 steps say nothing about where either run ends — train both further and watch whether the order changes. At a larger browser budget (README, Stacked MNIST: DCGAN widths 16, batch 32, 400 steps, seeds 1 and 2) RpGAN + R1 + R2 covered 889 and 816 modes against 715 and 481 for NSGAN + R1 + R2. Both reverse KLs stay far above the floor: neither run is converged.`,
     caveat:
-      'R3GAN’s 693 vs 1000 is measured after millions of training images with a ~250× larger network; a few hundred steps of batch 64 (tens of thousands of images, often on an emulated GPU) are far too few to reproduce it. Read the numbers as a race in progress, not a verdict.',
+      'R3GAN’s 693 vs 1000 is measured after millions of training images with a network of 41 million parameters; this one has 17 thousand and has seen 6400 images at the snapshot. One seed, a few hundred steps: read the numbers as a race in progress, not a verdict.',
     source: 'Huang et al., R3GAN (NeurIPS 2024) §2.4, Table 1.',
-    preset: { kind: 'image', config: { seed: 1, loss: 'nsgan', r1Gamma: 0.1, r2Gamma: 0.1 } },
+    preset: {
+      kind: 'image',
+      config: { seed: 1, loss: 'nsgan', r1Gamma: 0.1, r2Gamma: 0.1, ...STACKED_LESSON_MODEL },
+    },
     requiresDataset: 'stacked-mnist',
+    snapshots: [
+      {
+        path: `${SNAPSHOT_DIR}/stacked-nsgan-${RACE_SNAPSHOT_STEPS}.ganrun`,
+        label: `NSGAN + R1 + R2, step ${RACE_SNAPSHOT_STEPS}`,
+        step: RACE_SNAPSHOT_STEPS,
+        command: snapshotCommand(
+          'stacked-mnist-race',
+          RACE_SNAPSHOT_STEPS,
+          `stacked-nsgan-${RACE_SNAPSHOT_STEPS}.ganrun`,
+        ),
+      },
+      RPGAN_SNAPSHOT,
+    ],
   },
   {
     id: 'minibatch-stddev',
@@ -288,20 +363,39 @@ export const LESSONS: readonly Lesson[] = [
     text: [
       'Minibatch standard deviation adds one feature map to D’s last stage: the standard deviation of features across a group of 4 samples. D no longer judges each image alone — the samples of a batch are coupled — so a generator that repeats itself is easy to spot.',
       'Progressive growing trains at 7×7 first, then fades in 14×14 and then 28×28 (each phase 100 iterations here, so all phases pass in one session). Coarse structure is learned first, on a much easier problem.',
-      'Both tricks are on in this preset. To see what they change, turn them off in the Model section, press Reset and train the same number of steps.',
+      `The lesson opens on a snapshot at step ${GROWTH_SNAPSHOT_STEPS}, the end of the 7×7 phase, trained in advance from seed 1 by the command-line trainer (Tiny width, batch 32): press Play and 14×14 fades in over the next 100 steps, 28×28 from step 300 to 400.`,
+      'Both tricks are on in this preset. To see what they change, turn them off in the Model section (that needs new networks: the run starts again from step 0) and train the same number of steps.',
     ],
     lookFor: [
-      'The sample grid during the first ~400 steps: blocky 7×7 images, then 14×14, then full 28×28 as each stage fades in.',
+      'The sample grid: blocky 7×7 images at the snapshot, then 14×14 by step 200 and full 28×28 by step 400 as each stage fades in.',
       'Modes covered with minibatch stddev on and off at the same step.',
     ],
     expected:
-      'The growth phases are plain to see (7×7 until step 100, fading to 14×14 by 200, to 28×28 by 400). The effect of minibatch stddev on modes covered is small: ProGAN reports 857 → 881 of 1000 modes on Stacked MNIST (README, gan-facts), and a short browser run will not separate the two reliably.',
+      'At the snapshot (step 100, still 7×7, upsampled for the classifier) the generator already makes 300 of the 1000 triples among 5000 samples (reverse KL 2.14, floor 0.10). The growth phases are plain to see (fading to 14×14 by step 200, to 28×28 by 400). The effect of minibatch stddev on modes covered is small: ProGAN reports 857 → 881 of 1000 modes on Stacked MNIST (README, gan-facts), and a short browser run will not separate the two reliably.',
     source: 'Karras et al., ProGAN (ICLR 2018) §3–4, as quoted by R3GAN.',
     preset: {
       kind: 'image',
-      config: { seed: 1, mbstd: true, progressive: true, fadeSteps: LESSON_FADE_STEPS },
+      config: {
+        seed: 1,
+        mbstd: true,
+        progressive: true,
+        fadeSteps: LESSON_FADE_STEPS,
+        ...STACKED_LESSON_MODEL,
+      },
     },
     requiresDataset: 'stacked-mnist',
+    snapshots: [
+      {
+        path: `${SNAPSHOT_DIR}/stacked-growing-${GROWTH_SNAPSHOT_STEPS}.ganrun`,
+        label: `Minibatch stddev + progressive growing, step ${GROWTH_SNAPSHOT_STEPS}`,
+        step: GROWTH_SNAPSHOT_STEPS,
+        command: snapshotCommand(
+          'minibatch-stddev',
+          GROWTH_SNAPSHOT_STEPS,
+          `stacked-growing-${GROWTH_SNAPSHOT_STEPS}.ganrun`,
+        ),
+      },
+    ],
   },
   {
     id: 'latent-interpolation',
@@ -310,17 +404,18 @@ export const LESSONS: readonly Lesson[] = [
       'Walk between two latent vectors of a trained generator, straight or along the sphere.',
     text: [
       `Gaussian latents of d = ${STACKED_LATENT_DIM} dimensions lie near a sphere of radius √d = ${Math.sqrt(STACKED_LATENT_DIM)}. A straight line (lerp) between two of them dips inside it: the midpoint of two independent latents has norm ≈ √(d/2) ≈ ${Math.sqrt(STACKED_LATENT_DIM / 2).toFixed(1)}, where the generator saw almost no latents. Slerp follows the sphere and keeps the norm.`,
-      'Train for a while (a few hundred steps) until the samples look like digits. Then click two samples in the grid (A, then B) and switch the interpolation strip between lerp and slerp.',
+      `The lesson opens on a snapshot: RpGAN + R1 + R2 after ${RACE_SNAPSHOT_STEPS} steps at the Tiny width (batch 32), trained in advance from seed 1 by the command-line trainer. Its samples are still blurry strokes rather than crisp digits: train on (Play) for sharper ones. Click two samples in the grid (A, then B) and switch the interpolation strip between lerp and slerp.`,
     ],
     lookFor: [
       'The middle of the lerp strip: fainter or blander images than the endpoints.',
       'The slerp strip: intermediate images about as sharp as the ends.',
     ],
     expected:
-      'On a trained generator the lerp midpoints tend to look washed out while slerp keeps them digit-like; early in training, or on a small generator, the difference may be slight.',
+      'On a trained generator the lerp midpoints tend to look washed out while slerp keeps them digit-like; on this small generator a few hundred steps in, the difference may be slight.',
     source: 'White, “Sampling Generative Networks” (2016); StyleGAN’s perceptual path length.',
-    preset: { kind: 'image', config: { seed: 1 } },
+    preset: { kind: 'image', config: { seed: 1, ...STACKED_LESSON_MODEL } },
     requiresDataset: 'stacked-mnist',
+    snapshots: [RPGAN_SNAPSHOT],
   },
   {
     id: 'sharpen-ring',

@@ -29,6 +29,7 @@ import {
   formatTooltipValue,
   thin,
 } from './chartProps';
+import { IMAGE_STREAM } from '../../store/session';
 import { useRun, useSettings, useSettingsApi } from '../context';
 import { emptyChartText } from './emptyChart';
 import { HINTS } from '../hints';
@@ -169,7 +170,7 @@ export function Charts() {
             key={spec.id}
             spec={spec}
             logScale={logScale}
-            evalEvery={image ? 500 : 100}
+            evalEvery={image ? IMAGE_STREAM.earlyEvalEvery : 100}
           />
         ))}
       </div>

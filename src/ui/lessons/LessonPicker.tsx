@@ -3,6 +3,9 @@
  * what to look for, what will happen, and — where a paper's claim does not reproduce at this
  * scale — what happens instead.
  */
+import { useStore } from 'zustand';
+
+import type { LessonStartStoreApi } from '../../lessons/lessonSnapshot';
 import { LESSONS, lessonUnavailable, type Lesson } from '../../lessons/lessons';
 import '../teach.css';
 import { useModalDialog } from '../useModalDialog';
@@ -67,10 +70,15 @@ export function LessonCard({
   lesson,
   onRestart,
   onClose,
+  start,
+  onOpenSnapshot,
 }: {
   lesson: Lesson;
   onRestart: () => void;
   onClose: () => void;
+  /** The lesson's starting snapshot (image lessons). */
+  start: LessonStartStoreApi;
+  onOpenSnapshot: (index: number) => void;
 }) {
   return (
     <section className="lesson-card teach-card" aria-labelledby="lesson-title">
@@ -112,6 +120,64 @@ export function LessonCard({
           <p className="small muted">Source: {lesson.source}</p>
         </div>
       </div>
+      {lesson.snapshots && (
+        <StartingPoint lesson={lesson} start={start} onOpenSnapshot={onOpenSnapshot} />
+      )}
     </section>
+  );
+}
+
+/**
+ * Where the lesson's run starts: which shipped snapshot is open (or loading, or why it could not
+ * be), what it is, and buttons to open the others.
+ */
+function StartingPoint({
+  lesson,
+  start,
+  onOpenSnapshot,
+}: {
+  lesson: Lesson;
+  start: LessonStartStoreApi;
+  onOpenSnapshot: (index: number) => void;
+}) {
+  const status = useStore(start, (s) => s.status);
+  const snapshots = lesson.snapshots ?? [];
+  const mine = status?.lessonId === lesson.id ? status : null;
+  const shown = mine ? snapshots[mine.index] : undefined;
+  const seed = lesson.preset.kind === 'image' ? lesson.preset.config.seed : undefined;
+  let line: string;
+  if (!mine || !shown) line = 'This lesson starts from a trained snapshot.';
+  else if (mine.state === 'loading') line = `Loading the starting point (${shown.label})…`;
+  else if (mine.state === 'open')
+    line = `Started from a snapshot at step ${shown.step} (${shown.label}), with its mode map: trained in advance by the command-line trainer from seed ${seed} with exactly these settings, so the class does not wait for the first steps. Play continues training from there; Reset starts again from step 0.`;
+  else
+    line = `The starting point could not be loaded (${mine.message}); the run starts from step 0.`;
+  return (
+    <div className="lesson-start" aria-label="Starting point">
+      <p className="small" role="status">
+        {line}
+      </p>
+      {snapshots.length > 1 && (
+        <p className="small lesson-start-choices">
+          Start from:{' '}
+          {snapshots.map((snapshot, index) => (
+            <button
+              key={snapshot.path}
+              type="button"
+              aria-pressed={mine?.index === index && mine.state !== 'failed'}
+              onClick={() => onOpenSnapshot(index)}
+            >
+              {snapshot.label}
+            </button>
+          ))}
+        </p>
+      )}
+      {shown && (
+        <details className="small muted">
+          <summary>How this snapshot was made</summary>
+          <code>{shown.command}</code>
+        </details>
+      )}
+    </div>
   );
 }
