@@ -14,6 +14,11 @@ const syncReadbackMessage =
 const noSyncReadback = [
   'error',
   {
+    selector: 'CallExpression[callee.object.name="tf"][callee.property.name="addN"]',
+    message:
+      'tf.addN of 8+ tensors is an invalid WebGPU kernel (too many storage buffers) that silently zeroes its command buffer; use addAll (engine/ops.ts).',
+  },
+  {
     selector: 'MemberExpression[property.name=/^(dataSync|arraySync|bufferSync)$/]',
     message: syncReadbackMessage,
   },
@@ -64,6 +69,56 @@ export default defineConfig([
     ignores: ['src/**/*.test.ts'],
     rules: {
       'no-restricted-syntax': noSyncReadback,
+    },
+  },
+  // The layers: engine ← protocol ← worker ← store ← ui (cli beside the worker, on the engine).
+  {
+    // The engine is pure and shared by the worker and Node: it knows nothing above it.
+    files: ['src/engine/**/*.ts'],
+    ignores: ['src/engine/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/worker/**',
+                '**/store/**',
+                '**/ui/**',
+                '**/cli/**',
+                '**/lessons/**',
+                '**/protocol',
+              ],
+              message:
+                'src/engine is the bottom layer: it may not import the worker, protocol, stores, UI or CLI.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The main thread never runs a tensor op: tfjs lives in the worker (and the engine under it).
+    files: ['src/ui/**/*.{ts,tsx}', 'src/store/**/*.ts', 'src/App.tsx', 'src/main.tsx'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@tensorflow/*'],
+              message:
+                'tfjs runs in the training worker only: the UI and stores talk to it through worker/client.ts.',
+            },
+            {
+              group: ['**/cli/**'],
+              message: 'the CLI is a Node entry point; the browser app does not import it.',
+            },
+          ],
+        },
+      ],
     },
   },
 ]);

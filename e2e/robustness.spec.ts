@@ -46,7 +46,7 @@ const HOSTILE_LINKS: { name: string; url: string; notice: RegExp; shown?: string
     name: 'bad numbers, an unknown key with markup in its value',
     // 1e309 is valid JSON (it parses to Infinity), which JSON.stringify cannot write.
     url: `/?backend=wasm#${encodeURIComponent(JSON.stringify({ batchSize: -4, evil: SCRIPT }).replace('{', '{"gDepth":1e309,'))}`,
-    notice: /gDepth.*batchSize.*"evil": unknown setting/,
+    notice: /G depth needs a number.*Batch size must be at least 1.*"evil": unknown setting/,
   },
   {
     name: 'a script tag as the hash',

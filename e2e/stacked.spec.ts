@@ -115,6 +115,13 @@ test('Stacked MNIST: pick it, train a few steps, watch samples, modes and interp
   expect(covered).toBeGreaterThanOrEqual(1);
   expect(covered).toBeLessThanOrEqual(1000);
   await expect(page.getByText(`${covered} / 1000 modes`)).toBeVisible();
+  // Beside the papers' count, the confident measure: at most as many modes, and its share.
+  const confident = Number(
+    (await modeMap.getAttribute('aria-label'))!.match(/(\d+) of them by confident samples/)![1],
+  );
+  expect(confident).toBeLessThanOrEqual(covered);
+  await expect(page.getByText(`, ${confident} confident`)).toBeVisible();
+  await expect(page.getByLabel('Confident samples', { exact: true })).toHaveText(/^\d+\.\d %$/);
   await expect(page.getByLabel('Reverse KL', { exact: true })).toHaveText(
     // N = 1000 samples: the floor is (1000 − 1)/(2·1000).
     /^\d+(\.\d+)?(e[+-]?\d+)? \(floor 0\.(499|500)\)$/,

@@ -16,6 +16,11 @@
  * - Activate: the caches of older builds are deleted. A build's SW differs from the last one
  *   (its BUILD does), so the browser installs it on the next visit.
  * Only successful, same-origin GET responses are stored.
+ * - Cross-origin isolation: every response it hands out carries COOP `same-origin` and COEP
+ *   `require-corp` (the headers `vite preview` sends; see vite.config.ts), so on a static host
+ *   that cannot send headers the page and its workers still get SharedArrayBuffer, and tfjs-wasm
+ *   its threaded build. main.tsx reloads the page once when the worker first takes control of a
+ *   page that loaded without them.
  */
 // Replaced by `vite build`; in `vite dev` (where this file is not registered) it stays empty.
 const BUILD = { version: 'dev', files: [] };
@@ -67,6 +72,23 @@ function fetchWithin(request, ms) {
   });
 }
 
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** The response with the isolation headers (opaque and redirect responses cannot be copied). */
+function isolated(response) {
+  if (!response || response.status === 0 || response.type === 'opaqueredirect') return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
 async function page(request) {
   const cache = await caches.open(CACHE);
   const response = await fetchWithin(request, NAVIGATION_TIMEOUT_MS);
@@ -103,5 +125,6 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   // Range requests (media) would store partial content; let the browser handle them.
   if (request.headers.has('range')) return;
-  event.respondWith(request.mode === 'navigate' ? page(request) : cacheFirst(request));
+  const answer = request.mode === 'navigate' ? page(request) : cacheFirst(request);
+  event.respondWith(answer.then(isolated));
 });

@@ -10,8 +10,12 @@
  *   - the compile phase (play → first completed readback: shader compilation),
  *   - main-thread long tasks (> 50 ms, PerformanceObserver 'longtask') while training.
  *
- *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--workloads a,b]
- *                    [--no-build] [--out dir]
+ *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--workloads p,a,b,c]
+ *                    [--ops] [--no-isolation] [--no-build] [--out dir]
+ *
+ * Toy runs on webgpu/webgl train with the fused kernels (src/worker/fused); `--ops` trains them
+ * on the standard tfjs ops instead (stream option fusedStep: false), and the kernels column
+ * shows both counts either way.
  *
  * Without a GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU emulation): those numbers
  * say nothing about real GPUs. Results: a markdown table on stdout, JSON in bench-results/.
@@ -41,13 +45,18 @@ const FLAGS: Record<string, FlagSpec> = {
   workloads: {
     type: 'string',
     placeholder: 'list',
-    help: 'comma-separated subset of a,b (default both)',
+    help: 'comma-separated subset of p,a,b,c (default all)',
   },
   'compile-timeout': {
     type: 'number',
     help: 'seconds to wait for the compile phase to end (default 180)',
   },
+  ops: { type: 'boolean', help: 'toy runs on webgpu/webgl: the tfjs ops, not the fused step' },
   'no-build': { type: 'boolean', help: 'serve the existing dist/ instead of building' },
+  'no-isolation': {
+    type: 'boolean',
+    help: 'serve without COOP/COEP and block the service worker (single-threaded WASM)',
+  },
   out: {
     type: 'string',
     placeholder: 'dir',
@@ -64,6 +73,11 @@ interface Workload {
 }
 
 const WORKLOADS: Workload[] = [
+  {
+    id: 'p',
+    name: 'the opening preset: ring8, MLP 3×64, batch 256, NSGAN, no penalty',
+    config: { dataset: 'ring8', loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 },
+  },
   {
     id: 'a',
     name: 'grid25, MLP 4×128, batch 512, RpGAN + R1 + R2',
@@ -90,6 +104,28 @@ const WORKLOADS: Workload[] = [
       batchSize: 64,
     } satisfies ImageGanConfig,
   },
+  {
+    // GAN Lab's default model (Kahng et al. 2019), the yardstick of issue #12. GAN Lab uses ReLU
+    // where our MLPs use leaky ReLU (needed for R1/R2's double backprop); the sizes, batch,
+    // D:G step ratio, optimisers and loss are GAN Lab's.
+    id: 'c',
+    name: "GAN Lab's default: ring8, MLP 2→8→8, latent 2, batch 150, 2 D steps, SGD 0.1/0.03, NSGAN",
+    config: {
+      dataset: 'ring8',
+      latentDim: 2,
+      gWidth: 8,
+      gDepth: 2,
+      dWidth: 8,
+      dDepth: 2,
+      batchSize: 150,
+      dSteps: 2,
+      loss: 'nsgan',
+      r1Gamma: 0,
+      r2Gamma: 0,
+      dOptimizer: { kind: 'sgd', lr: 0.1, beta1: 0, beta2: 0 },
+      gOptimizer: { kind: 'sgd', lr: 0.03, beta1: 0, beta2: 0 },
+    },
+  },
 ];
 
 interface Result {
@@ -98,12 +134,19 @@ interface Result {
   backend: BackendName | null;
   status: 'ok' | 'unavailable' | 'failed';
   note?: string;
+  /** The worker was cross-origin isolated (SharedArrayBuffer). */
+  crossOriginIsolated?: boolean;
+  /** Threads of the WASM backend (1: the single-threaded build). */
+  wasmThreads?: number;
   stepsPerSecond?: number;
   iterations?: number;
   seconds?: number;
   kernelsPerStep?: number;
   /** Kernels of the same iteration written naively with stock tfjs ops (engine/naive.ts). */
   naiveKernelsPerStep?: number;
+  /** Which path trained (toys on GPU backends: fused kernels or tfjs ops), and the other's kernels. */
+  stepPath?: 'fused' | 'ops';
+  otherPathKernelsPerStep?: number;
   readbacksPerStep?: number;
   syncPointsPerStep?: number;
   compileMs?: number;
@@ -138,6 +181,9 @@ async function main(flags: ParsedFlags): Promise<number> {
     console.error('bench: building the app (vite build)…');
     buildApp();
   }
+  const isolated = !flags['no-isolation'];
+  // vite.config.ts leaves out COOP/COEP when asked (the preview server inherits the variable).
+  if (!isolated) process.env.CROSS_ORIGIN_ISOLATION = 'off';
   const app = await serveApp();
   const baseUrl = app.baseUrl;
   let browser: Browser | null = null;
@@ -149,8 +195,10 @@ async function main(flags: ParsedFlags): Promise<number> {
       for (const requested of backends) {
         console.error(`bench: workload ${workload.id} on ${requested} (${seconds} s)…`);
         const result = await measure(browser, baseUrl, workload, requested, {
+          ops: flags.ops === true,
           seconds,
           compileTimeoutMs,
+          isolated,
         });
         console.error(`bench:   ${JSON.stringify(result)}`);
         results.push(result);
@@ -162,6 +210,7 @@ async function main(flags: ParsedFlags): Promise<number> {
       executablePath,
       cpus: cpus().length,
       seconds,
+      isolated,
       workloads: workloads.map(({ id, name, config }) => ({ id, name, config })),
       results,
     };
@@ -206,10 +255,11 @@ async function measure(
   baseUrl: string,
   workload: Workload,
   requested: BackendName,
-  options: { seconds: number; compileTimeoutMs: number },
+  options: { seconds: number; compileTimeoutMs: number; isolated: boolean; ops: boolean },
 ): Promise<Result> {
   const base = { workload: workload.id, requested };
-  const page = await browser.newPage();
+  // Without isolation, the service worker would add the headers back (and reload the page).
+  const page = await browser.newPage({ serviceWorkers: options.isolated ? 'allow' : 'block' });
   const consoleErrors: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(msg.text());
@@ -236,10 +286,11 @@ async function measure(
     }
     // The panel's run, set to the workload; the UI keeps streaming it as it normally does.
     await page.evaluate(
-      async ({ overrides }) => {
+      async ({ overrides, ops }) => {
         const client = window.ganDebug!.client;
         const { defaultConfig } = await client.init();
         const image = overrides.dataset === 'stacked-mnist';
+        if (ops) await client.setStream('main', { fusedStep: false });
         await client.configure(
           'main',
           image ? (overrides as ImageGanConfig) : { ...defaultConfig, ...(overrides as object) },
@@ -252,7 +303,7 @@ async function measure(
           events.push(entry);
         });
       },
-      { overrides: workload.config! },
+      { overrides: workload.config!, ops: options.ops },
     );
     await page.getByRole('button', { name: 'Play' }).click();
     await page.waitForFunction(
@@ -289,6 +340,17 @@ async function measure(
       };
     });
     const profile = await page.evaluate(() => window.ganDebug!.client.debugProfile('main'));
+    // Toys on GPU backends: the kernels of the other path too (fused step vs tfjs ops).
+    const other =
+      profile.stepPath === undefined || ready.backend === 'wasm' || ready.backend === 'cpu'
+        ? null
+        : await page.evaluate(async (fusedStep) => {
+            const client = window.ganDebug!.client;
+            await client.setStream('main', { fusedStep });
+            const p = await client.debugProfile('main');
+            await client.setStream('main', { fusedStep: !fusedStep });
+            return p;
+          }, profile.stepPath === 'ops');
     // The same iteration written naively with stock tfjs ops (engine/naive.ts), for comparison.
     const naive = await page.evaluate(() =>
       window.ganDebug!.client.debugProfile('main', true).catch(() => null),
@@ -303,12 +365,17 @@ async function measure(
     return {
       ...base,
       backend: ready.backend,
+      crossOriginIsolated: ready.crossOriginIsolated,
+      wasmThreads: ready.wasmThreads,
       status: 'ok',
       stepsPerSecond: iterations / wallSeconds,
       iterations,
       seconds: wallSeconds,
       kernelsPerStep: profile.kernels,
       naiveKernelsPerStep: naive?.kernels,
+      stepPath: profile.stepPath,
+      otherPathKernelsPerStep:
+        other && other.stepPath !== profile.stepPath ? other.kernels : undefined,
       readbacksPerStep: (end.readbacks - start.readbacks) / playedIterations,
       syncPointsPerStep: (end.syncPoints - start.syncPoints) / playedIterations,
       compileMs: start.compileMs,
@@ -346,10 +413,18 @@ function markdownTable(results: Result[], chromium: string, seconds: number): st
           ? `unavailable (got ${r.backend}: ${r.note ?? ''})`
           : `failed: ${r.note ?? ''}`;
     lines.push(
-      `| ${r.workload}: ${name(r.workload)} | ${r.requested} | ${f(r.stepsPerSecond, 2)} | ${
+      `| ${r.workload}: ${name(r.workload)} | ${r.requested}${
+        r.wasmThreads !== undefined
+          ? ` (${r.wasmThreads} thread${r.wasmThreads > 1 ? 's' : ''})`
+          : ''
+      } | ${f(r.stepsPerSecond, 2)} | ${
         r.kernelsPerStep === undefined
           ? ''
-          : `${r.kernelsPerStep}${r.naiveKernelsPerStep ? ` (${r.naiveKernelsPerStep})` : ''}`
+          : `${r.kernelsPerStep}${r.naiveKernelsPerStep ? ` (${r.naiveKernelsPerStep})` : ''}${
+              r.otherPathKernelsPerStep === undefined
+                ? ''
+                : ` ${r.stepPath}; ${r.stepPath === 'fused' ? 'ops' : 'fused'} ${r.otherPathKernelsPerStep}`
+            }`
       } | ${f(r.readbacksPerStep, 3)} | ${f(r.syncPointsPerStep, 3)} | ${f(r.compileMs, 0)} | ${r.longTasks ?? ''} | ${f(
         r.longTaskMs,
         0,

@@ -8,7 +8,7 @@ import { lessonById, lessonUnavailable, type Lesson } from './lessons/lessons';
 import { parseBackendParam, type BackendName } from './protocol';
 import { CompareController } from './store/compare';
 import { createDiracStore, diracDiff, diracPatch, type DiracStoreApi } from './store/dirac';
-import { createRunStore, initialRunState, type RunStoreApi } from './store/run';
+import { createRunStore, initialRunState, readyState, type RunStoreApi } from './store/run';
 import { TrainingSession } from './store/session';
 import {
   activeConfig,
@@ -41,10 +41,18 @@ import { HelpDialog } from './ui/HelpDialog';
 import { RunNotice } from './ui/RunNotice';
 import { HiddenControlsContext } from './ui/hiddenControls';
 import { LessonCard, LessonPicker } from './ui/lessons/LessonPicker';
+import { ModelOverview } from './ui/overview/ModelOverview';
+import { QualityNote } from './ui/quality/QualityNote';
 import { SavedRunsDialog } from './ui/savedRuns/SavedRunsDialog';
 import { shortcutFor } from './ui/shortcuts';
 import { StackedView } from './ui/stacked/StackedView';
 import { PlaneView } from './ui/views/PlaneView';
+import {
+  describeChoice,
+  parseRemembered,
+  remember,
+  REMEMBERED_CHOICES_STORAGE_KEY,
+} from './worker/backendChoice';
 import { TrainingClient } from './worker/client';
 import './App.css';
 
@@ -224,10 +232,21 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
           break;
       }
     });
-    client.init(preferred).then(
+    const remembered = readRememberedChoices();
+    const auto = {
+      config: activeConfig(stores.settings.getState()),
+      remembered,
+      // `?measure=all`: measure SwiftShader too (to see what skipping it saves).
+      includeSoftware: new URLSearchParams(window.location.search).get('measure') === 'all',
+    };
+    client.init(preferred, auto).then(
       (ready) => {
         if (cancelled) return;
-        stores.run.setState({ backend: ready.backend, fallbackReasons: ready.fallbackReasons });
+        stores.run.setState(readyState(ready));
+        const choice = ready.choice;
+        if (choice && !choice.fromCache && choice.rates.length > 1) {
+          writeRememberedChoices(remember(remembered, choice));
+        }
         current = new TrainingSession(client, stores.settings, stores.run);
         setSession(current);
         void current.start();
@@ -356,9 +375,11 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
                 <TransportBar />
                 <RunNotice />
                 {imageMode ? <StackedView /> : <PlaneView />}
+                {!imageMode && <ModelOverview />}
               </div>
               <div className="side">
                 <RunCounters />
+                <QualityNote />
                 {imageMode ? <StackedGuide /> : <Guide />}
                 <ExportPanel />
               </div>
@@ -475,9 +496,28 @@ function Explainer() {
   );
 }
 
+/** Automatic's measurements kept in this browser (per device and model size). */
+function readRememberedChoices() {
+  try {
+    return parseRemembered(localStorage.getItem(REMEMBERED_CHOICES_STORAGE_KEY));
+  } catch {
+    return []; // storage blocked
+  }
+}
+
+function writeRememberedChoices(list: ReturnType<typeof readRememberedChoices>): void {
+  try {
+    localStorage.setItem(REMEMBERED_CHOICES_STORAGE_KEY, JSON.stringify(list));
+  } catch {
+    // storage full or blocked: measure again next time
+  }
+}
+
 function BackendBadge({ status }: { status: WorkerStatus }) {
   const backend = useRun((s) => s.backend);
-  const reasons = useRun((s) => s.fallbackReasons);
+  const fallbackReasons = useRun((s) => s.fallbackReasons);
+  const choice = useRun((s) => s.backendChoice);
+  const wasmThreads = useRun((s) => s.wasmThreads);
   const requested = useSettings((s) => s.backend);
   let main: string;
   let detail = '';
@@ -488,7 +528,14 @@ function BackendBadge({ status }: { status: WorkerStatus }) {
     main = 'Backend: starting the training worker…';
   } else {
     main = `Backend: ${backend}`;
-    const notes = [...reasons];
+    const notes = [...(choice ? describeChoice(choice) : []), ...fallbackReasons];
+    if (backend === 'wasm' && wasmThreads !== null) {
+      notes.push(
+        wasmThreads > 1
+          ? `${wasmThreads} WASM threads`
+          : `1 WASM thread${window.crossOriginIsolated ? '' : ' (the page is not cross-origin isolated)'}`,
+      );
+    }
     if (requested !== 'auto' && requested === backend)
       notes.push(`requested via ?backend=${requested}`);
     if (notes.length > 0) detail = ` (${notes.join('; ')})`;

@@ -50,6 +50,14 @@ export interface ImageEvaluation {
   klFloor: number;
   evalSamples: number;
   modeCounts: number[];
+  /**
+   * The confident measure (engine/stackedMetrics.ts): share of samples whose three digits are
+   * each classified with p ≥ 0.9, the modes they cover and their counts per mode. Optional:
+   * runs saved before it existed carry none.
+   */
+  confidentShare?: number;
+  confidentModesCovered?: number;
+  confidentModeCounts?: number[];
 }
 
 export type Evaluation = ToyEvaluation | ImageEvaluation;
@@ -62,9 +70,6 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 export function isBackendName(x: unknown): x is BackendName {
   return typeof x === 'string' && (BACKEND_NAMES as readonly string[]).includes(x);
 }
-
-/** Kinds of model a run can train (see the module comment). */
-export type ModelKind = 'toy';
 
 /**
  * How much a run streams back, and how often. "Every k" counts iterations; 0 turns a periodic
@@ -94,6 +99,12 @@ export interface StreamOptions {
   /** Evaluation (modes, %HQ, reverse KL, sliced Wasserstein) every this many iterations. */
   evalEvery: number;
   evalSamples: number;
+  /**
+   * Before the first `evalEvery`, also evaluate every this many iterations (0: not) on
+   * `earlyEvalSamples` samples: an early, cheaper look (worker/evalSchedule.ts).
+   */
+  earlyEvalEvery: number;
+  earlyEvalSamples: number;
   /** CPU snapshot of weights and optimiser state every this many iterations (and on pause). */
   snapshotEvery: number;
   /**
@@ -101,6 +112,11 @@ export interface StreamOptions {
    * restore the run in a new worker if this one crashes.
    */
   streamSnapshots: boolean;
+  /**
+   * Toy runs on webgpu/webgl: train with the fused GPU kernels (src/worker/fused) when the
+   * settings allow; false keeps the standard tfjs ops (for comparison, e.g. in the bench).
+   */
+  fusedStep: boolean;
 }
 
 export const DEFAULT_STREAM: StreamOptions = {
@@ -114,8 +130,11 @@ export const DEFAULT_STREAM: StreamOptions = {
   manifoldResolution: 0,
   evalEvery: 500,
   evalSamples: 2000,
+  earlyEvalEvery: 0,
+  earlyEvalSamples: 1000,
   snapshotEvery: 200,
   streamSnapshots: false,
+  fusedStep: true,
 };
 
 /** 'compiling': playing, but the first steps on this backend (shader compilation) are not done. */
@@ -136,6 +155,51 @@ export interface InitCommand extends CommandBase {
   type: 'init';
   /** Try this backend first (e.g. from `?backend=cpu`); the others follow in default order. */
   preferredBackend?: BackendName;
+  /**
+   * Automatic (no preferredBackend): measure the candidates on a burst of this run's training
+   * (worker/backendChoice.ts), unless one of `remembered` was measured on this device for a
+   * model of this size. Without it, Automatic takes the first backend that works.
+   */
+  auto?: AutoBackendRequest;
+}
+
+export interface AutoBackendRequest {
+  config: AnyGanConfig;
+  /** Earlier measurements the UI kept (from `ready.choice`). */
+  remembered?: BackendChoice[];
+  /** Measure software adapters (SwiftShader) too instead of skipping them (`?measure=all`). */
+  includeSoftware?: boolean;
+}
+
+/** A candidate backend's measured training speed. */
+export interface BackendRate {
+  backend: BackendName;
+  /** Iterations per second over the timed burst, synchronised with the device. */
+  stepsPerSecond: number;
+  /** The first iteration (shader compilation), not counted in the rate. */
+  warmupMs: number;
+  /** Iterations timed. */
+  steps: number;
+}
+
+export interface SkippedBackend {
+  backend: BackendName;
+  /** e.g. "a software adapter (swiftshader)", or why it failed to start. */
+  reason: string;
+}
+
+/** How Automatic chose its backend. */
+export interface BackendChoice {
+  /** Device × model size × candidates: what the measurement is valid for. */
+  key: string;
+  backend: BackendName;
+  /** Measured candidates (empty when there was only one: nothing to compare). */
+  rates: BackendRate[];
+  skipped: SkippedBackend[];
+  /** Date.now() of the measurement. */
+  measuredAt: number;
+  /** Taken from `remembered` instead of measured now. */
+  fromCache: boolean;
 }
 
 export type CreateCommand = CommandBase & {
@@ -204,6 +268,18 @@ export interface DebugProfileCommand extends CommandBase {
 }
 
 /**
+ * Trains two fresh toy runs of `config` side by side on the active backend, one on the op path
+ * and one on the fused GPU step, and compares them after the iterations in `at` (a
+ * `fused-check` event). Leaves no run behind.
+ */
+export interface DebugFusedCheckCommand extends CommandBase {
+  type: 'debug-fused-check';
+  config: GanConfig;
+  /** Iterations (from 1, ascending) after which weights and diagnostics are compared. */
+  at: number[];
+}
+
+/**
  * Creates a run in the state of a snapshot (its config, weights, optimiser state and iteration):
  * how the UI resumes its runs in a new worker after a crash. Answered like `create`.
  */
@@ -245,8 +321,9 @@ export type WorkerCommand =
    * Finite-difference check of D's R1/R2/GP weight gradients on this backend: the MLP cases
    * ('toy', default) or a conv set covering every op of the image discriminators ('conv').
    */
-  | (CommandBase & { type: 'debug-gradcheck'; suite?: 'toy' | 'conv' })
-  | DebugProfileCommand;
+  | (CommandBase & { type: 'debug-gradcheck'; suite?: 'toy' | 'conv' | 'fused' })
+  | DebugProfileCommand
+  | DebugFusedCheckCommand;
 
 export type WorkerCommandType = WorkerCommand['type'];
 
@@ -272,6 +349,12 @@ export interface WorkerReadyEvent extends EventBase {
   /** The engine's default settings (the UI does not import the engine: it would pull in tfjs). */
   defaultConfig: GanConfig;
   defaultStream: StreamOptions;
+  /** How Automatic chose (absent for a manual choice or without `init.auto`). */
+  choice?: BackendChoice;
+  /** Whether the worker is cross-origin isolated (SharedArrayBuffer: threaded WASM). */
+  crossOriginIsolated?: boolean;
+  /** Threads of the WASM backend's pool (absent unless the WASM backend was started). */
+  wasmThreads?: number;
 }
 
 export interface CommandAckEvent extends EventBase {
@@ -464,6 +547,9 @@ export interface StatsEvent extends EventBase {
      * same iteration (losses, then the views that fall due with them) wait once.
      */
     syncPoints: number;
+    /** Toy runs: the fused GPU step or the tfjs ops, and why ops when fused was possible. */
+    stepPath?: StepPath;
+    stepPathReason?: string | null;
   }[];
 }
 
@@ -474,10 +560,32 @@ export interface GradientCheckEvent extends EventBase {
   results: { name: string; relativeError: number }[];
 }
 
+/** Which code trains a toy run's steps: the fused GPU kernels, or the standard tfjs ops. */
+export type StepPath = 'fused' | 'ops';
+
+export interface FusedCheckEvent extends EventBase {
+  type: 'fused-check';
+  backend: BackendName | null;
+  /** The path the fused trainer took (ops when its kernels failed: see `fallbackReason`). */
+  stepPath: StepPath;
+  fallbackReason: string | null;
+  comparisons: {
+    iteration: number;
+    /** max over variables (weights, EMA, moments) of ‖fused − ops‖∞ / ‖ops‖∞. */
+    weights: number;
+    /** The op path's name of the variable where `weights` was measured. */
+    worstVariable: string;
+    /** Per LOG_FIELDS entry: |fused − ops| / max(|ops|, 1e-6), and both values. */
+    diagnostics: { field: string; fused: number; ops: number; relative: number }[];
+  }[];
+}
+
 export interface ProfileEvent extends EventBase {
   type: 'profile';
   runId: string;
   backend: BackendName | null;
+  /** The path the profiled iteration ran on (toy runs on webgpu/webgl can run fused kernels). */
+  stepPath?: StepPath;
   /** Kernels dispatched by one training iteration. */
   kernels: number;
   /** The same, by kernel name. */
@@ -509,7 +617,8 @@ export type WorkerEvent =
   | WorkerRestartedEvent
   | StatsEvent
   | ProfileEvent
-  | GradientCheckEvent;
+  | GradientCheckEvent
+  | FusedCheckEvent;
 
 export type WorkerEventType = WorkerEvent['type'];
 
@@ -578,6 +687,7 @@ const EVENT_CHECKS: { [T in WorkerEventType]: (e: Fields) => boolean } = {
   stats: (e) => isNumber(e.numTensors) && Array.isArray(e.runs),
   profile: (e) => hasRun(e) && isNumber(e.kernels),
   gradcheck: (e) => Array.isArray(e.results),
+  'fused-check': (e) => Array.isArray(e.comparisons),
 };
 
 /** Checks events coming back from the worker. */

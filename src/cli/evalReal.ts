@@ -8,7 +8,11 @@ import { UsageError, writeOutput, type FlagSpec, type ParsedFlags } from './args
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { useNodeBackend, type NodeBackend } from '../engine/backend';
 import { Rng } from '../engine/rng';
-import { evaluateStackedMnist, type ModeCoverage } from '../engine/stackedMetrics';
+import {
+  CONFIDENT_PROBABILITY,
+  evaluateStackedMnist,
+  type StackedMnistScores,
+} from '../engine/stackedMetrics';
 import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
 import type { DigitClassifier } from '../engine/digitClassifier';
 
@@ -27,8 +31,9 @@ export interface EvalRealResult {
     digitPool: number;
     classifier: { parameters: number; meta: DigitClassifier['meta'] };
   };
-  final: Omit<ModeCoverage, 'histogram'> & { wallSeconds: number };
+  final: StackedMnistSummary & { wallSeconds: number };
   modeHistogram: number[];
+  confidentModeHistogram: number[];
 }
 
 export async function evaluateRealStackedMnist(
@@ -41,7 +46,7 @@ export async function evaluateRealStackedMnist(
   const classifier = loadClassifierFromPublic();
   try {
     const sampler = new StackedMnistSampler(digits, new Rng(seed).fork(STACKED_EVAL_REAL_STREAM));
-    const { histogram, ...metrics } = await evaluateStackedMnist(
+    const { histogram, confidentHistogram, ...metrics } = await evaluateStackedMnist(
       (n) => stackedBatch(sampler, n),
       classifier,
       evalSamples,
@@ -59,14 +64,18 @@ export async function evaluateRealStackedMnist(
       },
       final: { ...metrics, wallSeconds: (performance.now() - started) / 1000 },
       modeHistogram: histogram,
+      confidentModeHistogram: confidentHistogram,
     };
   } finally {
     classifier.dispose();
   }
 }
 
-export function formatModeCoverage(m: Omit<ModeCoverage, 'histogram'>): string {
-  return `modes ${m.modesCovered}/${m.totalModes}  reverse KL ${m.reverseKL.toFixed(4)} (floor ${m.klFloor.toFixed(4)} at N = ${m.evalSamples})`;
+/** The scores without their 1000-entry histograms. */
+export type StackedMnistSummary = Omit<StackedMnistScores, 'histogram' | 'confidentHistogram'>;
+
+export function formatModeCoverage(m: StackedMnistSummary): string {
+  return `modes ${m.modesCovered}/${m.totalModes}  reverse KL ${m.reverseKL.toFixed(4)} (floor ${m.klFloor.toFixed(4)} at N = ${m.evalSamples})  confident (each digit p ≥ ${CONFIDENT_PROBABILITY}): ${(100 * m.confidentShare).toFixed(1)} % of samples, ${m.confidentModesCovered}/${m.totalModes} modes`;
 }
 
 export const STACKED_MNIST_DATASET = 'stacked-mnist';

@@ -35,6 +35,9 @@ describe('train CLI', () => {
     [['--dataset', 'custom'], /--points is needed/],
     [['--dataset', 'custom', '--points', '/nonexistent.json'], /--points: cannot read/],
     [['--seed'], /--seed needs a value/],
+    [['--g-steps', '0'], /--g-steps/],
+    [['--g-steps', '11'], /--g-steps/],
+    [['--noise', 'cauchy'], /--noise must be one of/],
     [['positional'], /Unexpected argument/],
   ])('%j is rejected with a message naming the flag', (args, message) => {
     // In-process: spawning the CLI for every case would cost ~3 s each.
@@ -126,6 +129,15 @@ describe('train CLI', () => {
       parseFlags(['--recipe', 'precision', '--steps', '500'], TRAIN_FLAGS),
     );
     expect(short.config.burnInSteps).toBe(500);
+  });
+
+  it('--g-steps and --noise set G updates per iteration and the noise distribution', () => {
+    const plain = settingsFromFlags(parseFlags([], TRAIN_FLAGS)).config;
+    expect([plain.gSteps, plain.latentDist]).toEqual([1, 'gaussian']);
+    const set = settingsFromFlags(
+      parseFlags(['--g-steps', '3', '--noise', 'uniform'], TRAIN_FLAGS),
+    ).config;
+    expect([set.gSteps, set.latentDist]).toEqual([3, 'uniform']);
   });
 
   it('rejects a malformed custom points file', () => {

@@ -162,12 +162,11 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
   const digits = loadMnistFromPublic();
   const classifier = loadClassifierFromPublic();
   const evaluate: ImageEvaluator = async (generate, n) => {
-    const { histogram: _histogram, ...scores } = await evaluateStackedMnist(
-      generate,
-      classifier,
-      n,
-      Math.min(250, n),
-    );
+    const {
+      histogram: _histogram,
+      confidentHistogram: _confidentHistogram,
+      ...scores
+    } = await evaluateStackedMnist(generate, classifier, n, Math.min(250, n));
     return scores;
   };
   const quiet = Boolean(flags.quiet);
@@ -192,7 +191,10 @@ export async function trainImageMain(flags: ParsedFlags): Promise<number> {
           lastLine = now;
           const parts = [`${p.step}/${settings.steps}`, `${p.stepsPerSecond.toFixed(3)} it/s`];
           if (p.log) parts.push(`D ${p.log.dLoss.toFixed(3)} G ${p.log.gLoss.toFixed(3)}`);
-          if (p.eval) parts.push(`modes ${p.eval.modesCovered} KL ${p.eval.reverseKL.toFixed(3)}`);
+          if (p.eval)
+            parts.push(
+              `modes ${p.eval.modesCovered} (confident ${p.eval.confidentModesCovered}) KL ${p.eval.reverseKL.toFixed(3)}`,
+            );
           process.stderr.write(`${parts.join('  ')}\n`);
         },
       },

@@ -7,6 +7,7 @@ import { ZodError } from 'zod';
 import {
   DATASET_GAMMA,
   DEFAULT_CONFIG,
+  LATENT_DISTRIBUTIONS,
   PRECISION_STEPS,
   TOY_RECIPES,
   type ToyRecipe,
@@ -118,11 +119,17 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'gp-weight': { type: 'number', help: `WGAN-GP λ (default ${DEFAULT_CONFIG.gpWeight})` },
   steps: {
     type: 'integer',
-    help: 'iterations (D steps + 1 G step each); default per dataset, see below',
+    help: 'iterations (D steps + G steps each); default per dataset, see below',
   },
   seed: { type: 'integer', help: 'random seed for data, latents and init (default 1)' },
   batch: { type: 'integer', help: `batch size (default ${DEFAULT_CONFIG.batchSize})` },
-  'd-steps': { type: 'integer', help: 'D updates per G update (default 1)' },
+  'd-steps': { type: 'integer', help: 'D updates per iteration (default 1)' },
+  'g-steps': { type: 'integer', help: 'G updates per iteration, after the D updates (default 1)' },
+  noise: {
+    type: 'string',
+    choices: LATENT_DISTRIBUTIONS,
+    help: "G's input noise: gaussian (standard normal) or uniform on [-1, 1] (default gaussian)",
+  },
   width: { type: 'integer', help: `hidden width of G and D (default ${DEFAULT_CONFIG.gWidth})` },
   depth: { type: 'integer', help: `hidden layers of G and D (default ${DEFAULT_CONFIG.gDepth})` },
   'g-width': { type: 'integer', help: 'hidden width of G' },
@@ -197,6 +204,8 @@ export const FLAGS_FOR_FIELD: Record<string, string[]> = {
   gpWeight: ['gp-weight'],
   batchSize: ['batch'],
   dSteps: ['d-steps'],
+  gSteps: ['g-steps'],
+  latentDist: ['noise'],
   burnInSteps: ['burn-in', 'steps'],
   gammaBurnInFactor: ['gamma-burn-in-factor'],
   beta2BurnIn: ['beta2-burn-in'],
@@ -246,6 +255,8 @@ export type TrainingSettings = Pick<
   | 'gpWeight'
   | 'batchSize'
   | 'dSteps'
+  | 'gSteps'
+  | 'latentDist'
   | 'gOptimizer'
   | 'dOptimizer'
   | 'burnInSteps'
@@ -281,6 +292,9 @@ export function trainingSettingsFromFlags(
     gpWeight: num('gp-weight') ?? base.gpWeight,
     batchSize: num('batch') ?? base.batchSize,
     dSteps: num('d-steps') ?? base.dSteps,
+    gSteps: num('g-steps') ?? base.gSteps,
+    // Checked against LATENT_DISTRIBUTIONS by the flag's choices, and again by the schema.
+    latentDist: (str('noise') as TrainingSettings['latentDist'] | undefined) ?? base.latentDist,
     gOptimizer: optimizer('g'),
     dOptimizer: optimizer('d'),
     burnInSteps: num('burn-in') ?? base.burnInSteps,

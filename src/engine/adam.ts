@@ -8,13 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
-export interface OptimizerSettings {
-  kind: OptimizerKind;
-  lr: number;
-  beta1: number;
-  beta2: number;
-}
-
 export const ADAM_EPSILON = 1e-8;
 
 /**
@@ -48,17 +41,13 @@ export class Optimizer {
 
   /** Applies one update. `grads` maps variable names to gradients (as tf.variableGrads returns). */
   apply(grads: tf.NamedTensorMap, lr: number, beta1: number, beta2: number): void {
-    this.step++;
+    const { stepSize, sqrtCorrection2 } = this.nextStep(lr, beta1, beta2);
     tf.tidy(() => {
       const g = tf.concat(this.params.map((p) => tf.reshape(grads[p.name], [-1])));
       let update: tf.Tensor;
       if (this.m === null || this.v === null) {
         update = tf.mul(g, lr);
       } else {
-        const correction1 = 1 - beta1 ** this.step;
-        const correction2 = 1 - beta2 ** this.step;
-        const stepSize = lr / correction1;
-        const sqrtCorrection2 = Math.sqrt(correction2);
         this.m.assign(tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1)));
         this.v.assign(tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2)));
         const denom = tf.add(tf.div(tf.sqrt(this.v), sqrtCorrection2), ADAM_EPSILON);
@@ -67,6 +56,18 @@ export class Optimizer {
       const parts = this.params.length === 1 ? [update] : tf.split(update, this.sizes);
       this.params.forEach((p, i) => p.assign(tf.sub(p, tf.reshape(parts[i], p.shape))));
     });
+  }
+
+  /**
+   * Counts a step and returns Adam's bias-corrected step size and √(1 − β2ᵗ) for it: shared with
+   * the fused GPU update (src/worker/fused), which applies the same arithmetic in one kernel.
+   */
+  nextStep(lr: number, beta1: number, beta2: number): { stepSize: number; sqrtCorrection2: number } {
+    this.step++;
+    return {
+      stepSize: lr / (1 - beta1 ** this.step),
+      sqrtCorrection2: Math.sqrt(1 - beta2 ** this.step),
+    };
   }
 
   /** Moment variables, for snapshots. */

@@ -45,7 +45,6 @@ import { downsample2x, upsample2x } from './resample';
 import type { Rng } from './rng';
 
 export type ConvArch = 'dcgan' | 'resnet';
-export const CONV_ARCHS: readonly ConvArch[] = ['dcgan', 'resnet'];
 
 /** Side lengths of the three stages. */
 export const STAGE_SIZES = [7, 14, 28] as const;

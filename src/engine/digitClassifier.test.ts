@@ -71,6 +71,35 @@ describe('shipped digit classifier', () => {
     tf.dispose([singles, images, modes]);
   });
 
+  it('gives each triple the confidence of its least legible digit', async () => {
+    // Three held-out digits in R, G, B, and a blank (−1) blue channel the classifier must guess.
+    const { heldOut } = splitDigits(digits);
+    const singles = digitsTensor(heldOut, [0, 1, 2, 3]); // [4, 28, 28, 1]
+    const blank = tf.fill([1, 28, 28, 1], -1) as tf.Tensor4D;
+    const channels = [
+      [0, 1, 2],
+      [3, 0, -1],
+    ];
+    const images = tf.tidy(() => {
+      const pick = (k: number) => (k < 0 ? blank : tf.slice(singles, [k], [1]));
+      return tf.concat(
+        channels.map((c) => tf.concat(c.map(pick), 3)),
+        0,
+      ) as tf.Tensor4D;
+    });
+    const top = tf.tidy(() => tf.max(tf.softmax(shipped.logits(tf.concat([singles, blank]))), 1));
+    const topP = Array.from(await top.data()); // digits 0–3, then the blank
+    const { modes, confidence } = shipped.classifyTriplesWithConfidence(images);
+    const plain = shipped.classifyTriples(images);
+    expect(Array.from(await modes.data())).toEqual(Array.from(await plain.data()));
+    const got = Array.from(await confidence.data());
+    channels.forEach((c, i) =>
+      expect(got[i]).toBeCloseTo(Math.min(...c.map((k) => topP[k < 0 ? 4 : k])), 5),
+    );
+    expect(got[0]).toBeGreaterThan(0.9); // real digits are legible
+    tf.dispose([singles, blank, images, top, modes, confidence, plain]);
+  });
+
   it('runs only on kernels that are correct on every backend (no pooling or resize kernels)', async () => {
     const x = tf.zeros([2, 28, 28, 3]) as tf.Tensor4D;
     const profile = await tf.profile(() => shipped.classifyTriples(x));

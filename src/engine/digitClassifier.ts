@@ -145,6 +145,29 @@ export class DigitClassifier {
    * channel classified on its own. Pixels are clipped to [−1, 1] first (what a display shows).
    */
   classifyTriples(images: tf.Tensor4D): tf.Tensor1D {
+    return tf.tidy(() => tripleModes(tf.argMax(this.channelLogits(images), 1)));
+  }
+
+  /**
+   * The mode of each image (as classifyTriples) and its confidence: the smallest of its three
+   * digits' top softmax probabilities, so a triple is only as sure as its least legible digit.
+   */
+  classifyTriplesWithConfidence(images: tf.Tensor4D): {
+    modes: tf.Tensor1D;
+    confidence: tf.Tensor1D;
+  } {
+    return tf.tidy(() => {
+      const logits = this.channelLogits(images);
+      const n = images.shape[0];
+      return {
+        modes: tripleModes(tf.argMax(logits, 1)),
+        confidence: tf.min(tf.reshape(tf.max(tf.softmax(logits), 1), [n, 3]), 1) as tf.Tensor1D,
+      };
+    });
+  }
+
+  /** Logits [3n, 10] of the R, G and B digits of images [n, 28, 28, 3], image by image. */
+  private channelLogits(images: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
       const [n, h, w, c] = images.shape;
       if (c !== 3 || h !== 28 || w !== 28)
@@ -155,8 +178,7 @@ export class DigitClassifier {
         w,
         1,
       ]) as tf.Tensor4D;
-      const digits = tf.reshape(this.predictDigits(channels), [n, 3]);
-      return tf.sum(tf.mul(digits, tf.tensor1d([100, 10, 1], 'int32')), 1) as tf.Tensor1D;
+      return this.logits(channels);
     });
   }
 
@@ -193,6 +215,12 @@ export class DigitClassifier {
 }
 
 const align4 = (n: number) => (n + 3) & ~3;
+
+/** Digits [3n] (R, G, B of each image in turn) → modes 100·d_R + 10·d_G + d_B [n] (int32). */
+function tripleModes(digits: tf.Tensor): tf.Tensor1D {
+  const perImage = tf.reshape(digits, [-1, 3]);
+  return tf.sum(tf.mul(perImage, tf.tensor1d([100, 10, 1], 'int32')), 1) as tf.Tensor1D;
+}
 
 function parseClassifierBytes(bytes: Uint8Array): {
   arch: ClassifierArch;

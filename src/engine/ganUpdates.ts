@@ -11,7 +11,8 @@ import type { GanConfig } from './config';
 import type { LossName } from './lossNames';
 import type { AdversarialLoss } from './losses';
 import type { Mlp } from './mlp';
-import type { ScheduledValues } from './trainer';
+import { addAll } from './ops';
+import type { ScheduledValues } from './schedule';
 
 /** What an update needs from a trainer, for the current iteration. */
 export interface UpdateParts {
@@ -141,13 +142,16 @@ export function generatorUpdate(
  * update's and the G update's diagnostics, which it disposes.
  */
 export function stackDiagnostics(dDiag: tf.Tensor[], gDiag: tf.Tensor[]): tf.Tensor1D {
-  const [dLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm] = dDiag;
-  const [gLoss, gGradNorm] = gDiag;
-  const values = tf.tidy(() =>
-    tf.stack([dLoss, gLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm, gGradNorm]),
-  ) as tf.Tensor1D;
+  const values = tf.tidy(() => tf.stack(inLogOrder(dDiag, gDiag))) as tf.Tensor1D;
   tf.dispose([...dDiag, ...gDiag]);
   return values;
+}
+
+/** The D update's and the G update's diagnostics in LOG_FIELDS order. */
+export function inLogOrder<T>(dDiag: T[], gDiag: T[]): T[] {
+  const [dLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm] = dDiag;
+  const [gLoss, gGradNorm] = gDiag;
+  return [dLoss, gLoss, r1, r2, dReal, dFake, gradSqReal, gradSqFake, dGradNorm, gGradNorm];
 }
 
 /**
@@ -162,7 +166,7 @@ function withZeros(grads: tf.NamedTensorMap, variables: tf.Variable[]): tf.Named
 }
 
 export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
-  return tf.sqrt(tf.addN(tensors.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
+  return tf.sqrt(addAll(tensors.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
 }
 
 export interface DiscriminatorObjective {

@@ -11,6 +11,7 @@ import { LOSSES as LOSS_FUNCTIONS } from './losses';
 import { Mlp } from './mlp';
 import { Rng } from './rng';
 import { discriminatorObjective } from './ganUpdates';
+import { addAll } from './ops';
 import {
   FULL_GROWTH,
   makeDiscriminator,
@@ -52,12 +53,15 @@ async function scalar(t: tf.Tensor): Promise<number> {
 /**
  * Relative error of D's double-backprop weight gradient for one case and seed, in one random
  * direction, best of three step sizes. `alter` may change D after initialisation (tests use it
- * for a negative control).
+ * for a negative control). `gradient` replaces tfjs's double backprop as the analytic gradient
+ * (per variable, of the same objective on `inputs` = [B real; B fake]): the fused GPU step's
+ * written-out R1/R2 gradient is checked this way (src/worker/fused/check.ts).
  */
 export async function penaltyGradientError(
   c: PenaltyCase,
   seed: number,
   alter?: (d: Mlp) => void,
+  gradient?: (d: Mlp, inputs: tf.Tensor2D, batch: number) => tf.Tensor[],
 ): Promise<number> {
   const rng = new Rng(seed);
   const d = new Mlp(
@@ -79,7 +83,8 @@ export async function penaltyGradientError(
     if (parts.logits) kept.push(parts.logits);
     return parts.total;
   };
-  const best = await directionalError(d.variables, objective, rng);
+  const analytic = gradient ? () => gradient(d, inputs, BATCH) : undefined;
+  const best = await directionalError(d.variables, objective, rng, undefined, false, analytic);
   tf.dispose([inputs, ...kept]);
   d.dispose();
   return best;
@@ -103,10 +108,18 @@ async function directionalError(
   rng: Rng,
   steps = [1e-3, 3e-4, 1e-4],
   towardsGradient = false,
+  analyticGradient?: () => tf.Tensor[],
 ): Promise<number> {
   const total = variables.reduce((n, v) => n + v.size, 0);
-  const { grads, value } = tf.variableGrads(objective, variables);
-  value.dispose();
+  let grads: tf.NamedTensorMap;
+  if (analyticGradient) {
+    const computed = analyticGradient();
+    grads = Object.fromEntries(variables.map((v, i) => [v.name, computed[i]]));
+  } else {
+    const result = tf.variableGrads(objective, variables);
+    result.value.dispose();
+    grads = result.grads;
+  }
   const gradOf = (v: tf.Variable) => grads[v.name] ?? tf.zerosLike(v);
   const random = variables.map((v) =>
     tf.tensor(rng.normals(v.size, 1 / Math.sqrt(total)), v.shape),
@@ -114,19 +127,19 @@ async function directionalError(
   let directions = random;
   if (towardsGradient) {
     const gradNorm = await scalar(
-      tf.tidy(() => tf.sqrt(tf.addN(variables.map((v) => tf.sum(tf.square(gradOf(v))))))),
+      tf.tidy(() => tf.sqrt(addAll(variables.map((v) => tf.sum(tf.square(gradOf(v))))))),
     );
     directions = tf.tidy(() => {
       const mixed = variables.map((v, i) =>
         tf.add(random[i], tf.div(gradOf(v), Math.max(gradNorm, 1e-12))),
       );
-      const norm = tf.sqrt(tf.addN(mixed.map((m) => tf.sum(tf.square(m)))));
+      const norm = tf.sqrt(addAll(mixed.map((m) => tf.sum(tf.square(m)))));
       return mixed.map((m) => tf.div(m, norm));
     });
     tf.dispose(random);
   }
   const analytic = await scalar(
-    tf.tidy(() => tf.addN(variables.map((v, i) => tf.sum(tf.mul(gradOf(v), directions[i]))))),
+    tf.tidy(() => addAll(variables.map((v, i) => tf.sum(tf.mul(gradOf(v), directions[i]))))),
   );
   const originals = variables.map((v) => tf.clone(v));
   const at = async (eps: number) => {

@@ -23,6 +23,10 @@ export interface ImageScores {
   /** (K − 1)/(2N): the KL a perfect generator would still show on N samples. */
   klFloor: number;
   evalSamples: number;
+  /** Share of samples whose three digits are each classified with p ≥ 0.9 (stackedMetrics.ts). */
+  confidentShare: number;
+  /** Modes covered by those confident samples only. */
+  confidentModesCovered: number;
 }
 
 /** Scores `evalSamples` images from `generate(b)` ([b, 28, 28, 3], in [−1, 1]). */

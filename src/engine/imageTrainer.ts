@@ -38,6 +38,7 @@ const REBUILD_KEYS = [
   'dataset',
   'arch',
   'latentDim',
+  'latentDist',
   'gChannels',
   'dChannels',
   'resBlocks',

@@ -4,8 +4,8 @@
  * interpolation. Pixels are assembled on the CPU from one readback of the float images, because
  * the grid's rank-5 transpose is an op we would rather not trust on every backend.
  */
-import { Rng } from './rng';
-import { VIEW_LATENT_STREAM } from './views';
+import type { LatentDistribution } from './config';
+import { viewLatents } from './latentPlane';
 
 /** RGBA pixels of a grid of equal square tiles (generated or real images). */
 export interface ImageGrid {
@@ -24,9 +24,14 @@ export function gridColumns(count: number): number {
   return Math.max(1, Math.ceil(Math.sqrt(count)));
 }
 
-/** The fixed latents of an image run's sample grid (standard normals, count × latentDim). */
-export function imageViewLatents(seed: number, latentDim: number, count: number): Float32Array {
-  return new Rng(seed).fork(VIEW_LATENT_STREAM).normals(count * latentDim);
+/** The fixed latents of an image run's sample grid (count × latentDim draws of the run's noise). */
+export function imageViewLatents(
+  seed: number,
+  latentDim: number,
+  count: number,
+  distribution: LatentDistribution = 'gaussian',
+): Float32Array {
+  return viewLatents(seed, latentDim, count, distribution);
 }
 
 /**

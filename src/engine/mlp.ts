@@ -20,6 +20,12 @@ export interface MlpShape {
 export class Mlp {
   readonly weights: tf.Variable<tf.Rank.R2>[] = [];
   readonly biases: tf.Variable<tf.Rank.R1>[] = [];
+  /**
+   * Called before the weights are used through `variables` or `apply`. A trainer that keeps the
+   * weights elsewhere while it trains (the fused GPU step's flat buffers, src/worker/fused)
+   * writes them back here first, so views, snapshots and the op path always see current values.
+   */
+  beforeUse: (() => void) | null = null;
 
   constructor(
     readonly shape: MlpShape,
@@ -42,14 +48,21 @@ export class Mlp {
   }
 
   get variables(): tf.Variable[] {
+    this.beforeUse?.();
+    return this.storedVariables;
+  }
+
+  /** The variables as they are, without `beforeUse` (for the code that keeps them in sync). */
+  get storedVariables(): tf.Variable[] {
     return [...this.weights, ...this.biases];
   }
 
   get parameterCount(): number {
-    return this.variables.reduce((n, v) => n + v.size, 0);
+    return this.storedVariables.reduce((n, v) => n + v.size, 0);
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
+    this.beforeUse?.();
     let h: tf.Tensor2D = x;
     const last = this.weights.length - 1;
     for (let i = 0; i <= last; i++) {
@@ -60,6 +73,6 @@ export class Mlp {
   }
 
   dispose(): void {
-    for (const v of this.variables) v.dispose();
+    for (const v of this.storedVariables) v.dispose();
   }
 }

@@ -26,6 +26,34 @@ function customGrad(f: unknown): unknown {
   return tf.customGrad(f as Parameters<typeof tf.customGrad>[0]);
 }
 
+/**
+ * WebGPU's default limit of storage buffers per shader stage (8); tfjs requests no higher one.
+ * One of them is a kernel's output.
+ */
+const WEBGPU_MAX_KERNEL_INPUTS = 7;
+
+/**
+ * Σ tensors (same shape), as tf.addN in groups small enough for every backend. Why: tfjs-webgpu's
+ * AddN binds one storage buffer per input and does not split long lists (its concat does), so
+ * tf.addN of 8 or more tensors makes an invalid pipeline; WebGPU then drops the whole command
+ * buffer it was encoded in, and everything queued with it (the D update, the diagnostics) reads
+ * back as zeros with no exception. A 3-layer MLP's gradient norm summed 8 terms.
+ */
+export function addAll(tensors: tf.Tensor[]): tf.Tensor {
+  if (tensors.length === 0) throw new Error('addAll needs at least one tensor');
+  let terms = tensors;
+  while (terms.length > 1) {
+    const groups: tf.Tensor[] = [];
+    for (let i = 0; i < terms.length; i += WEBGPU_MAX_KERNEL_INPUTS) {
+      const group = terms.slice(i, i + WEBGPU_MAX_KERNEL_INPUTS);
+      // eslint-disable-next-line no-restricted-syntax -- the one place groups are small enough
+      groups.push(group.length === 1 ? group[0] : tf.addN(group));
+    }
+    terms = groups;
+  }
+  return terms[0];
+}
+
 /** Numerically stable softplus(x) = log(1 + eˣ); second-order safe (it saves its input). */
 export const softplus = tf.softplus;
 

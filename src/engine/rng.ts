@@ -50,6 +50,17 @@ export class Rng {
     return out;
   }
 
+  /**
+   * G's input noise: `count` standard normals, or uniforms on [−1, 1) (GAN Lab's option). The
+   * Gaussian draw is `normals` itself, so runs made before the option existed are unchanged.
+   */
+  latents(count: number, distribution: 'gaussian' | 'uniform'): Float32Array {
+    if (distribution === 'gaussian') return this.normals(count);
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++) out[i] = 2 * this.uniform() - 1;
+    return out;
+  }
+
   /** An independent child stream, e.g. one for data and one for latents. */
   fork(label: number): Rng {
     return new Rng(hash32(this.state ^ Math.imul(label + 1, 0x85ebca6b)));

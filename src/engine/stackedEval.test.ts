@@ -1,6 +1,8 @@
 /**
  * The instrument end to end: real Stacked MNIST samples score ≈1000 modes with a KL near the
  * finite-sample floor, and a generator that repeats one image scores 1 mode and KL = ln 1000.
+ * The confident measure: real samples are almost all confident and cover as many modes as their
+ * number predicts; a 5-step generator's noise covers hundreds of modes, but few confidently.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,8 @@ import { loadClassifierFromPublic, loadMnistFromPublic } from '../cli/assets';
 import { useNodeBackend } from './backend';
 import type { DigitClassifier } from './digitClassifier';
 import { Rng } from './rng';
+import { stackedMnistDefaults, type ImageGanConfig } from './config';
+import { runImageTraining } from './imageRun';
 import { evaluateStackedMnist, modeCoverage } from './stackedMetrics';
 import { splitDigits, StackedMnistSampler, stackedBatch } from './stackedMnist';
 
@@ -47,6 +51,43 @@ describe('evaluateStackedMnist', () => {
     // (≈1.5 % per digit) move samples between modes but hardly change the histogram's shape.
     expect(Math.abs(m.modesCovered - modes.mean)).toBeLessThan(4 * modes.sd);
     expect(Math.abs(m.reverseKL - kl.mean)).toBeLessThan(4 * kl.sd);
+    // Confident: ≥ 90 % of real samples (96 % at N = 10,000), and they cover what as many
+    // uniform draws would (≈ 944 here; 1000 of 1000 at N = 10,000, README).
+    expect(m.confidentShare).toBeGreaterThan(0.9);
+    const confident = Math.round(m.confidentShare * n);
+    expect(m.confidentHistogram.reduce((a, b) => a + b, 0)).toBe(confident);
+    const expectedModes = 1000 * (1 - (1 - 1 / 1000) ** confident);
+    expect(Math.abs(m.confidentModesCovered - expectedModes)).toBeLessThan(4 * modes.sd);
+  });
+
+  it('a 5-step generator: noise covers hundreds of modes, but few of them confidently', async () => {
+    // The race lesson's small DCGAN (README, "Stacked MNIST models") after 5 steps.
+    const config: ImageGanConfig = {
+      ...stackedMnistDefaults(400),
+      arch: 'dcgan',
+      gChannels: [16, 16, 16],
+      dChannels: [16, 16, 16],
+      batchSize: 32,
+    };
+    const digits = loadMnistFromPublic();
+    const result = await runImageTraining(
+      config,
+      (rng) => {
+        const real = new StackedMnistSampler(digits, rng);
+        return { sample: (b) => stackedBatch(real, b) };
+      },
+      {
+        steps: 5,
+        evalEvery: 5,
+        evalSamples: 2000,
+        logEvery: 5,
+        evaluate: (generate, n) => evaluateStackedMnist(generate, classifier, n, 500),
+      },
+    );
+    const f = result.final;
+    expect(f.modesCovered).toBeGreaterThan(200);
+    expect(f.confidentShare).toBeLessThan(0.1);
+    expect(f.confidentModesCovered).toBeLessThan(f.modesCovered! / 4);
   });
 
   it('a generator that repeats one image: 1 mode, KL = ln 1000', async () => {
@@ -63,6 +104,9 @@ describe('evaluateStackedMnist', () => {
     expect(m.modesCovered).toBe(1);
     expect(m.reverseKL).toBeCloseTo(Math.log(1000), 10);
     expect(m.histogram.reduce((a, b) => a + b, 0)).toBe(700);
+    // A legible real triple, repeated: every sample confident, still one mode.
+    expect(m.confidentShare).toBe(1);
+    expect(m.confidentModesCovered).toBe(1);
   });
 
   it('rejects a generator that returns the wrong number of images, without leaking', async () => {

@@ -1,6 +1,6 @@
 /** Mode coverage and reverse KL on hand-made histograms (gan-facts.md §2.3). */
 import { describe, expect, it } from 'vitest';
-import { modeCoverage } from './stackedMetrics';
+import { CONFIDENT_PROBABILITY, confidentCoverage, modeCoverage } from './stackedMetrics';
 
 describe('modeCoverage', () => {
   it('one repeated mode: 1 mode, KL = ln K', () => {
@@ -57,5 +57,32 @@ describe('modeCoverage', () => {
     expect(() => modeCoverage([-1])).toThrow(/outside/);
     expect(() => modeCoverage([1.5])).toThrow(/outside/);
     expect(() => modeCoverage([])).toThrow(/at least one/);
+  });
+});
+
+describe('confidentCoverage', () => {
+  it('counts only samples whose least legible digit reaches the threshold', () => {
+    // Modes 1, 2, 3 are confident (3 exactly at the threshold); 4 and 5 are not.
+    const c = confidentCoverage([1, 2, 2, 3, 4, 5], [0.99, 0.95, 0.91, 0.9, 0.89, 0.2]);
+    expect(CONFIDENT_PROBABILITY).toBe(0.9);
+    expect(c.confidentShare).toBeCloseTo(4 / 6, 12);
+    expect(c.confidentModesCovered).toBe(3);
+    expect(c.confidentHistogram[2]).toBe(2);
+    expect(c.confidentHistogram[4]).toBe(0);
+    expect(c.confidentHistogram.reduce((a, b) => a + b, 0)).toBe(4);
+  });
+
+  it('one repeated confident triple covers 1 mode; no confident sample covers none', () => {
+    const one = confidentCoverage(new Array(300).fill(456), new Array(300).fill(0.97));
+    expect(one.confidentModesCovered).toBe(1);
+    expect(one.confidentShare).toBe(1);
+    const none = confidentCoverage([1, 2, 3], [0.5, 0.6, 0.7]);
+    expect(none.confidentModesCovered).toBe(0);
+    expect(none.confidentShare).toBe(0);
+    expect(none.confidentHistogram).toHaveLength(1000);
+  });
+
+  it('rejects confidences that do not match the samples', () => {
+    expect(() => confidentCoverage([1, 2], [0.95])).toThrow(/1 confidences for 2 samples/);
   });
 });

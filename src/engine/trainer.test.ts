@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from './backend';
-import { DEFAULT_CONFIG, type GanConfig } from './config';
+import { DEFAULT_CONFIG, parseConfig, type GanConfig } from './config';
+import { Rng } from './rng';
 import { runToyTraining } from './run';
-import { ToyGanTrainer } from './trainer';
+import { needsRebuild, ToyGanTrainer } from './trainer';
 
 const SMALL: GanConfig = {
   ...DEFAULT_CONFIG,
@@ -68,13 +69,21 @@ describe('toy GAN trainer', () => {
     expect(result.final.highQuality).toBe(0);
   });
 
-  it('lets several trainers live side by side (unique variable names)', () => {
+  it('lets several trainers live side by side (unique variable names)', async () => {
+    const before = tf.memory().numTensors;
     const a = new ToyGanTrainer(SMALL);
     const b = new ToyGanTrainer(SMALL);
+    const names = [...a.variables, ...b.variables].map((v) => v.name);
+    expect(new Set(names).size).toBe(names.length);
     a.step();
     b.step();
+    // The same seed and settings in separate trainers: the same first iteration.
+    const [rowA] = await a.flushLogs();
+    const [rowB] = await b.flushLogs();
+    expect(rowA).toEqual(rowB);
     a.dispose();
     b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('follows the R3GAN burn-in: γ falls, β2 rises, lr decays, EMA half-life grows', () => {
@@ -99,5 +108,68 @@ describe('toy GAN trainer', () => {
     expect(start.emaBeta).toBe(0);
     expect(end.emaBeta).toBeCloseTo(0.5 ** (1 / 50));
     trainer.dispose();
+  });
+
+  it('gSteps: k G updates after the D updates; gSteps 1 is the plain D-then-G loop', async () => {
+    const weights = async (t: ToyGanTrainer) => Promise.all(t.variables.map((v) => v.data()));
+    // The same iteration written out by hand: dSteps D updates, then `g` G updates.
+    const byHand = async (g: number) => {
+      const t = new ToyGanTrainer({ ...SMALL, dSteps: 2, emaHalfLife: 0 }, 1000);
+      for (let i = 0; i < 3; i++) {
+        const s = t.scheduled();
+        t.discriminatorStep(s, false);
+        t.discriminatorStep(s, false);
+        for (let k = 0; k < g; k++) t.generatorStep(s, false);
+        t.iteration++;
+      }
+      const w = await weights(t);
+      t.dispose();
+      return w;
+    };
+    const stepped = async (gSteps: number) => {
+      const t = new ToyGanTrainer({ ...SMALL, dSteps: 2, gSteps, emaHalfLife: 0 }, 1000);
+      for (let i = 0; i < 3; i++) t.step();
+      const steps = t.optimizerSteps;
+      await t.flushLogs();
+      const w = await weights(t);
+      t.dispose();
+      return { w, steps };
+    };
+    const one = await stepped(1);
+    const three = await stepped(3);
+    expect(one.w).toEqual(await byHand(1));
+    expect(three.w).toEqual(await byHand(3));
+    expect(three.w).not.toEqual(one.w);
+    // [G, D] optimiser steps after 3 iterations.
+    expect(one.steps).toEqual([3, 6]);
+    expect(three.steps).toEqual([9, 6]);
+  });
+
+  it('draws Gaussian or uniform noise; Gaussian is the stream it always was', () => {
+    const gaussian = new ToyGanTrainer({ ...SMALL, seed: 5 });
+    const uniform = new ToyGanTrainer({ ...SMALL, seed: 5, latentDist: 'uniform' });
+    const g = gaussian.latentBatch(2000, new Rng(9)).dataSync();
+    const u = uniform.latentBatch(2000, new Rng(9)).dataSync();
+    expect(Array.from(g)).toEqual(Array.from(new Rng(9).normals(2000 * SMALL.latentDim)));
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(-1);
+    expect(Math.max(...u)).toBeLessThan(1);
+    // Var of U(−1, 1) is 1/3; of N(0, 1) is 1, and Gaussians leave [−1, 1] a third of the time.
+    const variance = (x: ArrayLike<number>) =>
+      Array.from(x).reduce((s, v) => s + v * v, 0) / x.length;
+    expect(variance(u)).toBeCloseTo(1 / 3, 1);
+    expect(Array.from(g).filter((v) => Math.abs(v) > 1).length / g.length).toBeGreaterThan(0.25);
+    gaussian.dispose();
+    uniform.dispose();
+  });
+
+  it('a change of noise distribution needs new networks; gSteps changes live', () => {
+    expect(needsRebuild(SMALL, { ...SMALL, latentDist: 'uniform' })).toBe(true);
+    expect(needsRebuild(SMALL, { ...SMALL, gSteps: 3 })).toBe(false);
+    expect(parseConfig({ ...SMALL, gSteps: undefined, latentDist: undefined })).toMatchObject({
+      gSteps: 1,
+      latentDist: 'gaussian',
+    });
+    expect(() => parseConfig({ ...SMALL, gSteps: 0 })).toThrow();
+    expect(() => parseConfig({ ...SMALL, latentDist: 'cauchy' })).toThrow();
   });
 });

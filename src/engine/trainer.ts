@@ -1,7 +1,7 @@
 /**
  * The GAN training loop (GanTrainer, shared by both kinds of run) and its toy trainer
- * (ToyGanTrainer: MLPs on 2-D points): one iteration = `dSteps` discriminator updates, then one
- * generator update, then the EMA update (R3GAN's order, gan-facts.md §1.3). Each phase draws its
+ * (ToyGanTrainer: MLPs on 2-D points): one iteration = `dSteps` discriminator updates, then
+ * `gSteps` generator updates (1 unless asked), then the EMA update (R3GAN's order, gan-facts.md §1.3). Each phase draws its
  * own real batch and latents from the run's seeded streams; the updates are in ganUpdates.ts.
  *
  * Speed (kernel count is the cost on wasm and WebGPU):
@@ -13,7 +13,7 @@
  *   on logging steps and read asynchronously by `flushLogs`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { GanConfig } from './config';
+import type { GanConfig, LatentDistribution } from './config';
 import { makeToyDataset, type ToyDataset } from './datasets';
 import { LOSSES, type AdversarialLoss } from './losses';
 import {
@@ -25,7 +25,10 @@ import {
 import { Mlp } from './mlp';
 import { Optimizer } from './adam';
 import { Rng } from './rng';
-import { cosineBurnIn } from './schedule';
+import { scheduledValues, type ScheduledValues, type ScheduleSettings } from './schedule';
+
+// The schedule's types lived here once; importers may still find them here.
+export { scheduledValues, type ScheduledValues, type ScheduleSettings };
 
 /** What one logging step records (all scalars, read back in one batch). */
 export const LOG_FIELDS = [
@@ -43,17 +46,6 @@ export const LOG_FIELDS = [
 export type LogField = (typeof LOG_FIELDS)[number];
 export type LogRow = { step: number } & Record<LogField, number>;
 
-/** The hyper-parameters in force at one iteration (after the burn-in schedule). */
-export interface ScheduledValues {
-  r1Gamma: number;
-  r2Gamma: number;
-  gLr: number;
-  dLr: number;
-  gBeta2: number;
-  dBeta2: number;
-  emaBeta: number;
-}
-
 /**
  * Settings fixed at construction: the data, the architecture, the seed, whether an EMA copy
  * exists, and the optimiser kinds (their state differs). Everything else can change live.
@@ -63,6 +55,8 @@ const REBUILD_KEYS = [
   'dataset',
   'customPoints',
   'latentDim',
+  // The views' fixed latents are drawn once per trainer from this distribution.
+  'latentDist',
   'gWidth',
   'gDepth',
   'dWidth',
@@ -76,38 +70,6 @@ export function needsRebuild(a: GanConfig, b: GanConfig): boolean {
     a.dOptimizer.kind !== b.dOptimizer.kind ||
     a.emaHalfLife > 0 !== b.emaHalfLife > 0
   );
-}
-
-/** The settings a burn-in schedule reads (toy and image configs share them). */
-export type ScheduleSettings = Pick<
-  GanConfig,
-  | 'burnInSteps'
-  | 'gammaBurnInFactor'
-  | 'beta2BurnIn'
-  | 'lrEndFactor'
-  | 'emaHalfLife'
-  | 'r1Gamma'
-  | 'r2Gamma'
-  | 'gOptimizer'
-  | 'dOptimizer'
->;
-
-/** Hyper-parameters at iteration t after R3GAN's cosine burn-in (gan-facts.md §1.3). */
-export function scheduledValues(c: ScheduleSettings, t: number): ScheduledValues {
-  const T = c.burnInSteps;
-  const gamma = (g: number) => cosineBurnIn(g * c.gammaBurnInFactor, g, t, T);
-  const beta2 = (b: number) => (c.beta2BurnIn === null ? b : cosineBurnIn(c.beta2BurnIn, b, t, T));
-  const lr = (l: number) => cosineBurnIn(l, l * c.lrEndFactor, t, T);
-  const halfLife = cosineBurnIn(0, c.emaHalfLife, t, T);
-  return {
-    r1Gamma: gamma(c.r1Gamma),
-    r2Gamma: gamma(c.r2Gamma),
-    gLr: lr(c.gOptimizer.lr),
-    dLr: lr(c.dOptimizer.lr),
-    gBeta2: beta2(c.gOptimizer.beta2),
-    dBeta2: beta2(c.dOptimizer.beta2),
-    emaBeta: halfLife > 0 ? 0.5 ** (1 / halfLife) : 0,
-  };
 }
 
 export class DivergenceError extends Error {
@@ -127,11 +89,17 @@ export interface Network {
 
 /** The settings every trainer reads (toy and image configs both have them). */
 export type TrainerSettings = ScheduleSettings &
-  UpdateParts['config'] & { seed: number; latentDim: number; dSteps: number };
+  UpdateParts['config'] & {
+    seed: number;
+    latentDim: number;
+    latentDist: LatentDistribution;
+    dSteps: number;
+    gSteps: number;
+  };
 
 /**
  * What the toy and the image trainer share: the seeded streams (init, data, latents, mixing,
- * in that order of forks), the optimisers, the iteration loop (`dSteps` D updates, one G update,
+ * in that order of forks), the optimisers, the iteration loop (`dSteps` D updates, `gSteps` G updates,
  * the EMA update: R3GAN's order, gan-facts.md §1.3), logging without readback, live settings,
  * and the snapshot surface. A subclass says what its networks are, how they are applied and
  * where real data comes from.
@@ -141,15 +109,15 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
   readonly discriminator: D;
   /** Exponential moving average of G's weights; null when the EMA is off. */
   readonly emaGenerator: G | null;
-  /** Iterations completed (one iteration = dSteps D updates + one G update). */
+  /** Iterations completed (one iteration = dSteps D updates + gSteps G updates). */
   iteration = 0;
   /** The data stream (fork 2 of the seed). */
   protected readonly dataRng: Rng;
   private readonly latentRng: Rng;
   private readonly mixRng: Rng;
-  private loss: AdversarialLoss;
-  private readonly gOptimizer: Optimizer;
-  private readonly dOptimizer: Optimizer;
+  protected loss: AdversarialLoss;
+  protected readonly gOptimizer: Optimizer;
+  protected readonly dOptimizer: Optimizer;
   private dUpdates = 0;
   private pendingLogs: PendingLog[] = [];
   private currentConfig: C;
@@ -207,26 +175,44 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
   }
 
   latentBatch(n = this.config.batchSize, rng = this.latentRng): tf.Tensor2D {
-    return tf.tensor2d(rng.normals(n * this.config.latentDim), [n, this.config.latentDim]);
+    const { latentDim, latentDist } = this.config;
+    return tf.tensor2d(rng.latents(n * latentDim, latentDist), [n, latentDim]);
   }
 
-  /** One full iteration: dSteps D updates, one G update, the EMA update. */
+  /**
+   * One full iteration: dSteps D updates, gSteps G updates, the EMA update. A logged iteration
+   * records the last update of each network. With gSteps = 1 the draws and updates are exactly
+   * those of the loop before gSteps existed.
+   */
   step(): void {
     const log = (this.iteration + 1) % this.logEvery === 0 || this.iteration === 0;
+    const diag = this.iterate(log);
+    if (diag) {
+      this.pendingLogs.push({ step: this.iteration, values: stackDiagnostics(diag.d, diag.g) });
+    }
+  }
+
+  /**
+   * One full iteration without logging it: with `diagnose`, returns the last D update's and the
+   * G update's diagnostics tensors (the caller disposes them; see discriminatorStep and
+   * generatorStep for their order).
+   */
+  iterate(diagnose: boolean): { d: tf.Tensor[]; g: tf.Tensor[] } | null {
     const s = this.scheduled();
+    const { dSteps, gSteps } = this.config;
     let dDiag: tf.Tensor[] = [];
-    for (let k = 0; k < this.config.dSteps; k++) {
-      const diag = this.discriminatorStep(s, log && k === this.config.dSteps - 1);
+    for (let k = 0; k < dSteps; k++) {
+      const diag = this.discriminatorStep(s, diagnose && k === dSteps - 1);
       if (diag) dDiag = diag;
     }
-    const gDiag = this.generatorStep(s, log);
-    if (this.emaGenerator) {
-      updateEmaWeights(this.emaGenerator.variables, this.generator.variables, s.emaBeta);
+    let gDiag: tf.Tensor[] | null = null;
+    for (let k = 0; k < gSteps; k++) {
+      const diag = this.generatorStep(s, diagnose && k === gSteps - 1);
+      if (diag) gDiag = diag;
     }
+    if (this.emaGenerator) this.updateEma(s.emaBeta);
     this.iteration++;
-    if (log && gDiag) {
-      this.pendingLogs.push({ step: this.iteration, values: stackDiagnostics(dDiag, gDiag) });
-    }
+    return diagnose && gDiag ? { d: dDiag, g: gDiag } : null;
   }
 
   /**
@@ -235,7 +221,32 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
    * E‖∇D‖² fake, ‖∇θD‖].
    */
   discriminatorStep(s: ScheduledValues, diagnose: boolean): tf.Tensor[] | null {
-    return discriminatorUpdate(this.updateParts(), s, ++this.dUpdates, diagnose);
+    return this.discriminatorUpdate(s, ++this.dUpdates, diagnose);
+  }
+
+  /**
+   * The D update numbered `dUpdate` (from 1; lazy regularisation reads it). A subclass may
+   * compute it differently (the fused GPU step, src/worker/fused) with the same result.
+   */
+  protected discriminatorUpdate(
+    s: ScheduledValues,
+    dUpdate: number,
+    diagnose: boolean,
+  ): tf.Tensor[] | null {
+    return discriminatorUpdate(this.updateParts(), s, dUpdate, diagnose);
+  }
+
+  /** ema ← G + β(ema − G) (see updateEmaWeights); only called when the EMA is on. */
+  protected updateEma(beta: number): void {
+    updateEmaWeights(this.emaGenerator!.variables, this.generator.variables, beta);
+  }
+
+  /**
+   * A tensor the last step wrote: awaiting its data waits for the device to finish the step
+   * (the worker's back-pressure on GPU backends).
+   */
+  lastWritten(): tf.Tensor {
+    return this.generator.variables[0];
   }
 
   /** One generator update (ganUpdates.ts); [gLoss, ‖∇θG‖] (kept) when `diagnose` is set. */
@@ -282,7 +293,7 @@ export abstract class GanTrainer<C extends TrainerSettings, G extends Network, D
   }
 
   /** The networks, optimisers and streams, as the shared updates see them. */
-  private updateParts(): UpdateParts {
+  protected updateParts(): UpdateParts {
     return {
       config: this.config,
       loss: this.loss,

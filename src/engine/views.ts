@@ -10,17 +10,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ToyDataset } from './datasets';
 import { LOSSES } from './losses';
+import { BOUNDS_STREAM, VIEW_REAL_STREAM, viewLatents } from './latentPlane';
 import { Rng } from './rng';
 import type { ToyGanTrainer } from './trainer';
 
-/** Rng streams of `new Rng(seed)` used by the views (evaluate.ts uses 9 and 10). */
-export const VIEW_LATENT_STREAM = 11;
-export const VIEW_REAL_STREAM = 12;
-export const BOUNDS_STREAM = 13;
-export const MANIFOLD_STREAM = 14;
-
-/** Half-width of the latent-plane grid, in latent standard deviations (±2 holds ~95 %). */
-export const MANIFOLD_SPAN = 2;
+export {
+  BOUNDS_STREAM,
+  MANIFOLD_SPAN,
+  MANIFOLD_STREAM,
+  manifoldLatents,
+  VIEW_LATENT_STREAM,
+  VIEW_REAL_STREAM,
+} from './latentPlane';
 
 /** A rectangle of the data plane. */
 export interface ViewBounds {
@@ -33,24 +34,24 @@ export interface ViewBounds {
 /**
  * The fixed inputs of the point-cloud view, kept on the CPU so they survive a change of backend:
  * latents for G and (for losses that pair fakes with reals, e.g. RpGAN) the real partners used by
- * the transport vectors. Depends only on the seed, the latent size and the dataset, all of which
+ * the transport vectors. Depends only on the seed, the latent size and distribution and the dataset, all of which
  * force a rebuild when changed.
  */
 export interface ViewBatch {
   count: number;
   latentDim: number;
-  /** count × latentDim standard normals. */
+  /** count × latentDim draws of the run's noise distribution. */
   latents: Float32Array;
   /** count real points, interleaved x, y. Also the reference cloud the UI draws in grey. */
   real: Float32Array;
 }
 
 export function makeViewBatch(trainer: ToyGanTrainer, count: number): ViewBatch {
-  const { seed, latentDim } = trainer.config;
+  const { seed, latentDim, latentDist } = trainer.config;
   return {
     count,
     latentDim,
-    latents: new Rng(seed).fork(VIEW_LATENT_STREAM).normals(count * latentDim),
+    latents: viewLatents(seed, latentDim, count, latentDist),
     real: trainer.dataset.sample(new Rng(seed).fork(VIEW_REAL_STREAM), count),
   };
 }
@@ -143,40 +144,6 @@ export function transportVectors(
       tf.mul(loss.generator(realLogits, d.apply(x as tf.Tensor2D)), -n);
     return tf.grad(lossTimesMinusN)(fake) as tf.Tensor2D;
   });
-}
-
-/**
- * Latents of the generator-manifold view: a resolution × resolution grid on the plane spanned by
- * two fixed orthonormal directions u, v of latent space through the origin, z = a·u + b·v with
- * a, b ∈ [−MANIFOLD_SPAN, MANIFOLD_SPAN]; row-major, row 0 at b = +span. Drawing G of this grid
- * as a mesh shows how G folds and stretches latent space onto the data (GAN Lab's manifold view;
- * with a 16-D latent it is a 2-D slice, which the UI says). Random directions rather than the
- * first two axes so the slice does not depend on how G happens to order its inputs.
- */
-export function manifoldLatents(seed: number, latentDim: number, resolution: number): Float32Array {
-  if (resolution < 2) throw new Error('The manifold grid needs at least 2 lines per side.');
-  const rng = new Rng(seed).fork(MANIFOLD_STREAM);
-  const u = unit(rng.normals(latentDim));
-  const v = rng.normals(latentDim);
-  // Gram–Schmidt: v ⟂ u. With a 1-D latent v vanishes and the grid collapses onto a line.
-  const dot = v.reduce((s, x, i) => s + x * u[i], 0);
-  for (let i = 0; i < latentDim; i++) v[i] -= dot * u[i];
-  const w = unit(v);
-  const out = new Float32Array(resolution * resolution * latentDim);
-  for (let row = 0; row < resolution; row++) {
-    const b = MANIFOLD_SPAN * (1 - (2 * row) / (resolution - 1));
-    for (let col = 0; col < resolution; col++) {
-      const a = MANIFOLD_SPAN * ((2 * col) / (resolution - 1) - 1);
-      const base = (row * resolution + col) * latentDim;
-      for (let i = 0; i < latentDim; i++) out[base + i] = a * u[i] + b * w[i];
-    }
-  }
-  return out;
-}
-
-function unit(x: ArrayLike<number>): Float32Array {
-  const norm = Math.hypot(...Array.from(x)) || 1;
-  return Float32Array.from(x, (value) => value / norm);
 }
 
 /** G (the trained one, as for the point cloud) on `manifoldLatents`: shape [resolution², 2]. */

@@ -15,6 +15,7 @@ import {
   type GanConfig,
   type ImageGanConfig,
 } from '../engine/config';
+import { describeIssue, settingLabel, type SettingIssue } from './settingLabels';
 
 /** Longest settings text accepted (a full config is ~600 characters; a drawing ~100 kB). */
 export const MAX_SETTINGS_TEXT = 1_000_000;
@@ -53,66 +54,10 @@ export function quoteForMessage(text: string): string {
   return JSON.stringify(short);
 }
 
-/** The first zod issue as "reason" (without echoing the value). */
-function reason(error: { issues: { message: string }[] }): string {
-  const message = error.issues[0]?.message ?? 'invalid value';
-  return message.length > 120 ? `${message.slice(0, 120)}…` : message;
-}
-
-/** The settings controls' labels (SettingsPanel), for messages about a field. */
-const LABELS: Record<string, string> = {
-  seed: 'Seed',
-  latentDim: 'Latent size',
-  gWidth: 'G width',
-  gDepth: 'G depth',
-  dWidth: 'D width',
-  dDepth: 'D depth',
-  r1Gamma: 'R1 γ',
-  r2Gamma: 'R2 γ',
-  lazyInterval: 'Lazy interval',
-  gpWeight: 'GP weight λ',
-  batchSize: 'Batch size',
-  dSteps: 'D steps per G step',
-  emaHalfLife: 'EMA half-life',
-  fadeSteps: 'Steps per growth phase',
-  'gOptimizer.lr': 'G lr',
-  'dOptimizer.lr': 'D lr',
-  'gOptimizer.beta1': 'G β1',
-  'dOptimizer.beta1': 'D β1',
-  'gOptimizer.beta2': 'G β2',
-  'dOptimizer.beta2': 'D β2',
-};
-
-interface Issue {
-  code?: string;
-  path?: PropertyKey[];
-  message: string;
-  minimum?: unknown;
-  maximum?: unknown;
-  inclusive?: boolean;
-  expected?: unknown;
-}
-
-/**
- * "field: sentence" for a field's first issue: the path down to the sub-setting that is wrong
- * (`gOptimizer.lr`, not `gOptimizer`), and a sentence with the control's label where there is
- * one ("G lr must be at least 0.000001") instead of zod's wording.
- */
-function fieldProblem(field: string, error: { issues: Issue[] }): string {
+/** The first zod issue of the setting at `path`, in the panel's words (never echoing the value). */
+function reason(path: readonly string[], error: { issues: SettingIssue[] }): string {
   const issue = error.issues[0];
-  if (!issue) return `${field}: invalid value`;
-  const optimizer = field === 'gOptimizer' || field === 'dOptimizer';
-  const path = [field, ...(optimizer ? (issue.path ?? []) : []).map(String)].join('.');
-  const label = LABELS[path];
-  if (!label) return `${path}: ${reason(error)}`;
-  const bound = (x: unknown) => (typeof x === 'number' ? String(x) : '?');
-  if (issue.code === 'too_small')
-    return `${path}: ${label} must be ${issue.inclusive === false ? 'more than' : 'at least'} ${bound(issue.minimum)}`;
-  if (issue.code === 'too_big')
-    return `${path}: ${label} must be ${issue.inclusive === false ? 'less than' : 'at most'} ${bound(issue.maximum)}`;
-  if (issue.code === 'invalid_type')
-    return `${path}: ${label} must be ${issue.expected === 'int' ? 'a whole number' : 'a number'}`;
-  return `${path}: ${label}: ${reason(error)}`;
+  return issue ? describeIssue(path, issue) : `${settingLabel(path)} has an invalid value`;
 }
 
 /** Marks a number literal that JSON would read as 0 (see markUnderflow). */
@@ -126,8 +71,7 @@ const UNDERFLOW = '\u0000underflow:';
 function markUnderflow(text: string): string {
   return text.replace(/"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
     if (token.startsWith('"')) return token;
-    const value = Number(token);
-    return value === 0 && /[1-9]/.test(token.replace(/[eE].*$/, ''))
+    return Number(token) === 0 && /[1-9]/.test(token.replace(/[eE].*$/, ''))
       ? JSON.stringify(`${UNDERFLOW}${token.slice(0, 30)}`)
       : token;
   });
@@ -162,33 +106,36 @@ function applyFields<F extends string>(
     const field = key as F;
     const refused = refuse(field);
     if (refused) {
-      problems.push(`${field}: ${refused}`);
+      problems.push(`${settingLabel([field])}: ${refused}`);
       continue;
     }
     let value: unknown;
     try {
       value = input[key];
     } catch {
-      problems.push(`${field}: cannot be read`);
-      continue;
-    }
-    if (typeof value === 'string' && value.startsWith(UNDERFLOW)) {
-      problems.push(
-        `${field}: ${value.slice(UNDERFLOW.length)} is too small to represent (it would be read as 0)`,
-      );
+      problems.push(`${settingLabel([field])} cannot be read`);
       continue;
     }
     if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
       const merged: Record<string, unknown> = { ...(config[field] as object) };
       for (const sub of Object.keys(value)) {
         if (OPTIMIZER_KEYS.includes(sub)) merged[sub] = value[sub];
-        else problems.push(`${field}.${quoteForMessage(sub)}: unknown setting`);
+        else
+          problems.push(
+            `${settingLabel([field])}: ${quoteForMessage(sub)} is not one of its settings`,
+          );
       }
       value = merged;
     }
+    if (typeof value === 'string' && value.startsWith(UNDERFLOW)) {
+      problems.push(
+        `${settingLabel([field])}: ${value.slice(UNDERFLOW.length)} is too small to represent (it would be read as 0)`,
+      );
+      continue;
+    }
     const result = schemas[field].safeParse(value);
     if (result.success) config[field] = result.data;
-    else problems.push(fieldProblem(field, result.error as { issues: Issue[] }));
+    else problems.push(reason([field], result.error));
   }
   return { config, problems };
 }
@@ -224,13 +171,13 @@ export function configFromPatch(
   const { config, problems } = applied;
   if (config.dataset === 'custom' && config.customPoints === undefined) {
     config.dataset = base.dataset === 'custom' ? 'ring8' : base.dataset;
-    problems.push('dataset: "custom" needs a drawing, which this input does not carry');
+    problems.push('Dataset “Your drawing” needs the drawing, which is not included');
   }
   if (config.dataset !== 'custom') delete config.customPoints;
   // The fields are independent, so this holds; checked anyway: a wrong config never leaves here.
   const whole = ganConfigSchema.safeParse(config);
   if (!whole.success) {
-    return { config: base, problems: [...problems, `settings: ${reason(whole.error)}`] };
+    return { config: base, problems: [...problems, `settings: ${reason([], whole.error)}`] };
   }
   return { config: whole.data as GanConfig, problems };
 }
@@ -298,7 +245,7 @@ export function imageConfigFromPatch(
   const { config, problems } = applied;
   const whole = imageGanConfigSchema.safeParse(config);
   if (!whole.success) {
-    return { config: base, problems: [...problems, `settings: ${reason(whole.error)}`] };
+    return { config: base, problems: [...problems, `settings: ${reason([], whole.error)}`] };
   }
   const parsed = whole.data as ImageGanConfig;
   const clash = imageConfigProblem(parsed);

@@ -230,5 +230,3 @@ export const CUSTOM_PRESETS: Record<string, { label: string; points: () => Point
     },
   },
 };
-
-export type CustomPresetName = keyof typeof CUSTOM_PRESETS;

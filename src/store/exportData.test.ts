@@ -43,7 +43,16 @@ describe('importing a settings file', () => {
     const config = r.config as GanConfig;
     expect(config.seed).toBe(4);
     expect(config.gDepth).toBe(base.gDepth);
-    expect(r.message).toMatch(/gDepth/);
+    expect(r.message).toMatch(/G depth must be at most 8/);
+  });
+
+  it('names a bad setting by its control and its choices by their labels, in a sentence', () => {
+    const r = importText('{"loss": "wasserstein", "batchSize": 0.5}');
+    expect(r.message).toBe(
+      'Ignored from the file: Loss must be one of Minimax (original GAN), Non-saturating (NS GAN), ' +
+        'RpGAN (relativistic pairing), Hinge, Least squares (LSGAN) or WGAN-GP; ' +
+        'Batch size needs a whole number. The other settings were applied.',
+    );
   });
 
   it('refuses files that are not settings, too large, or of another format', () => {
@@ -77,9 +86,11 @@ describe('importing a settings file', () => {
       arch: imageBase.arch,
       batchSize: 16,
     });
-    expect(r.message).toMatch(/arch/);
+    expect(r.message).toMatch(/Architecture must be one of DCGAN or R3GAN-style ResNet/);
     // A toy-only field is not a Stacked MNIST setting.
-    expect(importText('{"dataset": "stacked-mnist", "gWidth": 64}').message).toMatch(/gWidth/);
+    expect(importText('{"dataset": "stacked-mnist", "gWidth": 64}').message).toMatch(
+      /"gWidth": unknown setting/,
+    );
     const broken = importText(
       '{"format":"gan-playground-config","version":1,"config":{"dataset":"stacked-mnist","gChannels":[8,8,8],"groupSize":3}}',
     );

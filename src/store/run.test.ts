@@ -80,9 +80,17 @@ describe('run reducer', () => {
     expect(s.iteration).toBe(0);
     expect(s.notice).toEqual({
       kind: 'info',
-      text: 'Restarted from step 0: changing dataset, seed needs new networks.',
+      text: 'Restarted from step 0: a new dataset needs new networks.',
     });
     expect(restartNotice([])).toMatch(/^Reset/);
+    // The panel's labels, in a sentence, never the code's field names.
+    expect(restartNotice(['seed', 'gWidth', 'latentDist'])).toBe(
+      'Restarted from step 0: changing Seed, G width and Noise needs new networks.',
+    );
+    // Switching to Stacked MNIST changes every setting: the dataset says it all.
+    expect(restartNotice(['dataset', 'r1Gamma', 'r2Gamma', 'batchSize', 'gOptimizer'])).toBe(
+      'Restarted from step 0: a new dataset needs new networks.',
+    );
   });
 
   it('evaluations go to their own history, %HQ in percent', () => {
@@ -159,6 +167,9 @@ describe('run reducer', () => {
       klFloor: 0.0999,
       evalSamples: 5000,
       modeCounts,
+      confidentShare: 0.8,
+      confidentModesCovered: 1,
+      confidentModeCounts: modeCounts.map((count, i) => (i === 123 ? count : 0)),
     };
     s = apply(s, { type: 'eval', runId: 'main', evaluation });
     expect(s.imageEvaluation).toBe(evaluation);
@@ -172,6 +183,8 @@ describe('run reducer', () => {
         reverseKL: 5.4,
         slicedWasserstein: null,
         klFloor: 0.0999,
+        confidentModesCovered: 1,
+        confidentPercent: 80,
       },
     ]);
     // A rebuild (e.g. back to a toy) forgets the image run's views.

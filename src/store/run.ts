@@ -7,6 +7,7 @@
 import { createStore } from 'zustand/vanilla';
 
 import type {
+  BackendChoice,
   BackendName,
   Evaluation,
   ImageEvaluation,
@@ -17,9 +18,11 @@ import type {
   ToyEvaluation,
   ViewBounds,
   WorkerEvent,
+  WorkerEventOf,
   WorkerRestartedEvent,
   BackendChangedEvent,
 } from '../protocol';
+import { listInSentence, settingLabel } from './settingLabels';
 import {
   appendBounded,
   emptyHistory,
@@ -40,6 +43,9 @@ export type EvalPoint = HistoryPoint & {
   slicedWasserstein: number | null;
   /** Image runs: the reverse KL a perfect generator would score on as many samples. */
   klFloor?: number | null;
+  /** Image runs: modes covered by confident samples (each digit p ≥ 0.9), and their share in %. */
+  confidentModesCovered?: number | null;
+  confidentPercent?: number | null;
 };
 
 /** An image grid and the iteration it shows. */
@@ -108,6 +114,10 @@ export function divergedNotice(field: string, step: number): string {
 export interface RunState {
   backend: BackendName | null;
   fallbackReasons: string[];
+  /** How Automatic measured and chose the backend (null for a manual choice). */
+  backendChoice: BackendChoice | null;
+  /** Threads of the WASM backend's pool (null when it has not started). */
+  wasmThreads: number | null;
   created: boolean;
   /** What the worker built: a 2-D toy or a Stacked MNIST image GAN. */
   kind: RunKind;
@@ -135,6 +145,8 @@ export function initialRunState(): RunState {
   return {
     backend: null,
     fallbackReasons: [],
+    backendChoice: null,
+    wasmThreads: null,
     created: false,
     kind: 'toy',
     phase: 'paused',
@@ -164,24 +176,16 @@ export function initialRunState(): RunState {
   };
 }
 
-/** Human names of settings, for "restarted because … changed". */
-const SETTING_NAMES: Record<string, string> = {
-  seed: 'seed',
-  dataset: 'dataset',
-  customPoints: 'custom points',
-  latentDim: 'latent size',
-  gWidth: 'G width',
-  gDepth: 'G depth',
-  dWidth: 'D width',
-  dDepth: 'D depth',
-  gOptimizer: 'G optimiser',
-  dOptimizer: 'D optimiser',
-  emaHalfLife: 'EMA on/off',
-};
-
+/**
+ * "Restarted from step 0: …" after a change that needed new networks, naming the settings by
+ * their labels. A new dataset changes everything (switching to Stacked MNIST changes every
+ * setting): it is named alone.
+ */
 export function restartNotice(changed: string[]): string {
   if (changed.length === 0) return 'Reset: training restarts from step 0 with fresh networks.';
-  const names = changed.map((c) => SETTING_NAMES[c] ?? c).join(', ');
+  if (changed.includes('dataset'))
+    return 'Restarted from step 0: a new dataset needs new networks.';
+  const names = listInSentence(changed.map((c) => settingLabel([c])));
   return `Restarted from step 0: changing ${names} needs new networks.`;
 }
 
@@ -231,6 +235,8 @@ export function evalPoint(e: Evaluation): EvalPoint {
       reverseKL: e.reverseKL,
       slicedWasserstein: null,
       klFloor: e.klFloor,
+      confidentModesCovered: e.confidentModesCovered ?? null,
+      confidentPercent: e.confidentShare === undefined ? null : 100 * e.confidentShare,
     };
   }
   return {
@@ -255,6 +261,16 @@ export function appendRows(state: RunState, rows: LogRow[]): Partial<RunState> {
  * What an event for the run (or the worker) changes. Metric rows are not appended here: the
  * session batches them (see appendRows) so that charts re-render at a bounded rate.
  */
+/** What the `ready` event tells about the backend. */
+export function readyState(event: WorkerEventOf<'ready'>): Partial<RunState> {
+  return {
+    backend: event.backend,
+    fallbackReasons: event.fallbackReasons,
+    backendChoice: event.choice ?? null,
+    wasmThreads: event.wasmThreads ?? null,
+  };
+}
+
 export function applyRunEvent(
   state: RunState,
   event: WorkerEvent,
@@ -262,7 +278,7 @@ export function applyRunEvent(
 ): Partial<RunState> {
   switch (event.type) {
     case 'ready':
-      return { backend: event.backend, fallbackReasons: event.fallbackReasons };
+      return readyState(event);
     case 'backend-changed': {
       const backend = {
         backend: event.backend,
@@ -284,6 +300,8 @@ export function applyRunEvent(
     case 'created':
       return {
         created: true,
+        // A new trainer: its first steps compile again.
+        compileMs: null,
         kind: event.kind,
         parameterCounts: event.parameterCounts,
         ...(event.kind !== state.kind ? { evaluation: null, imageEvaluation: null } : {}),
@@ -378,6 +396,7 @@ export function applyRunEvent(
     case 'stats':
     case 'profile':
     case 'gradcheck':
+    case 'fused-check':
       return {};
     default: {
       const unhandled: never = event;

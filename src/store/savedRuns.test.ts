@@ -20,6 +20,7 @@ import {
 import type { GanConfig } from '../engine/config';
 import { estimateRunCost } from '../engine/cost';
 import { toySnapshotShapes } from '../engine/snapshotShapes';
+import type { ImageEvaluation } from '../protocol';
 import { imagePresetConfig, presetConfig } from './settings';
 
 /** Values that a text format would round: tiny, huge, negative zero, subnormal, 1/3. */
@@ -313,6 +314,24 @@ describe('Stacked MNIST runs', () => {
     if (!result.ok) return;
     expect(result.value.content).toEqual(original);
     expect(result.value.name).toBe('Digits');
+  });
+
+  it('keep the confident measure; files saved before it existed stay readable', () => {
+    // imageContent() has no confident fields, as files saved before the measure (test above).
+    const base = imageContent();
+    const evaluation = {
+      ...(base.evaluation as ImageEvaluation),
+      confidentShare: 0.5,
+      confidentModesCovered: 1,
+      confidentModeCounts: Array.from({ length: 1000 }, (_, i) => (i === 7 ? 2500 : 0)),
+    };
+    const withConfident = { ...base, evaluation } as RunContent;
+    const result = decodeRunFile(file(withConfident, 'Digits'));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.value.content).toEqual(withConfident);
+    expect(
+      parseRunContent({ ...withConfident, evaluation: { ...evaluation, confidentShare: 1.5 } }),
+    ).toMatchObject({ ok: false });
   });
 
   it('are checked against the schemas of their kind', () => {

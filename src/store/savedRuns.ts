@@ -161,6 +161,10 @@ const imageEvaluationSchema = z.strictObject({
   klFloor: z.number().min(0),
   evalSamples: z.number().int().min(0),
   modeCounts: z.array(z.number().int().min(0)).max(1000),
+  // Absent from runs saved before the confident measure existed.
+  confidentShare: z.number().min(0).max(1).optional(),
+  confidentModesCovered: z.number().int().min(0).max(1000).optional(),
+  confidentModeCounts: z.array(z.number().int().min(0)).max(1000).optional(),
 });
 
 /** Up to 1000 variables, each of rank ≤ 8; the values of one run fit in a 64 MB file. */

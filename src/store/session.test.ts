@@ -93,6 +93,37 @@ describe('TrainingSession', () => {
     session.dispose();
   });
 
+  it('Play answers at once, before the worker reads the command, and undoes it if refused', async () => {
+    const { client, sent } = fakeClient();
+    const run = createRunStore();
+    const session = new TrainingSession(client, createSettingsStore(), run);
+    await session.start();
+    let refuse: ((error: Error) => void) | null = null;
+    (client as unknown as { play: () => Promise<void> }).play = () =>
+      new Promise<void>((_resolve, reject) => {
+        refuse = reject;
+      });
+    session.play();
+    // Synchronously: the button says Pause and the phase says kernels are compiling.
+    expect(run.getState().phase).toBe('compiling');
+    expect(session.playing).toBe(true);
+    const settle = async () => {
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    };
+    await settle();
+    expect(refuse).not.toBeNull();
+    refuse!(new Error('Training diverged'));
+    await settle();
+    expect(run.getState().phase).toBe('paused');
+    expect(run.getState().notice).toMatchObject({ kind: 'error', text: 'Training diverged' });
+    // A compiled run (compileMs known) shows Training rather than Compiling.
+    run.setState({ compileMs: 1200 });
+    session.play();
+    expect(run.getState().phase).toBe('training');
+    expect(sent.filter((c) => c.type === 'play')).toHaveLength(0);
+    session.dispose();
+  });
+
   it('adopts a config the worker got from elsewhere (the debug client)', async () => {
     const { client, emit } = fakeClient();
     const settings = createSettingsStore();

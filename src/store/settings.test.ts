@@ -66,8 +66,8 @@ describe('settings store', () => {
   it('rejects out-of-range numbers with a message and keeps the config', () => {
     const store = createSettingsStore();
     const before = store.getState().config;
-    expect(store.getState().setNumber('gDepth', 99)).toMatch(/gDepth/);
-    expect(store.getState().setOptimizer('g', 'beta1', 1)).toMatch(/gOptimizer\.beta1/);
+    expect(store.getState().setNumber('gDepth', 99)).toMatch(/^G depth must be at most 8$/);
+    expect(store.getState().setOptimizer('g', 'beta1', 1)).toMatch(/^G β1 must be less than 1$/);
     expect(store.getState().config).toBe(before);
     expect(store.getState().setNumber('gWidth', 16)).toBeNull();
     expect(store.getState().setOptimizer('d', 'lr', 2e-4)).toBeNull();
@@ -124,9 +124,13 @@ describe('settings store: Stacked MNIST (image mode)', () => {
     expect(store.getState().config).toBe(toy);
     // Schema errors name the field; MLP settings do not exist for conv nets.
     const before = store.getState().imageConfig;
-    expect(store.getState().setNumber('latentDim', 0)).toMatch(/latentDim/);
-    expect(store.getState().setNumber('gWidth', 16)).toMatch(/gWidth/);
-    expect(store.getState().setImageModel({ gChannels: [0, 8, 8] })).toMatch(/gChannels/);
+    expect(store.getState().setNumber('latentDim', 0)).toMatch(/^Latent size must be at least 1$/);
+    expect(store.getState().setNumber('gWidth', 16)).toMatch(
+      /^G width is not a setting of this dataset$/,
+    );
+    expect(store.getState().setImageModel({ gChannels: [0, 8, 8] })).toMatch(
+      /^G widths must be at least 1$/,
+    );
     expect(imageGanConfigSchema.safeParse(store.getState().imageConfig).success).toBe(true);
     expect(store.getState().imageConfig).toBe(before);
   });

@@ -24,11 +24,14 @@ import {
   type DatasetName,
   type GanConfig,
   type ImageGanConfig,
+  type LatentDistribution,
 } from '../engine/config';
+import type { OptimizerKind } from '../engine/adam';
 import type { ToyDatasetName } from '../engine/datasets';
 import type { LossName } from '../engine/lossNames';
 import type { BackendName, RunKind, StepPart } from '../protocol';
 import { CUSTOM_PRESETS, type Point } from './customPoints';
+import { describeIssue, type SettingIssue } from './settingLabels';
 
 /** R1/R2 as the user sees them: on/off, and γ (one shared value when linked). */
 export interface PenaltySettings {
@@ -44,6 +47,8 @@ export interface ViewOptions {
   arrows: boolean;
   /** The generator-manifold mesh (G on a grid of a latent plane). */
   manifold: boolean;
+  /** The manifold's cells shaded by G's density there (where G puts its mass). */
+  manifoldDensity: boolean;
   real: boolean;
   modes: boolean;
   logScale: boolean;
@@ -66,6 +71,7 @@ export type NumericKey =
   | 'lazyInterval'
   | 'batchSize'
   | 'dSteps'
+  | 'gSteps'
   | 'emaHalfLife'
   | 'gpWeight'
   /** Image runs only: iterations per phase of progressive growing. */
@@ -128,6 +134,10 @@ export interface SettingsActions {
   /** Returns an error message (and changes nothing) when the value is out of range. */
   setNumber(key: NumericKey, value: number): string | null;
   setOptimizer(which: 'g' | 'd', field: OptimizerField, value: number): string | null;
+  /** Adam or plain SGD for one network (a new optimiser: restarts training). */
+  setOptimizerKind(which: 'g' | 'd', kind: OptimizerKind): void;
+  /** G's input noise: Gaussian or uniform (restarts training). */
+  setLatentDist(latentDist: LatentDistribution): void;
   setPenaltyEnabled(which: 'r1' | 'r2', enabled: boolean): void;
   setGamma(which: 'r1' | 'r2', gamma: number): string | null;
   setGammaLinked(linked: boolean): void;
@@ -202,6 +212,7 @@ export function initialSettings(): SettingsState {
       heatmap: true,
       arrows: true,
       manifold: false,
+      manifoldDensity: false,
       real: true,
       modes: true,
       logScale: false,
@@ -220,13 +231,14 @@ export function withPenalties<C extends AnyGanConfig>(config: C, p: PenaltySetti
   return { ...config, r1Gamma: p.r1 ? p.r1Gamma : 0, r2Gamma: p.r2 ? p.r2Gamma : 0 };
 }
 
+/** The first problem, in the panel's words ("G β1 must be less than 1"). */
 function firstIssue(result: {
   success: boolean;
-  error?: { issues: { path: PropertyKey[]; message: string }[] };
+  error?: { issues: SettingIssue[] };
 }): string | null {
   if (result.success) return null;
   const issue = result.error?.issues[0];
-  return issue ? `${issue.path.join('.') || 'settings'}: ${issue.message}` : 'invalid settings';
+  return issue ? describeIssue([], issue) : 'These settings are not valid.';
 }
 
 /** Validates a candidate config: the first problem as a short message, or null. */
@@ -301,6 +313,14 @@ export function createSettingsStore(initial: SettingsState = initialSettings()) 
         const config = active();
         const key = which === 'g' ? 'gOptimizer' : 'dOptimizer';
         return tryConfig({ ...config, [key]: { ...config[key], [field]: value } });
+      },
+      setOptimizerKind(which, kind) {
+        const config = active();
+        const key = which === 'g' ? 'gOptimizer' : 'dOptimizer';
+        tryConfig({ ...config, [key]: { ...config[key], kind } });
+      },
+      setLatentDist(latentDist) {
+        tryConfig({ ...active(), latentDist });
       },
       setPenaltyEnabled(which, enabled) {
         const s = get();

@@ -2,7 +2,22 @@ import { describe, expect, it } from 'vitest';
 
 import { stackedMnistDefaults } from '../engine/config';
 import { presetConfig } from './settings';
-import { configFromHash, configToHash, settingsFromHash, settingsToHash } from './urlState';
+import { CUSTOM_PRESETS } from './customPoints';
+import {
+  decodeLinkPoints,
+  encodeLinkPoints,
+  LINK_MAX_POINTS,
+  linkPointsProblem,
+} from './linkPoints';
+import {
+  configFromHash,
+  configToHash,
+  MAX_HASH_LENGTH,
+  settingsFromHash,
+  settingsToHash,
+} from './urlState';
+
+const hashOf = (x: unknown) => `#${encodeURIComponent(JSON.stringify(x))}`;
 
 describe('settings in the URL hash', () => {
   it('the preset has an empty hash; changes round-trip', () => {
@@ -20,21 +35,60 @@ describe('settings in the URL hash', () => {
     expect(configFromHash(hash)).toEqual({ config, error: null });
   });
 
-  it('leaves drawings out of links', () => {
-    const config = {
-      ...presetConfig(),
-      dataset: 'custom' as const,
-      customPoints: [[1, 1]] as [number, number][],
-    };
-    expect(configToHash(config)).not.toContain('customPoints');
-    expect(configFromHash(configToHash(config)).config?.dataset).toBe('ring8');
+  it('carries a drawing in the link, to 1/1000, up to LINK_MAX_POINTS points', () => {
+    const heart = CUSTOM_PRESETS.heart.points();
+    const config = { ...presetConfig(), dataset: 'custom' as const, customPoints: heart };
+    const hash = configToHash(config);
+    // About 5.3 characters per point, so the largest drawing a link takes stays well within it.
+    expect(hash.length).toBeLessThan(200 + 5.4 * heart.length);
+    const opened = configFromHash(hash);
+    expect(opened.error).toBeNull();
+    expect(opened.config?.dataset).toBe('custom');
+    const points = opened.config?.customPoints ?? [];
+    expect(points).toHaveLength(heart.length);
+    points.forEach(([x, y], i) => {
+      expect(Math.abs(x - heart[i][0])).toBeLessThanOrEqual(0.0005);
+      expect(Math.abs(y - heart[i][1])).toBeLessThanOrEqual(0.0005);
+    });
+    const largest = Array.from({ length: LINK_MAX_POINTS }, (_, i): [number, number] => [
+      -10 + (20 * i) / LINK_MAX_POINTS,
+      10 - (20 * i) / LINK_MAX_POINTS,
+    ]);
+    const full = configToHash({ ...config, customPoints: largest });
+    expect(full.length).toBeLessThan(MAX_HASH_LENGTH);
+    expect(configFromHash(full).config?.customPoints).toHaveLength(LINK_MAX_POINTS);
+  });
+
+  it('a drawing too large for a link is left out, and both ends are told', () => {
+    const many = Array.from({ length: LINK_MAX_POINTS + 1 }, (): [number, number] => [0, 0]);
+    const config = { ...presetConfig(), dataset: 'custom' as const, customPoints: many };
+    expect(linkPointsProblem(many)).toMatch(/2001 points; a link carries at most 2000/);
+    expect(linkPointsProblem(many.slice(1))).toBeNull();
+    const opened = configFromHash(configToHash(config));
+    expect(opened.config?.dataset).toBe('ring8');
+    expect(opened.error).toMatch(/“Your drawing” needs the drawing, which is not included/);
+  });
+
+  it('a damaged drawing in a link is named and dropped', () => {
+    for (const bad of ['@@@', 'AAA', 'A'.repeat(12_000), encodeLinkPoints([[20, 0]])]) {
+      const r = configFromHash(hashOf({ dataset: 'custom', customPoints: bad, loss: 'hinge' }));
+      expect(r.config).toMatchObject({ dataset: 'ring8', loss: 'hinge' });
+      expect(r.error).toMatch(/drawing in the link is damaged|outside/);
+    }
+    expect(decodeLinkPoints(encodeLinkPoints([[10, -10]])!)).toEqual({
+      ok: true,
+      points: [[10, -10]],
+    });
+    expect(decodeLinkPoints('').ok).toBe(false);
   });
 
   it('rejects unreadable or invalid settings with a message', () => {
     expect(configFromHash('')).toEqual({ config: null, error: null });
     expect(configFromHash('#not-json').error).toMatch(/not readable/);
     expect(configFromHash('#[1]').error).toMatch(/not readable/);
-    expect(configFromHash(`#${encodeURIComponent('{"gDepth":99}')}`).error).toMatch(/gDepth/);
+    expect(configFromHash(`#${encodeURIComponent('{"gDepth":99}')}`).error).toMatch(
+      /G depth must be at most 8/,
+    );
     const unknown = configFromHash(`#${encodeURIComponent('{"evil":"<script>"}')}`);
     expect(unknown.error).toMatch(/"evil": unknown setting/);
     expect(unknown.config).toEqual(presetConfig());
@@ -42,8 +96,6 @@ describe('settings in the URL hash', () => {
 });
 
 describe('Stacked MNIST settings in the URL hash', () => {
-  const hashOf = (x: unknown) => `#${encodeURIComponent(JSON.stringify(x))}`;
-
   it('names the dataset, keeps only the changes, and round-trips', () => {
     expect(decodeURIComponent(settingsToHash(stackedMnistDefaults()))).toBe(
       '#{"dataset":"stacked-mnist"}',
@@ -83,7 +135,7 @@ describe('Stacked MNIST settings in the URL hash', () => {
       dOptimizer: { ...stackedMnistDefaults().dOptimizer, lr: 0.001 },
     });
     expect(r.error).toMatch(
-      /Ignored from the link: arch: .*; gChannels: .*; "gWidth": unknown setting/,
+      /Ignored from the link: Architecture must be one of DCGAN or R3GAN-style ResNet; G widths .*; "gWidth": unknown setting/,
     );
   });
 

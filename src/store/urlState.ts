@@ -1,7 +1,8 @@
 /**
  * Settings in the URL hash, so a view can be shared or bookmarked: only what differs from the
  * opening preset, as JSON (`#{"loss":"rpgan","r1Gamma":0.1}`), validated like any other input.
- * A drawing (up to 5000 points) is not put in the URL.
+ * A drawing goes in compactly (linkPoints.ts: up to LINK_MAX_POINTS points, 1/1000 precision);
+ * a larger one is left out, and the sharer is told to send its point file.
  *
  * Stacked MNIST settings use the same form, with `"dataset":"stacked-mnist"` always present and
  * the rest relative to the image preset (`#{"dataset":"stacked-mnist","arch":"dcgan"}`);
@@ -14,17 +15,23 @@ import {
   type ImageGanConfig,
 } from '../engine/config';
 import {
-  configFromText,
+  configFromPatch,
   describeProblems,
   imageConfigFromPatch,
   isImageSettings,
 } from './configInput';
+import type { Point } from './customPoints';
+import { decodeLinkPoints, encodeLinkPoints } from './linkPoints';
 import { imagePresetConfig, presetConfig } from './settings';
 
 function patchHash(config: object, preset: Record<string, unknown>, keep: string[] = []): string {
   const patch: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (key === 'customPoints') continue;
+    if (key === 'customPoints') {
+      const encoded = encodeLinkPoints(value as Point[]);
+      if (encoded !== null) patch[key] = encoded;
+      continue;
+    }
     if (keep.includes(key) || JSON.stringify(value) !== JSON.stringify(preset[key]))
       patch[key] = value;
   }
@@ -55,9 +62,50 @@ export const MAX_HASH_LENGTH = 20_000;
 export function configFromHash(hash: string): HashResult {
   const decoded = decodeHash(hash);
   if (typeof decoded !== 'string') return decoded;
-  const { config, problems } = configFromText(decoded, presetConfig());
+  let data: unknown;
+  try {
+    data = JSON.parse(decoded);
+  } catch {
+    return { config: null, error: UNREADABLE };
+  }
+  return configFromLinkData(data);
+}
+
+/** A toy link's parsed settings: its drawing (if any) decoded, then each entry checked. */
+function configFromLinkData(data: unknown): HashResult {
+  const drawing = linkDrawing(data);
+  const { config, problems } = configFromPatch(drawing.data, presetConfig(), {
+    allowCustomPoints: true,
+  });
   if (problems.some((p) => p.startsWith('settings:'))) return { config: null, error: UNREADABLE };
-  return { config, error: describeProblems(problems, 'the link') };
+  return {
+    config,
+    error:
+      [drawing.problem, describeProblems(problems, 'the link')].filter(Boolean).join(' ') || null,
+  };
+}
+
+/**
+ * The link's settings with its drawing (base64url text, linkPoints.ts) turned into points; a
+ * damaged drawing is dropped with a message (the dataset then falls back, named by configFromPatch).
+ */
+function linkDrawing(data: unknown): { data: unknown; problem: string | null } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return { data, problem: null };
+  const record = data as Record<string, unknown>;
+  let text: unknown;
+  try {
+    if (!Object.hasOwn(record, 'customPoints')) return { data, problem: null };
+    text = record.customPoints;
+  } catch {
+    return { data, problem: null }; // configFromPatch names what cannot be read
+  }
+  if (typeof text !== 'string') return { data, problem: null };
+  const points = decodeLinkPoints(text);
+  const rest = Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'customPoints'));
+  return points.ok
+    ? { data: { ...rest, customPoints: points.points }, problem: null }
+    : { data: rest, problem: points.error };
 }
 
 const UNREADABLE = 'The settings in the link are not readable; using the preset.';
@@ -96,7 +144,7 @@ export function settingsFromHash(hash: string): {
   } catch {
     return { config: null, error: UNREADABLE };
   }
-  if (!isImageSettings(data)) return configFromHash(hash);
+  if (!isImageSettings(data)) return configFromLinkData(data);
   const result = imageConfigFromPatch(data, imagePresetConfig());
   const whole = result.problems.find((p) => p.startsWith('settings:'));
   const problems = result.problems.filter((p) => p !== whole);

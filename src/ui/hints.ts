@@ -12,7 +12,7 @@ export const HINTS = {
   dWidth: 'Units per hidden layer of the discriminator D. Changing it restarts training.',
   dDepth: 'Hidden layers of the discriminator. Changing it restarts training.',
   latentDim:
-    'Size of the random vector z that G turns into a point, z ~ N(0, I). Changing it restarts training.',
+    'Size of the random vector z that G turns into a point (z ~ N(0, I) unless the noise is uniform). Changing it restarts training.',
   architecture:
     'Toys use MLPs (fully connected layers) for G and D. Stacked MNIST uses conv nets: pick it as the dataset.',
   imageArchitecture:
@@ -37,11 +37,19 @@ export const HINTS = {
     'Lazy regularisation: apply R1/R2 only every k-th D step, scaled by k (StyleGAN2). 1 = every step.',
   gpWeight:
     'λ of WGAN-GP’s penalty (‖∇D‖ − 1)² on points between real and fake. Used only by WGAN-GP.',
-  lr: 'Adam learning rate: the step size of each update.',
+  lr: 'Learning rate: the step size of each update.',
   beta1: 'Adam β1: momentum. GANs often use 0 (or 0.5): momentum makes the two players overshoot.',
   beta2: 'Adam β2: how long the squared-gradient average remembers (0.99 or 0.999).',
   batchSize: 'Real and fake points per update.',
-  dSteps: 'Discriminator updates per generator update.',
+  dSteps: 'Discriminator updates in each iteration, before the generator’s.',
+  gSteps:
+    'Generator updates in each iteration, after the discriminator’s (GAN Lab’s “G steps”). 1 is the usual choice.',
+  latentDist:
+    'What the noise z that G starts from is drawn from: a standard Gaussian, or uniform on [−1, 1] in each dimension (GAN Lab’s choice). Changing it restarts training.',
+  latentPreset:
+    'GAN Lab’s view: with a 1-D or 2-D latent space the manifold mesh shows all of G’s input, not a slice.',
+  optimizerKind:
+    'Adam adapts each weight’s step size (lr, β1, β2); SGD takes plain steps of lr × gradient. Changing it restarts training.',
   emaHalfLife:
     'Half-life (in steps) of an exponential moving average of G’s weights, which smooths the samples. 0 = off. Turning it on or off restarts training.',
   seed: 'Random seed for the initial weights and the data. Changing it restarts training.',
@@ -58,6 +66,10 @@ export const HINTS = {
     'Transport vectors: −∇ₓ of G’s loss at each fake point, the direction G is being told to move it.',
   manifold:
     'The generator’s manifold: G applied to a square grid on a 2-D plane through the centre of its latent space, drawn as a mesh. It shows where G stretches, folds or squeezes latent space; a collapsed G squeezes large regions of the grid onto one spot. (The latent space has more than 2 dimensions, so this is one slice of it.)',
+  manifoldDensity:
+    'Fills each cell of the manifold mesh by how densely G packs its samples there: the latent probability mass of the cell divided by the area G stretches it to. Dark cells are where G puts its mass; pale, stretched cells are regions G passes through quickly.',
+  mapping:
+    'Plays G’s mapping once: the pink points start where their noise vectors z lie (projected onto the same 2-D latent plane as the manifold, drawn as a square in the middle) and slide to G(z). Hovering G in the model overview plays it too.',
   modes: 'Centres of the mixture; a marker lights up when enough generated samples land on it.',
   logScale: 'Logarithmic y axes for the positive series (R1, R2, gradients, distances).',
 } as const;

@@ -2,7 +2,7 @@
  * Backend selection policy, kept free of tfjs so it can be unit-tested in Node.
  * The worker supplies `attempt`, which does the real (browser-only) work.
  */
-import { BACKEND_NAMES, type BackendName } from '../protocol';
+import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../protocol';
 
 const LABELS: Record<BackendName, string> = {
   webgpu: 'WebGPU',
@@ -35,6 +35,8 @@ export interface BackendSelection {
   backend: BackendName;
   /** e.g. "WebGPU unavailable: navigator.gpu is missing", one per backend that failed. */
   fallbackReasons: string[];
+  /** How Automatic measured and chose (worker/backendChoice.ts). */
+  choice?: BackendChoice;
 }
 
 /**

@@ -14,8 +14,10 @@
  */
 import {
   isWorkerEvent,
+  type AutoBackendRequest,
   type BackendName,
   type AnyGanConfig,
+  type GanConfig,
   type RunSpec,
   type StepPart,
   type StreamOptions,
@@ -69,6 +71,7 @@ const SLOW_COMMANDS = new Set<WorkerCommandBody['type']>([
   'interpolate',
   'debug-gradcheck',
   'debug-profile',
+  'debug-fused-check',
 ]);
 const RESTART_WINDOW_MS = 5 * 60_000;
 /** A training worker may be silent for this many of its slowest run's iterations. */
@@ -203,8 +206,11 @@ export class TrainingClient {
   }
 
   /** Picks the backend; resolves with the `ready` event (backend, reasons, default settings). */
-  async init(preferredBackend?: BackendName): Promise<WorkerEventOf<'ready'>> {
-    return answer(await this.request({ type: 'init', preferredBackend }), 'ready');
+  async init(
+    preferredBackend?: BackendName,
+    auto?: AutoBackendRequest,
+  ): Promise<WorkerEventOf<'ready'>> {
+    return answer(await this.request({ type: 'init', preferredBackend, auto }), 'ready');
   }
 
   /** A toy or an image run, by the config's dataset. */
@@ -312,8 +318,15 @@ export class TrainingClient {
     return answer(await this.request({ type: 'debug-stats' }), 'stats');
   }
 
-  async debugGradientCheck(suite: 'toy' | 'conv' = 'toy'): Promise<WorkerEventOf<'gradcheck'>> {
+  async debugGradientCheck(
+    suite: 'toy' | 'conv' | 'fused' = 'toy',
+  ): Promise<WorkerEventOf<'gradcheck'>> {
     return answer(await this.request({ type: 'debug-gradcheck', suite }), 'gradcheck');
+  }
+
+  /** The fused GPU step against the op path on `config` (see DebugFusedCheckCommand). */
+  async debugFusedCheck(config: GanConfig, at: number[]): Promise<WorkerEventOf<'fused-check'>> {
+    return answer(await this.request({ type: 'debug-fused-check', config, at }), 'fused-check');
   }
 
   /** Kernels of one iteration of the run, or of the naive baseline on its config. */

@@ -57,6 +57,22 @@ describe('parseCommand', () => {
     expect(result.message).toContain('config.gWidth');
   });
 
+  it('validates G steps and the noise distribution of a configured run', () => {
+    const configure = (patch: object) =>
+      parseCommand({
+        type: 'configure',
+        runId: 'a',
+        kind: 'toy',
+        config: { ...DEFAULT_CONFIG, ...patch },
+      });
+    expect(configure({ gSteps: 3, latentDist: 'uniform' }).ok).toBe(true);
+    for (const bad of [{ gSteps: 0 }, { gSteps: 1.5 }, { gSteps: 11 }, { latentDist: 'cauchy' }]) {
+      const result = configure(bad);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.message).toContain(`config.${Object.keys(bad)[0]}`);
+    }
+  });
+
   it('rejects unknown fields, bad ids, counts and bounds', () => {
     const bad = [
       { type: 'create', runId: 'a', kind: 'toy', config: { ...DEFAULT_CONFIG, extra: 1 } },

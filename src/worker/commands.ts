@@ -16,6 +16,7 @@ import {
 import {
   BACKEND_NAMES,
   describeInvalidMessage,
+  type BackendChoice,
   type StreamOptions,
   type WorkerCommand,
   type WorkerCommandType,
@@ -63,8 +64,11 @@ const streamSchema: z.ZodType<Partial<StreamOptions>> = z
     manifoldResolution: z.union([z.literal(0), z.number().int().min(2).max(64)]),
     evalEvery: every,
     evalSamples: z.number().int().min(10).max(50_000),
+    earlyEvalEvery: every,
+    earlyEvalSamples: z.number().int().min(10).max(50_000),
     snapshotEvery: every,
     streamSnapshots: z.boolean(),
+    fusedStep: z.boolean(),
   })
   .partial();
 
@@ -93,13 +97,41 @@ const boundsSchema = z
 const runCommand = <T extends string>(type: T) =>
   z.strictObject({ type: z.literal(type), requestId, runId });
 
+const backendName = z.enum(BACKEND_NAMES);
+const backendChoiceSchema: z.ZodType<BackendChoice> = z.strictObject({
+  key: z.string().max(2000),
+  backend: backendName,
+  rates: z
+    .array(
+      z.strictObject({
+        backend: backendName,
+        stepsPerSecond: z.number().min(0).max(1e9),
+        warmupMs: z.number().min(0).max(1e9),
+        steps: z.number().int().min(0).max(1e9),
+      }),
+    )
+    .max(BACKEND_NAMES.length),
+  skipped: z
+    .array(z.strictObject({ backend: backendName, reason: z.string().max(2000) }))
+    .max(BACKEND_NAMES.length),
+  measuredAt: z.number().min(0),
+  fromCache: z.boolean(),
+});
+
 type SchemaFor<T extends WorkerCommandType> = z.ZodType<Extract<WorkerCommand, { type: T }>>;
 
 const COMMAND_SCHEMAS = {
   init: z.strictObject({
     type: z.literal('init'),
     requestId,
-    preferredBackend: z.enum(BACKEND_NAMES).optional(),
+    preferredBackend: backendName.optional(),
+    auto: z
+      .strictObject({
+        config: anyConfigSchema,
+        remembered: z.array(backendChoiceSchema).max(64).optional(),
+        includeSoftware: z.boolean().optional(),
+      })
+      .optional(),
   }),
   create: runSpec({
     type: z.literal('create'),
@@ -147,7 +179,7 @@ const COMMAND_SCHEMAS = {
   'debug-gradcheck': z.strictObject({
     type: z.literal('debug-gradcheck'),
     requestId,
-    suite: z.enum(['toy', 'conv']).optional(),
+    suite: z.enum(['toy', 'conv', 'fused']).optional(),
   }),
   restore: z.strictObject({
     type: z.literal('restore'),
@@ -160,6 +192,12 @@ const COMMAND_SCHEMAS = {
   }),
   snapshot: runCommand('snapshot'),
   ping: z.strictObject({ type: z.literal('ping'), requestId }),
+  'debug-fused-check': z.strictObject({
+    type: z.literal('debug-fused-check'),
+    requestId,
+    config: configSchema,
+    at: z.array(z.number().int().min(1).max(1000)).min(1).max(10),
+  }),
   'debug-profile': z.strictObject({
     type: z.literal('debug-profile'),
     requestId,

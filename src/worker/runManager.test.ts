@@ -348,6 +348,35 @@ describe('RunManager: training', () => {
     expect(h.last('rebuilt', 'a')).toMatchObject({ reason: 'reset', changed: [] });
   });
 
+  it('a snapshot after a live change carries the new settings and the same weights (saved runs)', async () => {
+    const h = await start();
+    const nsgan: GanConfig = { ...TINY, loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 };
+    await h.request({ type: 'create', runId: 'a', kind: 'toy', config: nsgan, stream: STREAM });
+    await h.request({ type: 'step', runId: 'a', n: 5 });
+    await h.request({ type: 'pause', runId: 'a' });
+    const snapshotOf = async () => {
+      const answer = await h.request({ type: 'snapshot', runId: 'a' });
+      const event = answer.find((e) => e.type === 'snapshot');
+      if (event?.type !== 'snapshot') throw new Error('no snapshot');
+      return event.snapshot;
+    };
+    const before = await snapshotOf();
+    expect(before.config).toMatchObject({ loss: 'nsgan', r1Gamma: 0 });
+    // Paused at step 5, the loss switched to RpGAN + R1, then saved: the bug listed the
+    // save as "NSGAN, no penalty" and reopened it so.
+    const rpgan: GanConfig = { ...nsgan, loss: 'rpgan', r1Gamma: 0.1 };
+    await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: rpgan });
+    const after = await snapshotOf();
+    expect(after.config).toEqual(rpgan);
+    expect(after.iteration).toBe(5);
+    expect(after.values).toEqual(before.values);
+    // And one more change (a settings file with loss "hinge"), then a step and a save.
+    const hinge: GanConfig = { ...rpgan, loss: 'hinge' };
+    await h.request({ type: 'configure', runId: 'a', kind: 'toy', config: hinge });
+    await h.request({ type: 'step', runId: 'a', n: 1 });
+    expect((await snapshotOf()).config).toEqual(hinge);
+  });
+
   it('divergence pauses the run with a reason; play is refused until reset', async () => {
     const h = await start();
     const config: GanConfig = {
@@ -525,6 +554,40 @@ describe('image runs (Stacked MNIST)', () => {
     expect(evaluation.modeCounts.reduce((a, b) => a + b, 0)).toBe(40);
     expect(evaluation.modesCovered).toBe(evaluation.modeCounts.filter((c) => c > 0).length);
     expect(evaluation.klFloor).toBeCloseTo(999 / 80, 6);
+    // The confident measure rides along: its counts are a subset of the samples.
+    const confident = evaluation.confidentModeCounts ?? [];
+    expect(confident).toHaveLength(1000);
+    expect(confident.reduce((a, b) => a + b, 0)).toBe(Math.round(40 * evaluation.confidentShare!));
+    expect(evaluation.confidentModesCovered).toBe(confident.filter((c) => c > 0).length);
+    expect(confident.every((c, i) => c <= evaluation.modeCounts[i])).toBe(true);
+  }, 120_000);
+
+  it('evaluates early on fewer samples, then at the usual cadence (the stream’s schedule)', async () => {
+    const h = await start();
+    await h.request({
+      type: 'create',
+      runId: 'img',
+      kind: 'image',
+      config: TINY_IMAGE,
+      stream: {
+        ...STREAM,
+        sampleCount: 4,
+        evalEvery: 4,
+        evalSamples: 40,
+        earlyEvalEvery: 2,
+        earlyEvalSamples: 20,
+      },
+    });
+    await h.request({ type: 'step', runId: 'img', n: 6 });
+    const evals = h.all('eval', 'img').map((e) => e.evaluation);
+    expect(evals.map((e) => [e.step, 'evalSamples' in e ? e.evalSamples : null])).toEqual([
+      [2, 20],
+      [4, 40],
+    ]);
+    const early = evals[0];
+    if (!('kind' in early)) throw new Error('not an image evaluation');
+    expect(early.klFloor).toBeCloseTo(999 / 40, 6);
+    expect(early.modeCounts.reduce((a, b) => a + b, 0)).toBe(20);
   }, 120_000);
 
   it('switching between a toy and an image dataset rebuilds; snapshots restore image runs', async () => {

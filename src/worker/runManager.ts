@@ -72,7 +72,9 @@ import {
 } from '../engine/views';
 import {
   DEFAULT_STREAM,
+  type AutoBackendRequest,
   type BackendChangedEvent,
+  type BackendChoice,
   type BackendName,
   type ImageEvaluation,
   type ImageGrid,
@@ -81,8 +83,13 @@ import {
   type WorkerCommand,
   type WorkerEvent,
 } from '../protocol';
-import { errorMessage, type BackendSelection } from './backendSelection';
+import { choiceKey, measureBurst, measureCandidates, type BackendProbe } from './backendChoice';
+import { errorMessage, selectBackend, type BackendSelection } from './backendSelection';
+import { checkFusedPenaltyGradients, compareFusedWithOps } from './fused/check';
+import { FusedToyTrainer } from './fused/fusedTrainer';
+import { isFusedBackend, type FusedBackend } from './fused/kernels';
 import { parseCommand } from './commands';
+import { evalSamplesAt } from './evalSchedule';
 import { RateMeter } from './rateMeter';
 
 export type PostEvent = (event: WorkerEvent, transfer?: Transferable[]) => void;
@@ -95,6 +102,15 @@ export interface RuntimeHooks {
   fallBack(lost: BackendName): Promise<BackendSelection>;
   /** Destroys the GPU device (debug); throws when the backend has none. */
   loseDevice(): void;
+  /**
+   * Automatic: the backends worth measuring on this device and those skipped (software
+   * adapters, missing APIs). Without it, Automatic takes the first backend that works.
+   */
+  probeBackends?(includeSoftware: boolean): Promise<BackendProbe>;
+  /** Makes `name` the active backend for a measurement (rejects with why it cannot). */
+  tryBackend?(name: BackendName): Promise<void>;
+  /** Facts for the `ready` event: isolation and the WASM thread pool. */
+  runtimeInfo?(): { crossOriginIsolated: boolean; wasmThreads?: number };
   now?(): number;
   /**
    * The bytes of an app asset (path relative to the app root, e.g. 'mnist/digits.bin'): fetched
@@ -234,6 +250,7 @@ export class RunManager {
   private fallbackReasons: string[] = [];
   /** The backend failed for good (failWorker): the client replaces this worker. */
   private dead = false;
+  private choice: BackendChoice | undefined;
   private lost: DeviceLossInfo | null = null;
   private lossGate = createGate();
   private trainerCount = 0;
@@ -453,11 +470,16 @@ export class RunManager {
     switch (command.type) {
       case 'init': {
         if (this.backend === null) {
-          this.selection ??= this.hooks.selectBackend(command.preferredBackend);
+          const { preferredBackend, auto } = command;
+          this.selection ??=
+            preferredBackend === undefined && auto
+              ? this.chooseAutomatically(auto)
+              : this.hooks.selectBackend(preferredBackend);
           try {
             const selection = await this.selection;
             this.backend = selection.backend;
             this.fallbackReasons = selection.fallbackReasons;
+            this.choice = selection.choice;
           } catch (error) {
             this.selection = null;
             throw error;
@@ -470,6 +492,8 @@ export class RunManager {
           fallbackReasons: this.fallbackReasons,
           defaultConfig: DEFAULT_CONFIG,
           defaultStream: DEFAULT_STREAM,
+          ...(this.choice ? { choice: this.choice } : {}),
+          ...this.hooks.runtimeInfo?.(),
         });
         return;
       }
@@ -504,6 +528,10 @@ export class RunManager {
         } else {
           run.config = command.config;
           applyLive(this.trainerOf(run), command.config);
+          // Live settings leave the weights as they are, so the last snapshot still holds them;
+          // it must carry the settings the run now trains with, or a run saved (or restored after
+          // a device loss) would come back with the old loss or penalties.
+          if (run.snapshot) run.snapshot = { ...run.snapshot, config: command.config };
         }
         return;
       }
@@ -585,6 +613,7 @@ export class RunManager {
             phase: run.phase,
             readbacks: run.readbacks,
             syncPoints: run.syncPoints,
+            ...stepPathOf(run.trainer),
           })),
         });
         return;
@@ -601,14 +630,136 @@ export class RunManager {
           results:
             command.suite === 'conv'
               ? await checkConvPenaltyGradients(BROWSER_CONV_CASES)
-              : await checkPenaltyGradients(),
+              : command.suite === 'fused'
+                ? await this.fusedOnly(() => checkFusedPenaltyGradients())
+                : await checkPenaltyGradients(),
         });
         return;
+      case 'debug-fused-check': {
+        const backend = this.requireBackend();
+        const result = await this.fusedOnly((fused) =>
+          compareFusedWithOps(
+            command.config,
+            command.at,
+            fused,
+            `fused-check${++this.trainerCount}/`,
+          ),
+        );
+        this.post({ type: 'fused-check', requestId, backend, ...result });
+        return;
+      }
       default: {
         const unhandled: never = command;
         throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);
       }
     }
+  }
+
+  /**
+   * Automatic: a remembered measurement for this device and model size, else a burst of the run
+   * on each candidate (backendChoice.ts). Software adapters are the last resort, before cpu.
+   */
+  private async chooseAutomatically(auto: AutoBackendRequest): Promise<BackendSelection> {
+    const { probeBackends, tryBackend } = this.hooks;
+    if (!probeBackends || !tryBackend) return this.hooks.selectBackend();
+    const probe = await probeBackends(auto.includeSoftware ?? false);
+    const key = choiceKey(probe.deviceKey, auto.config, probe.candidates);
+    const choice = (
+      backend: BackendName,
+      rates: BackendChoice['rates'],
+      failed: BackendChoice['skipped'] = [],
+    ): BackendChoice => ({
+      key,
+      backend,
+      rates,
+      skipped: [...probe.skipped, ...failed],
+      measuredAt: Date.now(),
+      fromCache: false,
+    });
+    const settle = async (made: BackendChoice): Promise<BackendSelection> => {
+      // Through the ordinary selection, which also watches a GPU device for loss.
+      const selection = await this.hooks.selectBackend(made.backend);
+      return { ...selection, choice: { ...made, backend: selection.backend } };
+    };
+    const known = auto.remembered?.find((c) => c.key === key);
+    if (known && probe.candidates.includes(known.backend)) {
+      try {
+        return await settle({ ...known, fromCache: true });
+      } catch {
+        // e.g. the driver changed since: measure again
+      }
+    }
+    let failed: BackendChoice['skipped'] = [];
+    if (probe.candidates.length > 1) {
+      try {
+        const measured = await measureCandidates(probe.candidates, {
+          activate: tryBackend,
+          burst: (budgetMs) => this.measureBurstOn(auto.config, budgetMs),
+        });
+        return await settle(choice(measured.backend, measured.rates, measured.failed));
+      } catch (error) {
+        failed = [{ backend: probe.candidates[0], reason: errorMessage(error) }];
+      }
+    }
+    // One candidate (nothing to compare) or none measured: the first that works, software
+    // adapters and then cpu last.
+    const order = [
+      ...probe.candidates,
+      ...probe.skipped.map((s) => s.backend).filter((b) => b !== 'cpu'),
+      'cpu' as const,
+    ];
+    const picked = await selectBackend([...new Set(order)], tryBackend);
+    return settle(choice(picked.backend, [], failed));
+  }
+
+  /** A burst of `config`'s training on the active backend (Automatic's measurement). */
+  private async measureBurstOn(
+    config: AnyGanConfig,
+    budgetMs: number,
+  ): Promise<{ warmupMs: number; steps: number; ms: number }> {
+    await this.prepare(config);
+    const trainer = this.build(config, DEFAULT_STREAM.logEvery, this.namePrefix('measure'));
+    try {
+      // Time the path the run will take: on GPU backends, the fused kernels once compiled.
+      if (trainer instanceof FusedToyTrainer) await trainer.checkKernels();
+      return await measureBurst(
+        {
+          step: () => trainer.step(),
+          sync: async () => {
+            await trainer.flushLogs();
+            await trainer.generator.variables[0].data();
+          },
+          now: this.now,
+        },
+        budgetMs,
+      );
+    } finally {
+      trainer.dispose();
+    }
+  }
+
+  /** Runs a fused-kernel self-test, which exists on webgpu and webgl only. */
+  private fusedOnly<T>(test: (backend: FusedBackend) => Promise<T>): Promise<T> {
+    const backend = this.requireBackend();
+    if (!isFusedBackend(backend)) {
+      throw new CommandError(`the fused step runs on webgpu and webgl, not on ${backend}`);
+    }
+    return test(backend);
+  }
+
+  /**
+   * Before a toy run steps on a GPU backend: applies the stream's fusedStep choice and compiles
+   * the fused kernels once (during the 'compiling' phase); if one fails, the run continues on
+   * the op path and the UI is told why.
+   */
+  private async prepareFused(run: Run): Promise<void> {
+    const trainer = run.trainer;
+    if (!(trainer instanceof FusedToyTrainer)) return;
+    trainer.fusedEnabled = run.stream.fusedStep;
+    if (!trainer.needsKernelCheck) return;
+    const failure = await this.guard(trainer.checkKernels());
+    if (failure)
+      this.post({ type: 'error', runId: run.id, message: `Fused GPU step: ${failure}.` });
   }
 
   private requireBackend(): BackendName {
@@ -662,7 +813,13 @@ export class RunManager {
   /** Builds a trainer (after `prepare`); synchronous so snapshots can be restored with it. */
   private readonly build = (config: AnyGanConfig, logEvery: number, prefix: string): AnyTrainer => {
     this.checkCost(config);
-    if (!isImageConfig(config)) return new ToyGanTrainer(config, logEvery, prefix);
+    if (!isImageConfig(config)) {
+      // On GPU backends, toy runs train with the fused kernels (src/worker/fused) where they can.
+      const backend = this.backend;
+      return backend && isFusedBackend(backend)
+        ? new FusedToyTrainer(config, logEvery, prefix, backend)
+        : new ToyGanTrainer(config, logEvery, prefix);
+    }
     const digits = this.digits;
     if (!digits) throw new CommandError('the Stacked MNIST digits are not loaded');
     return new ImageGanTrainer(
@@ -690,12 +847,12 @@ export class RunManager {
   /** The fixed latents of the run's views (and, for toys, the real reference cloud). */
   private viewBatch(trainer: AnyTrainer, stream: StreamOptions): ViewBatch {
     if (trainer instanceof ToyGanTrainer) return makeViewBatch(trainer, stream.sampleCount);
-    const { seed, latentDim } = trainer.config;
+    const { seed, latentDim, latentDist } = trainer.config;
     const count = this.viewCount(trainer.config, stream);
     return {
       count,
       latentDim,
-      latents: imageViewLatents(seed, latentDim, count),
+      latents: imageViewLatents(seed, latentDim, count, latentDist),
       real: new Float32Array(0),
     };
   }
@@ -896,6 +1053,7 @@ export class RunManager {
     // Profile an ordinary iteration: logging ones (every logEvery-th) add the diagnostics.
     const logsNext = () =>
       trainer.iteration === 0 || (trainer.iteration + 1) % trainer.logEvery === 0;
+    await this.prepareFused(run);
     if (logsNext() && trainer.logEvery > 1) trainer.step();
     await this.settle(run);
     const logging = logsNext();
@@ -915,6 +1073,7 @@ export class RunManager {
       backend: this.backend,
       logging,
       wallMs,
+      stepPath: stepPathOf(trainer).stepPath,
     });
   }
 
@@ -954,6 +1113,7 @@ export class RunManager {
     const trainer = this.trainerOf(run);
     const s = run.stream;
     const readbacksBefore = run.readbacks;
+    await this.prepareFused(run);
     trainer.step();
     run.dirty = true;
     const it = trainer.iteration;
@@ -961,7 +1121,7 @@ export class RunManager {
       // The first steps on a fresh trainer/backend compile shaders: wait for them. (Without a
       // diagnostics row to read, read a weight the step wrote.)
       if ((await this.flush(run)) === 0) {
-        await this.guard(trainer.generator.variables[0].data());
+        await this.guard(trainer.lastWritten().data());
         this.countReadback(run);
       }
       run.warm = true;
@@ -972,14 +1132,15 @@ export class RunManager {
       await this.flush(run);
     } else if (this.queuesWork() && it - (run.sync?.iteration ?? 0) >= this.syncEvery(run)) {
       // Back-pressure without a loss row to read: wait for a weight this step wrote.
-      await this.guard(trainer.generator.variables[0].data());
+      await this.guard(trainer.lastWritten().data());
       this.countReadback(run);
     }
     if (!manual && this.now() - run.lastMetricsAt >= PROGRESS_INTERVAL_MS) this.postMetrics(run);
     const samples = s.samplesEvery > 0 && it % s.samplesEvery === 0;
     const heatmap = s.heatmapEvery > 0 && it % s.heatmapEvery === 0;
     if (samples || heatmap) await this.sendViews(run, { samples, heatmap: heatmap ? {} : null });
-    if (s.evalEvery > 0 && it % s.evalEvery === 0) await this.sendEval(run);
+    const evalSamples = evalSamplesAt(it, s);
+    if (evalSamples > 0) await this.sendEval(run, evalSamples);
     if (s.snapshotEvery > 0 && it % s.snapshotEvery === 0) await this.snapshot(run);
     // Any completed readback means the device has finished everything queued so far; on CPU
     // backends every step is finished when it returns.
@@ -1110,6 +1271,7 @@ export class RunManager {
     if (resolution === 0) return null;
     const { seed, latentDim } = this.trainerOf(run).config;
     if (isImageConfig(this.trainerOf(run).config)) return null;
+    // The same plane for either noise (the UI animates from it): ±2 along two fixed directions.
     const key = `${seed}/${latentDim}/${resolution}`;
     if (run.manifold?.key !== key) {
       run.manifold = { key, latents: manifoldLatents(seed, latentDim, resolution) };
@@ -1182,10 +1344,10 @@ export class RunManager {
     );
   }
 
-  private async sendEval(run: Run): Promise<void> {
+  private async sendEval(run: Run, n: number): Promise<void> {
     const trainer = this.trainerOf(run);
     if (trainer instanceof ToyGanTrainer) {
-      const evaluation = await this.guard(evaluate(trainer, run.stream.evalSamples));
+      const evaluation = await this.guard(evaluate(trainer, n));
       this.countReadback(run);
       this.post({ type: 'eval', runId: run.id, evaluation });
       return;
@@ -1193,7 +1355,6 @@ export class RunManager {
     const classifier = await this.classifier();
     // The same latents at every evaluation, so the curve reflects G rather than the draw.
     const rng = new Rng(trainer.config.seed).fork(EVAL_LATENT_STREAM);
-    const n = run.stream.evalSamples;
     const batches = Math.ceil(n / EVAL_BATCH);
     const coverage = await this.guard(
       evaluateStackedMnist((b) => trainer.sample(b, rng), classifier, n, EVAL_BATCH),
@@ -1209,6 +1370,9 @@ export class RunManager {
       klFloor: coverage.klFloor,
       evalSamples: coverage.evalSamples,
       modeCounts: Array.from(coverage.histogram),
+      confidentShare: coverage.confidentShare,
+      confidentModesCovered: coverage.confidentModesCovered,
+      confidentModeCounts: Array.from(coverage.confidentHistogram),
     };
     this.post({ type: 'eval', runId: run.id, evaluation });
   }
@@ -1368,6 +1532,20 @@ function backendMemory(memory: tf.MemoryInfo): Record<string, number> {
     if (wasm?.HEAPU8) out.wasmHeapBytes = wasm.HEAPU8.length;
   }
   return out;
+}
+
+/** Which path a toy run's steps take (absent for image runs). */
+function stepPathOf(trainer: AnyTrainer | null): {
+  stepPath?: 'fused' | 'ops';
+  stepPathReason?: string | null;
+} {
+  if (trainer instanceof FusedToyTrainer) {
+    return { stepPath: trainer.stepPath, stepPathReason: trainer.opsReason };
+  }
+  if (trainer instanceof ToyGanTrainer) {
+    return { stepPath: 'ops', stepPathReason: 'the fused step runs on webgpu and webgl only' };
+  }
+  return {};
 }
 
 /** Top-level settings that differ (for the `rebuilt` event). */

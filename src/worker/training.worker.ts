@@ -11,12 +11,24 @@
 import '../zodJitless';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
-import { BACKEND_NAMES, type BackendName, type WorkerEvent } from '../protocol';
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  type SkippedBackend,
+  type WorkerEvent,
+} from '../protocol';
+import {
+  MEASURED_BACKENDS,
+  softwareAdapterReason,
+  softwareRendererReason,
+  type AdapterFacts,
+  type BackendProbe,
+} from './backendChoice';
 import {
   backendOrder,
   errorMessage,
@@ -25,7 +37,7 @@ import {
   type BackendSelection,
 } from './backendSelection';
 import { fetchAssetBytes } from '../engine/mnist';
-import { RunManager } from './runManager';
+import { RunManager, type DeviceLossInfo } from './runManager';
 
 /**
  * The parts of DedicatedWorkerGlobalScope we use. (The project type-checks against the DOM lib,
@@ -158,9 +170,121 @@ function webgpuDevice(): GPUDevice | null {
 function watchDevice(): void {
   const device = webgpuDevice();
   if (!device) return;
-  void device.lost.then((info) => {
-    manager.notifyDeviceLost({ reason: info.reason ?? 'unknown', message: info.message });
+  // Only the first fault of a device counts: it is dropped on the first one.
+  let reported = false;
+  const report = (info: DeviceLossInfo) => {
+    if (reported) return;
+    reported = true;
+    manager.notifyDeviceLost(info);
+  };
+  void device.lost.then((info) =>
+    report({ reason: info.reason ?? 'unknown', message: info.message }),
+  );
+  // A kernel WebGPU rejects (an invalid pipeline or bind group, out of memory) throws nothing:
+  // the command buffer it was encoded in is dropped, so the work queued with it is lost and its
+  // results read back as zeros. Never train on that: treat it as a lost device (continue on the
+  // next backend from the last snapshot, and say why).
+  device.addEventListener('uncapturederror', (event) => {
+    const { error } = event as GPUUncapturedErrorEvent;
+    report({
+      reason: 'rejected-kernel',
+      message: `WebGPU rejected a kernel: ${error.message.split('\n')[0]}`,
+    });
   });
+}
+
+/** The WebGPU adapter's description, or why there is none. */
+async function probeWebGpu(): Promise<{ facts: AdapterFacts } | { unavailable: string }> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return { unavailable: 'navigator.gpu is missing' };
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return { unavailable: 'navigator.gpu.requestAdapter() returned null' };
+  // `isFallbackAdapter` moved from the adapter to its info (Chromium 130+); read both.
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } })
+    .info;
+  const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  return {
+    facts: {
+      vendor: info?.vendor,
+      architecture: info?.architecture,
+      device: info?.device,
+      description: info?.description,
+      isFallbackAdapter: info?.isFallbackAdapter === true || legacy === true,
+    },
+  };
+}
+
+/** WebGL's renderer string (unmasked when the browser allows), or why there is no WebGL. */
+function probeWebGl(): { renderer: string | null } | { unavailable: string } {
+  if (typeof OffscreenCanvas === 'undefined') {
+    return { unavailable: 'OffscreenCanvas is not available in this worker' };
+  }
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  if (!gl) return { unavailable: 'no WebGL2 context' };
+  try {
+    const debug = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = gl.getParameter(
+      debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER,
+    ) as unknown;
+    return { renderer: typeof renderer === 'string' ? renderer : null };
+  } finally {
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+  }
+}
+
+/** Automatic's candidates: skips software adapters (unless asked) and missing APIs. */
+async function probeBackends(includeSoftware: boolean): Promise<BackendProbe> {
+  const candidates: BackendName[] = [];
+  const skipped: SkippedBackend[] = [];
+  const device: string[] = [];
+  const consider = (backend: BackendName, software: string | null) => {
+    if (software !== null && !includeSoftware) skipped.push({ backend, reason: software });
+    else candidates.push(backend);
+  };
+  for (const backend of MEASURED_BACKENDS) {
+    try {
+      if (backend === 'webgpu') {
+        const probe = await probeWebGpu();
+        if ('unavailable' in probe) {
+          skipped.push({ backend, reason: `unavailable: ${probe.unavailable}` });
+          continue;
+        }
+        const { vendor, architecture, device: id, description } = probe.facts;
+        device.push(`webgpu ${[vendor, architecture, id, description].filter(Boolean).join(' ')}`);
+        consider(backend, softwareAdapterReason(probe.facts));
+      } else if (backend === 'webgl') {
+        const probe = probeWebGl();
+        if ('unavailable' in probe) {
+          skipped.push({ backend, reason: `unavailable: ${probe.unavailable}` });
+          continue;
+        }
+        device.push(`webgl ${probe.renderer ?? 'unknown renderer'}`);
+        consider(backend, softwareRendererReason(probe.renderer));
+      } else if (typeof WebAssembly === 'undefined') {
+        skipped.push({ backend, reason: 'unavailable: WebAssembly is not available' });
+      } else {
+        candidates.push(backend);
+      }
+    } catch (error) {
+      skipped.push({ backend, reason: `unavailable: ${errorMessage(error)}` });
+    }
+  }
+  device.push(`${navigator.hardwareConcurrency} cores`);
+  device.push(self.crossOriginIsolated ? 'isolated' : 'not isolated');
+  return { candidates, skipped, deviceKey: device.join('; ') };
+}
+
+/**
+ * Threads of the WASM backend (once started): 1 for the single-threaded build, which tfjs loads
+ * when the worker is not cross-origin isolated (no SharedArrayBuffer).
+ */
+function wasmThreads(): number | undefined {
+  try {
+    const threads = getThreadsCount(); // throws until the backend has started
+    return tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? threads : 1;
+  } catch {
+    return undefined;
+  }
 }
 
 async function select(order: BackendName[]): Promise<BackendSelection> {
@@ -175,6 +299,12 @@ yieldChannel.port1.onmessage = () => yieldResolvers.shift()?.();
 
 const manager = new RunManager((event, transfer) => scope.postMessage(event, transfer ?? []), {
   selectBackend: (preferred) => select(backendOrder(preferred)),
+  probeBackends,
+  tryBackend: attemptBackend,
+  runtimeInfo: () => ({
+    crossOriginIsolated: self.crossOriginIsolated,
+    wasmThreads: wasmThreads(),
+  }),
   async fallBack(lost) {
     // The lost backend's instance holds a dead device: drop it (and never pick it again).
     try {

@@ -122,10 +122,15 @@ const IMAGE_CHARTS: ChartSpec[] = [
   {
     id: 'modes',
     title: 'Modes covered (of 1000)',
-    hint: 'Digit triples the classifier found among the evaluation samples. A collapsed generator covers few; real data covers almost all 1000.',
-    series: [{ key: 'modesCovered', name: 'modes covered', colour: '#1b9e77' }],
-    positive: true,
+    hint: 'Modes covered: digit triples the classifier found among the evaluation samples, however illegible (the papers’ count; even noise covers hundreds). Confident modes: those found among samples whose three digits are each read with probability ≥ 0.9; real data covers almost all 1000, noise few. % confident: the share of such samples (right axis).',
+    series: [
+      { key: 'modesCovered', name: 'modes covered', colour: '#1b9e77' },
+      { key: 'confidentModesCovered', name: 'confident modes', colour: '#d95f02' },
+      { key: 'confidentPercent', name: '% confident', colour: '#7570b3', right: true },
+    ],
+    positive: false,
     source: 'evals',
+    rightLabel: '%',
   },
   {
     id: 'distances',

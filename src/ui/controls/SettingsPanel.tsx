@@ -1,7 +1,13 @@
 /** The settings column: data, model and training, each control labelled and explained. */
 import { useState } from 'react';
 
-import type { AnyGanConfig, DatasetName, ImageGanConfig } from '../../engine/config';
+import type { OptimizerKind } from '../../engine/adam';
+import type {
+  AnyGanConfig,
+  DatasetName,
+  ImageGanConfig,
+  LatentDistribution,
+} from '../../engine/config';
 import type { LossName } from '../../engine/lossNames';
 import { BACKEND_NAMES, type BackendName } from '../../protocol';
 import {
@@ -10,60 +16,53 @@ import {
   widthPreset,
   type ImageModelPatch,
   type NumericKey,
+  type OptimizerField,
 } from '../../store/settings';
+import {
+  DATASET_LABELS,
+  LATENT_DIST_LABELS,
+  LOSS_LABELS,
+  OPTIMIZER_KIND_LABELS,
+  SETTING_LABELS,
+} from '../../store/settingLabels';
 import { useSettings, useSettingsApi } from '../context';
 import { HINTS } from '../hints';
 import { useHidden } from '../hiddenControls';
 import { CheckField, NumberField, SelectField } from './Field';
 
-export const DATASET_OPTIONS: { value: DatasetName; label: string }[] = [
-  { value: 'ring8', label: 'Ring of 8 Gaussians' },
-  { value: 'grid25', label: 'Grid of 25 Gaussians' },
-  { value: 'spiral', label: 'Spiral' },
-  { value: 'moons', label: 'Two moons' },
-  { value: 'circles', label: 'Two circles' },
-  { value: 'gaussian', label: 'One Gaussian' },
-  { value: 'custom', label: 'Your drawing' },
-  { value: 'stacked-mnist', label: 'Stacked MNIST (1000 modes)' },
-];
+/** A select's options from one of the shared label tables (settingLabels.ts), in its order. */
+function optionsOf<T extends string>(labels: Record<T, string>): { value: T; label: string }[] {
+  return (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
+}
 
-export const LOSS_OPTIONS: { value: LossName; label: string }[] = [
-  { value: 'minimax', label: 'Minimax (original GAN)' },
-  { value: 'nsgan', label: 'Non-saturating (NS GAN)' },
-  { value: 'rpgan', label: 'RpGAN (relativistic pairing)' },
-  { value: 'hinge', label: 'Hinge' },
-  { value: 'lsgan', label: 'Least squares (LSGAN)' },
-  { value: 'wgan-gp', label: 'WGAN-GP' },
-];
+export const DATASET_OPTIONS = optionsOf<DatasetName>(DATASET_LABELS);
+export const LOSS_OPTIONS = optionsOf<LossName>(LOSS_LABELS);
+const LATENT_DIST_OPTIONS = optionsOf<LatentDistribution>(LATENT_DIST_LABELS);
+const OPTIMIZER_KIND_OPTIONS = optionsOf<OptimizerKind>(OPTIMIZER_KIND_LABELS);
 
 const ARCH_OPTIONS: { value: 'dcgan' | 'resnet'; label: string }[] = [
   { value: 'dcgan', label: 'DCGAN (plain convs)' },
   { value: 'resnet', label: 'R3GAN-style ResNet' },
 ];
 
-/** The numeric settings edited as they are (`setNumber`): label, explanation and range. */
+/** The numeric settings edited as they are (`setNumber`): explanation and range (labels: SETTING_LABELS). */
 const NUMBER_SETTINGS: Record<
   NumericKey,
-  { label: string; hint: string; min: number; max: number; step?: number }
+  { hint: string; min: number; max: number; step?: number }
 > = {
-  gWidth: { label: 'G width', hint: HINTS.gWidth, min: 1, max: 1024, step: 1 },
-  gDepth: { label: 'G depth', hint: HINTS.gDepth, min: 1, max: 8, step: 1 },
-  dWidth: { label: 'D width', hint: HINTS.dWidth, min: 1, max: 1024, step: 1 },
-  dDepth: { label: 'D depth', hint: HINTS.dDepth, min: 1, max: 8, step: 1 },
-  latentDim: { label: 'Latent size', hint: HINTS.latentDim, min: 1, max: 256, step: 1 },
-  fadeSteps: {
-    label: 'Steps per growth phase',
-    hint: HINTS.fadeSteps,
-    min: 1,
-    max: 10_000_000,
-    step: 1,
-  },
-  lazyInterval: { label: 'Lazy interval', hint: HINTS.lazyInterval, min: 1, max: 64, step: 1 },
-  gpWeight: { label: 'GP weight λ', hint: HINTS.gpWeight, min: 0, max: 1e4 },
-  batchSize: { label: 'Batch size', hint: HINTS.batchSize, min: 1, max: 4096, step: 1 },
-  dSteps: { label: 'D steps per G step', hint: HINTS.dSteps, min: 1, max: 10, step: 1 },
-  emaHalfLife: { label: 'EMA half-life', hint: HINTS.emaHalfLife, min: 0, max: 1e7, step: 1 },
-  seed: { label: 'Seed', hint: HINTS.seed, min: 0, max: 2147483647, step: 1 },
+  gWidth: { hint: HINTS.gWidth, min: 1, max: 1024, step: 1 },
+  gDepth: { hint: HINTS.gDepth, min: 1, max: 8, step: 1 },
+  dWidth: { hint: HINTS.dWidth, min: 1, max: 1024, step: 1 },
+  dDepth: { hint: HINTS.dDepth, min: 1, max: 8, step: 1 },
+  latentDim: { hint: HINTS.latentDim, min: 1, max: 256, step: 1 },
+  fadeSteps: { hint: HINTS.fadeSteps, min: 1, max: 10_000_000, step: 1 },
+  lazyInterval: { hint: HINTS.lazyInterval, min: 1, max: 64, step: 1 },
+  gpWeight: { hint: HINTS.gpWeight, min: 0, max: 1e4 },
+  batchSize: { hint: HINTS.batchSize, min: 1, max: 4096, step: 1 },
+  dSteps: { hint: HINTS.dSteps, min: 1, max: 10, step: 1 },
+  gSteps: { hint: HINTS.gSteps, min: 1, max: 10, step: 1 },
+  emaHalfLife: { hint: HINTS.emaHalfLife, min: 0, max: 1e7, step: 1 },
+  seed: { hint: HINTS.seed, min: 0, max: 2147483647, step: 1 },
 };
 
 /** One of NUMBER_SETTINGS, showing `value` and committing through the settings store. */
@@ -80,6 +79,7 @@ function SettingNumber({
   return (
     <NumberField
       {...NUMBER_SETTINGS[name]}
+      label={SETTING_LABELS[name]}
       value={value}
       disabled={disabled}
       onCommit={(v) => setNumber(name, v)}
@@ -136,8 +136,47 @@ function ModelSection() {
         <SettingNumber name="dDepth" value={c.dDepth} />
         <SettingNumber name="latentDim" value={c.latentDim} />
       </div>
+      <LatentControls latentDim={c.latentDim} latentDist={c.latentDist} />
       <p className="muted small">{HINTS.architecture}</p>
     </section>
+  );
+}
+
+/**
+ * The noise G starts from, and GAN Lab's view of it: a 1-D or 2-D latent space (one button each),
+ * where the manifold mesh is G's whole input rather than a slice.
+ */
+function LatentControls({
+  latentDim,
+  latentDist,
+}: {
+  latentDim: number;
+  latentDist: LatentDistribution;
+}) {
+  const s = useSettingsApi().getState();
+  return (
+    <>
+      <SelectField<LatentDistribution>
+        label={SETTING_LABELS.latentDist}
+        hint={HINTS.latentDist}
+        value={latentDist}
+        options={LATENT_DIST_OPTIONS}
+        onChange={(v) => s.setLatentDist(v)}
+      />
+      <div className="latent-presets" role="group" aria-label="Latent space presets">
+        <span className="muted small">{HINTS.latentPreset}</span>
+        {[1, 2].map((dim) => (
+          <button
+            key={dim}
+            type="button"
+            aria-pressed={latentDim === dim}
+            onClick={() => s.setNumber('latentDim', dim)}
+          >
+            {dim}-D latent
+          </button>
+        ))}
+      </div>
+    </>
   );
 }
 
@@ -292,66 +331,12 @@ function TrainingSection() {
           </div>
         </fieldset>
       )}
-      {!hide.optimizer && (
-        <fieldset>
-          <legend>Optimisers (Adam)</legend>
-          <table className="optimizer-table">
-            <thead>
-              <tr>
-                <th scope="col"></th>
-                <th scope="col">lr</th>
-                <th scope="col">β1</th>
-                <th scope="col">β2</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(['g', 'd'] as const).map((which) => {
-                const o = which === 'g' ? c.gOptimizer : c.dOptimizer;
-                const who = which.toUpperCase();
-                return (
-                  <tr key={which}>
-                    <th scope="row">{who}</th>
-                    <td>
-                      <NumberField
-                        label={`${who} lr`}
-                        hint={HINTS.lr}
-                        value={o.lr}
-                        min={1e-6}
-                        max={10}
-                        onCommit={(v) => s.setOptimizer(which, 'lr', v)}
-                      />
-                    </td>
-                    <td>
-                      <NumberField
-                        label={`${who} β1`}
-                        hint={HINTS.beta1}
-                        value={o.beta1}
-                        min={0}
-                        max={0.999}
-                        onCommit={(v) => s.setOptimizer(which, 'beta1', v)}
-                      />
-                    </td>
-                    <td>
-                      <NumberField
-                        label={`${who} β2`}
-                        hint={HINTS.beta2}
-                        value={o.beta2}
-                        min={0}
-                        max={0.9999}
-                        onCommit={(v) => s.setOptimizer(which, 'beta2', v)}
-                      />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </fieldset>
-      )}
+      {!hide.optimizer && <OptimizerTable c={c} />}
       {!hide.training && (
         <div className="field-grid">
           <SettingNumber name="batchSize" value={c.batchSize} />
           <SettingNumber name="dSteps" value={c.dSteps} />
+          <SettingNumber name="gSteps" value={c.gSteps} />
           <SettingNumber name="emaHalfLife" value={c.emaHalfLife} />
           <SettingNumber name="seed" value={c.seed} />
         </div>
@@ -376,5 +361,74 @@ function TrainingSection() {
         Restore the opening preset
       </button>
     </section>
+  );
+}
+
+/**
+ * Each network's optimiser in a column (G, D): its kind (Adam or SGD), learning rate, β1 and β2.
+ * Columns rather than rows so each box is wide enough for a value like 0.0002; β1 and β2 are
+ * Adam's, so they are disabled for SGD.
+ */
+function OptimizerTable({ c }: { c: AnyGanConfig }) {
+  const s = useSettingsApi().getState();
+  const networks = [
+    { which: 'g', who: 'G', o: c.gOptimizer },
+    { which: 'd', who: 'D', o: c.dOptimizer },
+  ] as const;
+  const rows: { field: OptimizerField; name: string; hint: string; min: number; max: number }[] = [
+    { field: 'lr', name: 'learning rate', hint: HINTS.lr, min: 1e-6, max: 10 },
+    { field: 'beta1', name: 'β1', hint: HINTS.beta1, min: 0, max: 0.999 },
+    { field: 'beta2', name: 'β2', hint: HINTS.beta2, min: 0, max: 0.9999 },
+  ];
+  return (
+    <fieldset>
+      <legend>Optimisers</legend>
+      <table className="optimizer-table">
+        <thead>
+          <tr>
+            <th scope="col"></th>
+            {networks.map((n) => (
+              <th scope="col" key={n.which}>
+                {n.who}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Kind</th>
+            {networks.map(({ which, who, o }) => (
+              <td key={which}>
+                <SelectField<OptimizerKind>
+                  label={`${who} optimiser`}
+                  hint={HINTS.optimizerKind}
+                  value={o.kind}
+                  options={OPTIMIZER_KIND_OPTIONS}
+                  onChange={(kind) => s.setOptimizerKind(which, kind)}
+                />
+              </td>
+            ))}
+          </tr>
+          {rows.map((row) => (
+            <tr key={row.field}>
+              <th scope="row">{row.field === 'lr' ? 'lr' : row.name}</th>
+              {networks.map(({ which, who, o }) => (
+                <td key={which}>
+                  <NumberField
+                    label={`${who} ${row.name}`}
+                    hint={row.hint}
+                    value={o[row.field]}
+                    min={row.min}
+                    max={row.max}
+                    disabled={row.field !== 'lr' && o.kind === 'sgd'}
+                    onCommit={(v) => s.setOptimizer(which, row.field, v)}
+                  />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </fieldset>
   );
 }

@@ -20,6 +20,7 @@ import {
   SavedRunsDb,
   type SavedRunSummary,
 } from '../../store/savedRuns';
+import { activeConfig } from '../../store/settings';
 import { downloadBlob } from '../ExportPanel';
 import { useRun, useRunApi, useSession, useSettings } from '../context';
 import '../teach.css';
@@ -64,7 +65,7 @@ export function SavedRunsDialog({
   const ref = useModalDialog(open);
   const session = useSession();
   const runApi = useRunApi();
-  const config = useSettings((s) => s.config);
+  const config = useSettings(activeConfig);
   const iteration = useRun((s) => s.iteration);
   const created = useRun((s) => s.created);
   const [db, setDb] = useState<SavedRunsDb | null>(null);

@@ -5,6 +5,8 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 
+import { IMAGE_STREAM } from '../../store/session';
+import { klFloorFor } from '../../worker/evalSchedule';
 import { useRun, useSession } from '../context';
 import { InterpolationStrip, type InterpolationMode } from './InterpolationStrip';
 import { ModeMap } from './ModeMap';
@@ -108,7 +110,24 @@ function RealGrid({ image }: { image: Parameters<typeof drawPixels>[1] | null })
   );
 }
 
-/** The mode map with its numbers: modes covered, reverse KL against its finite-sample floor. */
+const MODES = 1000;
+
+/**
+ * When the mode map is refreshed, with each evaluation's sample count and KL floor: "first at
+ * step 50 on 1000 samples (floor 0.50), every 50 steps until 500, then every 500 on 5000 samples
+ * (floor 0.10)".
+ */
+export function evaluationScheduleText(s: typeof IMAGE_STREAM = IMAGE_STREAM): string {
+  const floor = (n: number) => klFloorFor(MODES, n).toFixed(2);
+  const regular = `every ${s.evalEvery} steps on ${s.evalSamples} samples (floor ${floor(s.evalSamples)})`;
+  if (s.earlyEvalEvery <= 0 || s.earlyEvalEvery >= s.evalEvery) return `Evaluated ${regular}.`;
+  return `Evaluated first at step ${s.earlyEvalEvery} on ${s.earlyEvalSamples} samples (floor ${floor(s.earlyEvalSamples)}) and every ${s.earlyEvalEvery} steps until ${s.evalEvery}, then ${regular}: fewer samples give a first look sooner, at a higher floor.`;
+}
+
+/**
+ * The mode map with its numbers: modes covered (all and confident), reverse KL against its
+ * finite-sample floor, the share of confident samples.
+ */
 function Coverage() {
   const evaluation = useRun((s) => s.imageEvaluation);
   return (
@@ -126,20 +145,37 @@ function Coverage() {
             </dd>
           </div>
           <div>
+            <dt id="stacked-confident">Confident samples</dt>
+            <dd aria-labelledby="stacked-confident">
+              {evaluation?.confidentShare === undefined
+                ? '–'
+                : `${(100 * evaluation.confidentShare).toFixed(1)} %`}
+            </dd>
+          </div>
+          <div>
             <dt id="stacked-evaluated">Evaluated</dt>
             <dd aria-labelledby="stacked-evaluated">
               {evaluation
                 ? `step ${evaluation.step}, ${evaluation.evalSamples} samples`
-                : 'every 500 steps'}
+                : `first at step ${IMAGE_STREAM.earlyEvalEvery}`}
             </dd>
           </div>
         </dl>
       </div>
-      <ModeMap counts={evaluation?.modeCounts ?? null} evalSamples={evaluation?.evalSamples ?? 0} />
+      <ModeMap
+        counts={evaluation?.modeCounts ?? null}
+        confidentCounts={evaluation?.confidentModeCounts}
+        evalSamples={evaluation?.evalSamples ?? 0}
+      />
+      <p className="muted small">
+        “Modes” counts every triple the classifier reads, as the papers do, so even noise covers
+        hundreds; “confident” counts only samples whose three digits it reads with p ≥ 0.9 (real
+        data: 1000 of 1000).
+      </p>
       <p className="muted small">
         Reverse KL compares how often G makes each triple with the uniform 1 in 1000: 0 is perfect,
         but even real images score about the floor (K − 1)/(2N) on N samples, so read it against the
-        floor.
+        floor. {evaluationScheduleText()}
       </p>
     </div>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellStrength, coverageSummary, modeDigits, modeMapLayout } from './modeMap';
+import { cellKind, cellStrength, coverageSummary, modeDigits, modeMapLayout } from './modeMap';
 
 describe('Stacked MNIST mode map layout', () => {
   const layout = modeMapLayout(6, 8);
@@ -47,5 +47,16 @@ describe('Stacked MNIST mode map layout', () => {
     expect(summary.covered).toBe(1);
     expect(summary.missingByRed[1]).toBe(99);
     expect(summary.missingByRed[0]).toBe(100);
+  });
+});
+
+describe('mode map cell kinds', () => {
+  it('separates modes found by confident samples from modes found only by unsure ones', () => {
+    expect(cellKind(0, 0)).toBe('empty');
+    expect(cellKind(5, 2)).toBe('confident');
+    expect(cellKind(5, 0)).toBe('unsure');
+    // An evaluation saved before the confident measure: covered, confidence unknown.
+    expect(cellKind(5, undefined)).toBe('covered');
+    expect(cellKind(0, undefined)).toBe('empty');
   });
 });

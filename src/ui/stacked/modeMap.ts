@@ -80,3 +80,17 @@ export function coverageSummary(counts: ArrayLike<number>): {
   }
   return { covered, total, missingByRed };
 }
+
+/**
+ * How a cell is drawn: empty; covered by at least one confident sample (each digit read with
+ * p ≥ 0.9); or covered only by samples the classifier was unsure of. Evaluations saved before
+ * the confident measure existed have no confident counts: their covered cells stay "covered".
+ */
+export function cellKind(
+  count: number,
+  confidentCount: number | undefined,
+): 'empty' | 'confident' | 'unsure' | 'covered' {
+  if (count <= 0) return 'empty';
+  if (confidentCount === undefined) return 'covered';
+  return confidentCount > 0 ? 'confident' : 'unsure';
+}

@@ -5,7 +5,9 @@
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
+import type { GanConfig } from '../../engine/config';
 import { makeToyDataset, type MixtureInfo, type ToyDatasetName } from '../../engine/datasets';
+import { latentPlaneBasis, projectOntoLatentPlane, viewLatents } from '../../engine/latentPlane';
 import type { ViewBounds } from '../../protocol';
 import { seededUniform, type Point } from '../../store/customPoints';
 import type { RunState } from '../../store/run';
@@ -13,6 +15,16 @@ import type { SettingsState } from '../../store/settings';
 import { useRunApi, useSettings, useSettingsApi } from '../context';
 import { HINTS } from '../hints';
 import { DrawingTools } from './DrawingTools';
+import {
+  describePoint,
+  heatmapLogitAt,
+  latentGrid,
+  latentToPlane,
+  mappingProgress,
+  MAPPING_TOTAL_MS,
+  morph,
+  SHOW_MAPPING_EVENT,
+} from './mapping';
 import {
   DARK_PALETTE,
   LIGHT_PALETTE,
@@ -46,6 +58,37 @@ function flatten(points: Point[]): Float64Array {
 
 const isDark = () => document.documentElement.dataset.theme === 'dark';
 
+/** Where the mapping animation starts: the view's latents and the manifold grid, in the plane. */
+interface MappingStart {
+  key: string;
+  points: Float32Array;
+  grid: Float32Array | null;
+}
+
+function mappingStart(
+  previous: MappingStart | null,
+  { seed, latentDim, latentDist }: Pick<GanConfig, 'seed' | 'latentDim' | 'latentDist'>,
+  frame: RunState['frame'],
+): MappingStart | null {
+  const { fake, manifold, bounds } = frame;
+  if (!fake || !bounds) return null;
+  const count = fake.length / 2;
+  const lines = manifold ? Math.round(Math.sqrt(manifold.length / 2)) : 0;
+  const key = JSON.stringify([seed, latentDim, latentDist, count, lines, bounds]);
+  if (previous?.key === key) return previous;
+  const basis = latentPlaneBasis(seed, latentDim);
+  const ab = projectOntoLatentPlane(
+    viewLatents(seed, latentDim, count, latentDist),
+    latentDim,
+    basis,
+  );
+  return {
+    key,
+    points: latentToPlane(ab, bounds),
+    grid: lines >= 2 ? latentToPlane(latentGrid(lines), bounds) : null,
+  };
+}
+
 export function PlaneView() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -57,6 +100,8 @@ export function PlaneView() {
   const setView = settingsApi.getState().setView;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<Point[]>(drawing);
+  const [readout, setReadout] = useState<string | null>(null);
+  const [mapping, setMapping] = useState(false);
   const mixture = useMemo(() => mixtureOf(dataset), [dataset]);
   const isEditing = editing && dataset === 'custom';
 
@@ -72,6 +117,9 @@ export function PlaneView() {
     if (!canvas || !wrap) return;
     let frame = 0;
     let frames = 0;
+    /** The mapping animation: when it started (performance.now()), and from where. */
+    let animation: { started: number } | null = null;
+    let start: MappingStart | null = null;
     const draw = () => {
       frame = 0;
       const run: RunState = runApi.getState();
@@ -107,9 +155,28 @@ export function PlaneView() {
         scene = null;
       }
       if (!scene) return;
-      const options = isEditing
+      let options = isEditing
         ? { heatmap: false, arrows: false, manifold: false, real: true, modes: false }
         : settings.view;
+      if (animation && !isEditing) {
+        // Noise turning into samples: each latent (and the manifold grid) slides from its place
+        // in the latent plane to where G puts it.
+        const { config } = settings;
+        start = mappingStart(start, config, run.frame);
+        const elapsed = performance.now() - animation.started;
+        const t = mappingProgress(elapsed);
+        if (start && scene.fake) {
+          const mesh = scene.manifold && start.grid ? morph(start.grid, scene.manifold, t) : null;
+          scene = { ...scene, fake: morph(start.points, scene.fake, t), manifold: mesh };
+          options = { ...options, arrows: false, manifoldDensity: false };
+        }
+        if (elapsed < MAPPING_TOTAL_MS) schedule();
+        else {
+          animation = null;
+          setMapping(false);
+        }
+        canvas.dataset.mapping = animation ? String(Math.round(t * 100)) : '';
+      }
       if (window.location.hash !== '#nocanvas') drawPlane(canvas, scene, options, palette);
       canvas.dataset.frame = String(++frames);
       canvas.dataset.iteration = String(run.frame.iteration);
@@ -137,11 +204,18 @@ export function PlaneView() {
     });
     const redraw = () => schedule();
     window.addEventListener('gan-redraw', redraw);
+    const showMapping = () => {
+      animation = { started: performance.now() };
+      setMapping(true);
+      schedule();
+    };
+    window.addEventListener(SHOW_MAPPING_EVENT, showMapping);
     return () => {
       observer.disconnect();
       offRun();
       offSettings();
       window.removeEventListener('gan-redraw', redraw);
+      window.removeEventListener(SHOW_MAPPING_EVENT, showMapping);
       if (frame !== 0) cancelAnimationFrame(frame);
     };
   }, [runApi, settingsApi]);
@@ -167,6 +241,17 @@ export function PlaneView() {
       if (Math.abs(px) <= 10 && Math.abs(py) <= 10) added.push([px, py]);
     }
     setDraft((d) => (d.length + added.length > 5000 ? d : [...d, ...added]));
+  };
+
+  /** The hover read-out: coordinates, and D's value there from the streamed heatmap. */
+  const readPoint = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const { frame } = runApi.getState();
+    if (!frame.bounds) return;
+    const rect = e.currentTarget.getBoundingClientRect();
+    const { toData } = planeTransform(frame.bounds, rect.width, rect.height);
+    const [x, y] = toData(e.clientX - rect.left, e.clientY - rect.top);
+    const logit = frame.heatmap ? heatmapLogitAt(frame.heatmap, x, y) : null;
+    setReadout(describePoint(x, y, logit, settingsApi.getState().config.loss));
   };
 
   const startEditing = () => {
@@ -197,7 +282,9 @@ export function PlaneView() {
           }}
           onPointerMove={(e) => {
             if (isEditing && painting.current) paint(e);
+            else if (!isEditing) readPoint(e);
           }}
+          onPointerLeave={() => setReadout(null)}
           onPointerUp={() => (painting.current = false)}
           onPointerCancel={() => (painting.current = false)}
         >
@@ -206,6 +293,17 @@ export function PlaneView() {
         {isEditing && (
           <p className="plane-overlay" aria-live="polite">
             {`Click or drag to paint points (${draft.length} points).`}
+          </p>
+        )}
+        {!isEditing && mapping && (
+          <p className="plane-overlay">
+            G&apos;s mapping: each noise vector z (its shadow on a 2-D plane of the latent space)
+            slides to the point G(z).
+          </p>
+        )}
+        {!isEditing && !mapping && readout !== null && (
+          <p className="plane-overlay plane-readout" data-testid="plane-readout">
+            {readout}
           </p>
         )}
       </div>
@@ -243,6 +341,13 @@ export function PlaneView() {
           onChange={(on) => setView({ manifold: on })}
         />
         <LayerToggle
+          label="shaded by density"
+          hint={HINTS.manifoldDensity}
+          checked={view.manifoldDensity}
+          onChange={(on) => setView({ manifoldDensity: on })}
+          disabled={!view.manifold}
+        />
+        <LayerToggle
           label="Real data"
           hint="The real data points (grey), a fixed sample of the dataset."
           checked={view.real}
@@ -255,6 +360,16 @@ export function PlaneView() {
           onChange={(on) => setView({ modes: on })}
           disabled={!mixture}
         />
+        {!isEditing && (
+          <button
+            type="button"
+            className="mapping-button"
+            title={HINTS.mapping}
+            onClick={() => window.dispatchEvent(new Event(SHOW_MAPPING_EVENT))}
+          >
+            Animate G&apos;s mapping
+          </button>
+        )}
       </fieldset>
       <PlaneLegend />
     </section>

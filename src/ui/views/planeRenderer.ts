@@ -5,6 +5,7 @@
  */
 import type { ViewBounds } from '../../protocol';
 import type { HeatmapView } from '../../store/run';
+import { densityShade, manifoldDensity } from './mapping';
 
 export type Rgb = [number, number, number];
 
@@ -17,6 +18,8 @@ export interface PlanePalette {
   fakePoint: string;
   arrow: string;
   manifold: string;
+  /** Fill of the manifold's cells where G puts its mass (alpha grows with the density). */
+  density: Rgb;
   grid: string;
   modeIdle: string;
   modeCovered: string;
@@ -30,6 +33,7 @@ export const LIGHT_PALETTE: PlanePalette = {
   fakePoint: 'rgba(214, 18, 120, 0.9)',
   arrow: 'rgba(150, 10, 90, 0.5)',
   manifold: 'rgba(20, 90, 200, 0.45)',
+  density: [20, 90, 200],
   grid: 'rgba(0, 0, 0, 0.07)',
   modeIdle: 'rgba(60, 60, 60, 0.55)',
   modeCovered: 'rgb(0, 150, 90)',
@@ -43,6 +47,7 @@ export const DARK_PALETTE: PlanePalette = {
   fakePoint: 'rgba(255, 70, 170, 0.95)',
   arrow: 'rgba(255, 150, 210, 0.55)',
   manifold: 'rgba(120, 200, 255, 0.45)',
+  density: [120, 200, 255],
   grid: 'rgba(255, 255, 255, 0.07)',
   modeIdle: 'rgba(220, 220, 220, 0.55)',
   modeCovered: 'rgb(60, 220, 140)',
@@ -119,6 +124,8 @@ export interface DrawOptions {
   heatmap: boolean;
   arrows: boolean;
   manifold: boolean;
+  /** Shade the manifold's cells by G's density there (with `manifold`). */
+  manifoldDensity?: boolean;
   real: boolean;
   modes: boolean;
 }
@@ -153,22 +160,15 @@ export function drawPlane(
   ctx.fillRect(0, 0, width, height);
 
   if (options.heatmap && scene.heatmap) {
-    const { bounds, resolution } = scene.heatmap;
+    const { bounds } = scene.heatmap;
     const heatCanvas = heatmapCanvas(scene.heatmap, palette);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'low'; // bilinear: 'high' costs tens of ms per frame in software
-    // Cell centres sit half a cell inside the bounds: stretch the image over the full cells.
-    const cellW = (bounds.xMax - bounds.xMin) / (resolution - 1);
-    const cellH = (bounds.yMax - bounds.yMin) / (resolution - 1);
-    const x0 = px(bounds.xMin - cellW / 2);
-    const y0 = py(bounds.yMax + cellH / 2);
-    ctx.drawImage(
-      heatCanvas,
-      x0,
-      y0,
-      px(bounds.xMax + cellW / 2) - x0,
-      py(bounds.yMin - cellH / 2) - y0,
-    );
+    // The n × n cells tile the bounds (engine/views.ts gridPoints: centres half a cell inside),
+    // so one image pixel per cell covers the bounds exactly.
+    const x0 = px(bounds.xMin);
+    const y0 = py(bounds.yMax);
+    ctx.drawImage(heatCanvas, x0, y0, px(bounds.xMax) - x0, py(bounds.yMin) - y0);
   }
 
   drawGrid(ctx, scene.bounds, width, height, palette, dpr);
@@ -203,7 +203,10 @@ export function drawPlane(
     }
     ctx.fill();
   };
-  if (options.manifold && scene.manifold) drawMesh(ctx, scene.manifold, px, py, palette, dpr);
+  if (options.manifold && scene.manifold) {
+    if (options.manifoldDensity) drawDensity(ctx, scene.manifold, px, py, palette);
+    drawMesh(ctx, scene.manifold, px, py, palette, dpr);
+  }
 
   const radius = Math.max(1.8 * dpr, width / 220);
   if (options.real && scene.real) dots(scene.real, palette.realPoint, radius);
@@ -279,6 +282,41 @@ function drawMesh(
     }
   }
   ctx.stroke();
+}
+
+/**
+ * The manifold's cells filled by G's density there (mapping.ts manifoldDensity): dark where G
+ * squeezes much latent mass into a small area, i.e. where its samples pile up.
+ */
+function drawDensity(
+  ctx: CanvasRenderingContext2D,
+  mesh: Float32Array,
+  px: (x: number) => number,
+  py: (y: number) => number,
+  palette: PlanePalette,
+): void {
+  const n = Math.round(Math.sqrt(mesh.length / 2));
+  if (n < 2 || n * n * 2 !== mesh.length) return;
+  const density = manifoldDensity(mesh, n);
+  const [r, g, b] = palette.density;
+  const corner = (row: number, col: number): [number, number] => {
+    const i = 2 * (row * n + col);
+    return [px(mesh[i]), py(mesh[i + 1])];
+  };
+  for (let row = 0; row + 1 < n; row++) {
+    for (let col = 0; col + 1 < n; col++) {
+      const shade = densityShade(density[row * (n - 1) + col]);
+      if (shade <= 0) continue;
+      ctx.fillStyle = `rgba(${r}, ${g}, ${b}, ${(0.75 * shade).toFixed(3)})`;
+      ctx.beginPath();
+      ctx.moveTo(...corner(row, col));
+      ctx.lineTo(...corner(row, col + 1));
+      ctx.lineTo(...corner(row + 1, col + 1));
+      ctx.lineTo(...corner(row + 1, col));
+      ctx.closePath();
+      ctx.fill();
+    }
+  }
 }
 
 function drawGrid(

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../engine/config';
+import { GLSL, inputCount, kernelSource, outputSize, WGSL } from './emit';
+import {
+  discriminatorStepPlan,
+  emaPlan,
+  externalInputs,
+  generatorStepPlan,
+  netLayout,
+  SUPPORTED_LOSSES,
+  type Invocation,
+  type RowSegment,
+  type StepDims,
+  type SupportedLoss,
+} from './plan';
+
+const layoutOf = (inputDim: number, outputDim: number, c = DEFAULT_CONFIG) =>
+  netLayout({ inputDim, width: c.gWidth, depth: c.gDepth, outputDim });
+
+function presetDims(loss: SupportedLoss = 'rpgan', batch = DEFAULT_CONFIG.batchSize): StepDims {
+  return {
+    g: layoutOf(DEFAULT_CONFIG.latentDim, 2),
+    d: layoutOf(2, 1),
+    batch,
+    loss,
+    gOptimizer: 'adam',
+    dOptimizer: 'adam',
+  };
+}
+
+/** Sizes of the buffers a step plan reads from outside. */
+function externalSizes(dims: StepDims, latentDim: number): Record<string, number> {
+  return {
+    'G.params': dims.g.total,
+    'G.m': dims.g.total,
+    'G.v': dims.g.total,
+    'D.params': dims.d.total,
+    'D.m': dims.d.total,
+    'D.v': dims.d.total,
+    'Gema.params': dims.g.total,
+    latents: dims.batch * latentDim,
+    real: dims.batch * 2,
+  };
+}
+
+/**
+ * Simulates a plan on buffer sizes: every read of every kernel must fall inside its buffer, every
+ * input must exist (written earlier or bound), and each kernel must bind what its shader reads.
+ */
+function checkBounds(steps: Invocation[], external: Record<string, number>): void {
+  const sizes = new Map(Object.entries(external));
+  const size = (step: Invocation, input: number) => {
+    const name = step.inputs[input];
+    const n = sizes.get(name);
+    if (n === undefined) throw new Error(`${step.output} reads ${name}, which nothing wrote`);
+    return n;
+  };
+  const rowsFit = (step: Invocation, segments: RowSegment[], width: number) => {
+    for (const s of segments) {
+      expect(
+        (s.offset + s.rows) * width,
+        `${step.output} ← ${step.inputs[s.input]}`,
+      ).toBeLessThanOrEqual(size(step, s.input));
+    }
+  };
+  for (const step of steps) {
+    const spec = step.spec;
+    expect(step.inputs.length, step.output).toBe(inputCount(spec));
+    switch (spec.kind) {
+      case 'product': {
+        rowsFit(step, spec.segments, spec.inDim);
+        expect(spec.segments.reduce((n, s) => n + s.rows, 0)).toBe(spec.rows);
+        const weightEnd = spec.weightOffset + spec.inDim * spec.outDim;
+        expect(weightEnd).toBeLessThanOrEqual(size(step, spec.params));
+        if (spec.biasOffset !== null) {
+          expect(spec.biasOffset + spec.outDim).toBeLessThanOrEqual(size(step, spec.params));
+        }
+        if (spec.activation.kind === 'mask') {
+          const a = spec.activation;
+          expect((a.period + a.offset) * spec.outDim).toBeLessThanOrEqual(size(step, a.input));
+        }
+        break;
+      }
+      case 'seed':
+        expect(spec.fakeOffset + spec.batch).toBeLessThanOrEqual(size(step, 0));
+        break;
+      case 'grad':
+        for (const t of spec.terms) {
+          rowsFit(step, t.a, spec.fanIn);
+          const rows = t.a.reduce((n, s) => n + s.rows, 0);
+          expect(rows).toBe(spec.rows);
+          expect((t.d.offset + rows) * spec.fanOut).toBeLessThanOrEqual(size(step, t.d.input));
+        }
+        if (spec.previous !== null) expect(size(step, spec.previous)).toBe(spec.total);
+        break;
+      default:
+        for (let i = 0; i < step.inputs.length; i++) expect(size(step, i)).toBe(spec.total);
+    }
+    sizes.set(step.output, outputSize(spec));
+  }
+}
+
+describe('fused plan', () => {
+  it('lays parameters out in Mlp.variables order [W_0 … W_K, b_0 … b_K]', () => {
+    const d = netLayout({ inputDim: 2, width: 64, depth: 3, outputDim: 1 });
+    expect(d.sizes).toEqual([2, 64, 64, 64, 1]);
+    expect(d.weightOffsets).toEqual([0, 128, 128 + 4096, 128 + 8192]);
+    expect(d.biasOffsets).toEqual([8384, 8448, 8512, 8576]);
+    expect(d.total).toBe(8577);
+  });
+
+  it('runs one opening-preset iteration (R1 + R2) in at most 60 kernels', () => {
+    const dims = presetDims();
+    const d = discriminatorStepPlan(dims, { inputGradient: true, penalty: true });
+    const g = generatorStepPlan(dims);
+    // 4 layers per net: D step = G fwd 4 + D fwd 4 + seed + back 3 + ∇ₓD + R1/R2 pass 3 + grads
+    // 4 + Adam 3; G step = G fwd 4 + D fwd 4 + seed + D back 3 + ∂/∂fake + G back 3 + grads 4 +
+    // Adam 3.
+    expect(d.steps).toHaveLength(23);
+    expect(g.steps).toHaveLength(23);
+    expect(d.steps.length + g.steps.length).toBeLessThanOrEqual(60);
+    // Without penalty or diagnostics, the input-gradient passes drop out.
+    expect(
+      discriminatorStepPlan(dims, { inputGradient: false, penalty: false }).steps,
+    ).toHaveLength(19);
+  });
+
+  it('reads only bound buffers, within their bounds, for every loss, batch and variant', () => {
+    for (const loss of SUPPORTED_LOSSES) {
+      for (const batch of [1, 7, 256]) {
+        const dims = presetDims(loss, batch);
+        const external = externalSizes(dims, DEFAULT_CONFIG.latentDim);
+        for (const [inputGradient, penalty] of [
+          [true, true],
+          [true, false],
+          [false, false],
+        ]) {
+          const plan = discriminatorStepPlan(dims, { inputGradient, penalty });
+          checkBounds(plan.steps, external);
+          expect(externalInputs(plan.steps).sort()).toEqual(
+            ['D.m', 'D.params', 'D.v', 'G.params', 'latents', 'real'].sort(),
+          );
+        }
+        const g = generatorStepPlan(dims);
+        checkBounds(g.steps, external);
+        const reads = externalInputs(g.steps).sort();
+        expect(reads).toEqual(
+          [
+            'D.params',
+            'G.m',
+            'G.params',
+            'G.v',
+            'latents',
+            ...(loss === 'rpgan' ? ['real'] : []),
+          ].sort(),
+        );
+        checkBounds([emaPlan(dims.g)], external);
+      }
+    }
+  });
+
+  it('uses SGD as one kernel per network', () => {
+    const dims = { ...presetDims(), gOptimizer: 'sgd' as const, dOptimizer: 'sgd' as const };
+    const kinds = generatorStepPlan(dims).steps.map((s) => s.spec.kind);
+    expect(kinds.filter((k) => k === 'sgd')).toHaveLength(1);
+    expect(kinds.some((k) => k.startsWith('adam'))).toBe(false);
+  });
+});
+
+describe('fused shader sources', () => {
+  const dims = presetDims();
+  const steps = [
+    ...discriminatorStepPlan(dims, { inputGradient: true, penalty: true }).steps,
+    ...generatorStepPlan({ ...dims, loss: 'nsgan', gOptimizer: 'sgd' }).steps,
+    emaPlan(dims.g),
+  ];
+
+  it('emits WGSL and GLSL for every kernel, reading only the bound inputs', () => {
+    for (const step of steps) {
+      for (const dialect of [WGSL, GLSL]) {
+        const source = kernelSource(step.spec, dialect);
+        expect(source, step.output).not.toMatch(/undefined|NaN|\[object/);
+        const read = [...source.matchAll(/\bX(\d+)\b|getX(\d+)\(/g)].map((m) =>
+          Number(m[1] ?? m[2]),
+        );
+        expect(Math.max(...read), step.output).toBe(step.inputs.length - 1);
+        // Exactly the listed uniforms (each one bound, none missing).
+        const named =
+          dialect === WGSL
+            ? [...source.matchAll(/uniforms\.(\w+)/g)]
+                .map((m) => m[1])
+                .filter((n) => n !== 'outShape')
+            : [];
+        if (dialect === WGSL) expect([...new Set(named)].sort()).toEqual([...step.uniforms].sort());
+        for (const u of step.uniforms) expect(source).toContain(u);
+        // Each language's own syntax only.
+        if (dialect === WGSL) {
+          expect(source).toContain('result[index] = res;');
+          expect(source).not.toMatch(/\bfloat |\bint |getX/);
+        } else {
+          expect(source).toContain('setOutput(res);');
+          expect(source).not.toMatch(/\bvar |\blet |select\(|uniforms\./);
+        }
+        // Balanced braces: a quick guard against a broken template.
+        expect(source.split('{').length, step.output).toBe(source.split('}').length);
+      }
+    }
+  });
+
+  it('writes floats with a decimal point or exponent (GLSL rejects int·float)', () => {
+    const source = kernelSource(steps.find((s) => s.spec.kind === 'seed')!.spec, GLSL);
+    expect(source).toContain('0.00390625'); // 1/256
+    expect(source).not.toMatch(/[^\w.]1 \*/);
+  });
+});
