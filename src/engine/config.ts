@@ -23,28 +23,29 @@ const optimizerSchema = z.object({
 
 export const ganConfigSchema = z
   .object({
+    // max before int: a huge seed is told the real limit, not the safe-integer one.
     seed: z.number().min(0).max(2147483647).int(),
     dataset: z.enum(TOY_DATASET_NAMES as [string, ...string[]]),
     customPoints: z
       .array(z.tuple([z.number().min(-10).max(10), z.number().min(-10).max(10)]))
       .max(MAX_CUSTOM_POINTS)
       .optional(),
-    latentDim: z.number().min(1).max(256).int(),
-    gWidth: z.number().min(1).max(1024).int(),
-    gDepth: z.number().min(1).max(8).int(),
-    dWidth: z.number().min(1).max(1024).int(),
-    dDepth: z.number().min(1).max(8).int(),
+    latentDim: z.number().int().min(1).max(256),
+    gWidth: z.number().int().min(1).max(1024),
+    gDepth: z.number().int().min(1).max(8),
+    dWidth: z.number().int().min(1).max(1024),
+    dDepth: z.number().int().min(1).max(8),
     loss: z.enum(LOSS_NAMES as [string, ...string[]]),
     /** R1 weight γ (penalty γ/2·E‖∇ₓD(real)‖²); 0 disables it. Units: squared data distance. */
     r1Gamma: z.number().min(0).max(1e4),
     /** R2 weight γ (penalty γ/2·E‖∇ₓD(fake)‖²); 0 disables it. */
     r2Gamma: z.number().min(0).max(1e4),
     /** Apply R1/R2 only every k-th D step, scaled by k (StyleGAN2's lazy regularisation). */
-    lazyInterval: z.number().min(1).max(64).int(),
+    lazyInterval: z.number().int().min(1).max(64),
     /** λ of WGAN-GP's one-centred penalty on interpolates (used only by the wgan-gp loss). */
     gpWeight: z.number().min(0).max(1e4),
-    batchSize: z.number().min(1).max(4096).int(),
-    dSteps: z.number().min(1).max(10).int(),
+    batchSize: z.number().int().min(1).max(4096),
+    dSteps: z.number().int().min(1).max(10),
     /** G updates per iteration, after the D updates (GAN Lab's "G steps"); settings made before it existed read as 1. */
     gSteps: z.number().min(1).max(10).int().default(1),
     /**
@@ -59,7 +60,7 @@ export const ganConfigSchema = z
      * γ·gammaBurnInFactor to γ, Adam β2 rises from beta2BurnIn to its final value, lr falls to
      * lr·lrEndFactor, and the EMA half-life grows from 0 to emaHalfLife.
      */
-    burnInSteps: z.number().min(0).max(10_000_000).int(),
+    burnInSteps: z.number().int().min(0).max(10_000_000),
     gammaBurnInFactor: z.number().min(1).max(1000),
     beta2BurnIn: z.number().min(0).lt(1).nullable(),
     lrEndFactor: z.number().positive().max(1),
@@ -174,7 +175,7 @@ export type DatasetName = ToyDatasetName | ImageDatasetName;
 export type ArchName = 'mlp' | 'dcgan' | 'resnet';
 export const ARCH_NAMES: readonly ArchName[] = ['mlp', 'dcgan', 'resnet'];
 
-const width = z.number().min(1).max(512).int();
+const width = z.number().int().min(1).max(512);
 /** Widths at the 7×7, 14×14 and 28×28 stages. */
 const channelsSchema = z.tuple([width, width, width]);
 
@@ -195,17 +196,17 @@ export const imageGanConfigSchema = ganConfigSchema
     /** D's widths at 7, 14, 28 pixels. */
     dChannels: channelsSchema,
     /** Residual blocks per stage ('resnet'). */
-    resBlocks: z.number().min(1).max(8).int(),
+    resBlocks: z.number().int().min(1).max(8),
     /** Channels per group of the grouped 3×3 conv ('resnet'). */
-    groupSize: z.number().min(1).max(512).int(),
+    groupSize: z.number().int().min(1).max(512),
     /** Inverted-bottleneck expansion ('resnet'). */
-    expansion: z.number().min(1).max(8).int(),
+    expansion: z.number().int().min(1).max(8),
     /** Minibatch standard deviation layer before D's head (ProGAN, group size 4). */
     mbstd: z.boolean(),
     /** Progressive growing 7 → 14 → 28 (ProGAN). */
     progressive: z.boolean(),
     /** Iterations per progressive phase (7 stable, 14 fade, 14 stable, 28 fade, then 28). */
-    fadeSteps: z.number().min(1).max(10_000_000).int(),
+    fadeSteps: z.number().int().min(1).max(10_000_000),
   })
   .strict();
 

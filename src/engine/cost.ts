@@ -180,7 +180,7 @@ export function estimateRunCost(config: AnyGanConfig): RunCost {
   return {
     parameters: g.params + d.params,
     bytes: (persistent + Math.max(dStep, gStep)) * BYTES_PER_FLOAT,
-    flops: 2 * (config.dSteps * dWork + gWork),
+    flops: 2 * (config.dSteps * dWork + (config.gSteps ?? 1) * gWork),
   };
 }
 

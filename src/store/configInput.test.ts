@@ -318,7 +318,7 @@ describe('silent or confusing acceptances (issue 14, 9)', () => {
     const r = read('{"r2Gamma":1e-400,"r1Gamma":0.5}');
     expect(r.config.r2Gamma).toBe(base.r2Gamma);
     expect(r.config.r1Gamma).toBe(0.5);
-    expect(r.problems).toEqual(['R2 γ 1e-400 is too small to represent (it would be read as 0)']);
+    expect(r.problems).toEqual(['R2 γ: 1e-400 is too small to represent (it would be read as 0)']);
     // Zeros, and numbers inside strings, are left alone.
     expect(read('{"r2Gamma":0e-400,"r1Gamma":0.0}').problems).toEqual([]);
     expect(read('{"evil":"1e-400"}').problems).toEqual(['"evil": unknown setting']);
@@ -328,12 +328,16 @@ describe('silent or confusing acceptances (issue 14, 9)', () => {
     const r = read('{"gOptimizer":{"lr":1e-7}}');
     expect(r.config.gOptimizer.lr).toBe(base.gOptimizer.lr);
     expect(r.problems).toEqual(['G learning rate must be at least 0.000001']);
-    expect(read('{"dOptimizer":{"beta2":1}}').problems).toEqual(['D β2 must be less than 1']);
+    expect(read('{"dOptimizer":{"beta2":1}}').problems).toEqual([
+      expect.stringMatching(/^D β2 must be less than 1/),
+    ]);
   });
 
   it('the seed’s limit is the real one, 2147483647', () => {
     for (const seed of ['1e308', '3000000000'])
       expect(read(`{"seed":${seed}}`).problems).toEqual(['Seed must be at most 2147483647']);
-    expect(read('{"gWidth":2.5}').problems).toEqual(['G width needs a whole number']);
+    expect(read('{"gWidth":2.5}').problems).toEqual([
+      expect.stringMatching(/^G width needs a whole number/),
+    ]);
   });
 });

@@ -71,8 +71,7 @@ const UNDERFLOW = '\u0000underflow:';
 function markUnderflow(text: string): string {
   return text.replace(/"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
     if (token.startsWith('"')) return token;
-    const value = Number(token);
-    return value === 0 && /[1-9]/.test(token.replace(/[eE].*$/, ''))
+    return Number(token) === 0 && /[1-9]/.test(token.replace(/[eE].*$/, ''))
       ? JSON.stringify(`${UNDERFLOW}${token.slice(0, 30)}`)
       : token;
   });
@@ -117,12 +116,6 @@ function applyFields<F extends string>(
       problems.push(`${settingLabel([field])} cannot be read`);
       continue;
     }
-    if (typeof value === 'string' && value.startsWith(UNDERFLOW)) {
-      problems.push(
-        `${settingLabel([field])} ${value.slice(UNDERFLOW.length)} is too small to represent (it would be read as 0)`,
-      );
-      continue;
-    }
     if ((field === 'gOptimizer' || field === 'dOptimizer') && isPlainObject(value)) {
       const merged: Record<string, unknown> = { ...(config[field] as object) };
       for (const sub of Object.keys(value)) {
@@ -133,6 +126,12 @@ function applyFields<F extends string>(
           );
       }
       value = merged;
+    }
+    if (typeof value === 'string' && value.startsWith(UNDERFLOW)) {
+      problems.push(
+        `${settingLabel([field])}: ${value.slice(UNDERFLOW.length)} is too small to represent (it would be read as 0)`,
+      );
+      continue;
     }
     const result = schemas[field].safeParse(value);
     if (result.success) config[field] = result.data;

@@ -18,9 +18,9 @@ import {
   type ToyRunContent,
 } from './savedRuns';
 import type { GanConfig } from '../engine/config';
-import type { ImageEvaluation } from '../protocol';
 import { estimateRunCost } from '../engine/cost';
 import { toySnapshotShapes } from '../engine/snapshotShapes';
+import type { ImageEvaluation } from '../protocol';
 import { imagePresetConfig, presetConfig } from './settings';
 
 /** Values that a text format would round: tiny, huge, negative zero, subnormal, 1/3. */
