@@ -253,7 +253,7 @@ export const LESSONS: readonly Lesson[] = [
       'The sample grid: a collapsing run repeats the same few triples.',
     ],
     expected:
-      'Measured at a browser budget (README, Stacked MNIST: DCGAN widths 16, batch 32, 400 steps, seeds 1 and 2): RpGAN + R1 + R2 covered 889 and 816 modes against 715 and 481 for NSGAN + R1 + R2, and NSGAN’s seed-2 run lost modes between steps 200 and 400 (699 → 481). Both reverse KLs stay far above the floor: neither run is converged. This lesson’s ResNet preset was not measured; expect the same direction, not the same numbers.',
+      'Measured at a browser budget (README, Stacked MNIST: DCGAN widths 16, batch 32, 400 steps, seeds 1 and 2): RpGAN + R1 + R2 covered 889 and 816 modes against 715 and 481 for NSGAN + R1 + R2, and NSGAN’s seed-2 run lost modes between steps 200 and 400 (699 → 481). Most of those modes come from illegible samples: on seed 3 (857 vs 697 modes) only 122 vs 20 modes were reached by confident samples, whose three digits the classifier reads with p ≥ 0.9 (green on the mode map). Both reverse KLs stay far above the floor: neither run is converged. This lesson’s ResNet preset was not measured; expect the same direction, not the same numbers.',
     caveat:
       'R3GAN’s 693 vs 1000 is measured after millions of training images with a ~250× larger network; a few hundred steps of batch 64 (tens of thousands of images, often on an emulated GPU) are far too few to reproduce it. Read the numbers as a race in progress, not a verdict.',
     source: 'Huang et al., R3GAN (NeurIPS 2024) §2.4, Table 1.',
