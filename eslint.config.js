@@ -9,6 +9,16 @@ import tseslint from 'typescript-eslint';
  * in src/ outside tests: use `await t.data()` / `await t.array()` and `tf.browser.toPixels`.
  * Note: a later config object that sets `no-restricted-syntax` replaces this list — extend it here.
  */
+/**
+ * The umbrella package also bundles tfjs-layers, the converter and tfjs-data, none of which the
+ * app uses (they made up a quarter of the worker chunk): import tfjs-core and the backends.
+ */
+const noTfjsUmbrella = {
+  name: '@tensorflow/tfjs',
+  message:
+    "Import '@tensorflow/tfjs-core' (and a backend package where one is registered), not the umbrella package.",
+};
+
 const syncReadbackMessage =
   'Synchronous tensor readback blocks the GPU and can lose the WebGPU device; use `await t.data()` / `await t.array()` instead.';
 const noSyncReadback = [
@@ -71,6 +81,10 @@ export default defineConfig([
       'no-restricted-syntax': noSyncReadback,
     },
   },
+  {
+    files: ['**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noTfjsUmbrella] }] },
+  },
   // The layers: engine ← protocol ← worker ← store ← ui (cli beside the worker, on the engine).
   {
     // The engine is pure and shared by the worker and Node: it knows nothing above it.
@@ -80,6 +94,7 @@ export default defineConfig([
       'no-restricted-imports': [
         'error',
         {
+          paths: [noTfjsUmbrella],
           patterns: [
             {
               group: [
@@ -106,6 +121,7 @@ export default defineConfig([
       'no-restricted-imports': [
         'error',
         {
+          paths: [noTfjsUmbrella],
           patterns: [
             {
               group: ['@tensorflow/*'],

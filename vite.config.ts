@@ -80,7 +80,9 @@ export default defineConfig({
   optimizeDeps: {
     // The worker imports these; listing them up front avoids a dev-server reload on first visit.
     include: [
-      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-webgl',
       '@tensorflow/tfjs-backend-webgpu',
       '@tensorflow/tfjs-backend-wasm',
     ],

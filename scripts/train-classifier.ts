@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { runCommand, type FlagSpec, type ParsedFlags } from '../src/cli/args';
 import { loadMnistFromPublic, publicPath } from '../src/cli/assets';
 import { useNodeBackend } from '../src/engine/backend';

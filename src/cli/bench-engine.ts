@@ -7,7 +7,7 @@
  *   npm run bench:engine -- [--steps 40] [--backend wasm|cpu] [--json out.json]
  */
 import { cpus } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { NODE_BACKENDS, useNodeBackend } from '../engine/backend';
 import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
 import { ToyGanTrainer } from '../engine/trainer';
@@ -105,7 +105,7 @@ async function main(flags: ParsedFlags): Promise<number> {
     );
     process.stderr.write(`${w.name}: ${ours.msPerStep.toFixed(1)} ms/step\n`);
   }
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, tfjs ${tf.version.tfjs}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, tfjs ${tf.version_core}`;
   process.stdout.write(`${lines.join('\n')}\n\nMachine: ${machine}\n`);
   if (typeof flags.json === 'string')
     writeOutput('json', flags.json, JSON.stringify({ machine, rows }, null, 2));

@@ -3,7 +3,7 @@
  * real Stacked MNIST samples with the shipped digit classifier, the check of the instrument
  * itself (it should find ≈1000 modes and a reverse KL near the floor (K−1)/(2N)).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { UsageError, writeOutput, type FlagSpec, type ParsedFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { useNodeBackend, type NodeBackend } from '../engine/backend';

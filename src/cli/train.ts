@@ -2,7 +2,7 @@
  * Headless training: `npm run train -- --dataset grid25 --loss rpgan --r1 1 --r2 1 --steps 3000
  * --seed 1 --out run.json`. Writes config, history, evals, final metrics and the final samples.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '../engine/backend';
 import { makeToyDataset } from '../engine/datasets';
 import { runToyTraining, type RunResult } from '../engine/run';

@@ -3,7 +3,7 @@
  * trains a convolutional GAN on Stacked MNIST in Node and scores it with the shipped digit
  * classifier (modes covered out of 1000, reverse KL, and its finite-sample floor).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ZodError } from 'zod';
 import { useNodeBackend, type NodeBackend } from '../engine/backend';
 import {

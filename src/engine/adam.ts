@@ -4,7 +4,7 @@
  * restore the optimiser state (moments and step count) after a lost GPU. Bias correction uses the
  * current β's, as PyTorch's Adam does when betas are changed between steps.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export type OptimizerKind = 'adam' | 'sgd';
 

@@ -2,7 +2,7 @@
  * Training and measuring the digit classifier (the Stacked MNIST instrument). Seeded: the same
  * seed, data and backend give the same weights. Used by `npm run train:classifier` and tests.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Optimizer } from './adam';
 import { DigitClassifier, DEFAULT_CLASSIFIER_ARCH, type ClassifierArch } from './digitClassifier';
 import { MNIST_PIXELS, MNIST_SIDE, type MnistDigits } from './mnist';

@@ -3,7 +3,7 @@
  * against finite differences of the R1 functional (double backprop) on every Node backend —
  * including wasm, which has no Conv2DBackpropFilter kernel of its own.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NODE_BACKENDS, useNodeBackend } from './backend';
 import { conv2d, leakyRelu } from './ops';

@@ -4,7 +4,7 @@
  * progressive growing mid-fade (α 0.5) and faded in (α 1). The worker runs the same cases on the
  * browser backends (`debug-gradcheck` with suite 'conv').
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NODE_BACKENDS, useNodeBackend } from './backend';
 import {

@@ -5,7 +5,7 @@
  * reshape plus one matMul (`dense`/`matMul` in ops.ts: faster than a conv kernel and on the
  * wasm-friendly gradient path), activations are ops.ts's `leakyRelu`, resampling is resample.ts.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, dense, LEAKY_SLOPE, leakyRelu, matMul } from './ops';
 import type { Rng } from './rng';
 

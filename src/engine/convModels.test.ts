@@ -2,7 +2,7 @@
  * Shapes, parameter counts, initialisation and growth of the convolutional models, and the
  * grouped-conv emulations against each other and against a dense conv with a block-diagonal mask.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from './backend';
 import { stackedMnistDefaults } from './config';

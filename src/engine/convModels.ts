@@ -27,7 +27,7 @@
  * fromRGB_s → stage s and by fromRGB_{s−1} ∘ down, blended with the same α. Each stage has its
  * own to/from-RGB layer only when progressive growing is on.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   batchNorm,
   biasAct,

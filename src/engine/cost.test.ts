@@ -3,7 +3,7 @@
  * (tf.profile's peak bytes over one iteration, within a factor), and the refusal of the largest
  * settings the schema allows (issue 14: they aborted the wasm module) with a batch size that fits.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from './backend';
 import { DEFAULT_CONFIG, parseImageConfig, stackedMnistDefaults, type GanConfig } from './config';

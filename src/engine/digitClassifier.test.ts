@@ -4,7 +4,7 @@
  * triple, and the network runs only on kernels that are correct on every backend.
  */
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifierFromPublic, loadMnistFromPublic, publicPath } from '../cli/assets';
 import { useNodeBackend } from './backend';

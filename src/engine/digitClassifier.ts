@@ -19,7 +19,7 @@
  *   zero padding to a multiple of 4 bytes
  *   float32 values of every tensor, in header order, each row-major
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, dense, leakyRelu } from './ops';
 import type { Rng } from './rng';
 

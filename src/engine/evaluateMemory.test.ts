@@ -2,7 +2,7 @@
  * Long runs evaluate every few hundred steps: an evaluation must leave no tensor behind (the
  * soak benchmark found 6 leaked activations per evaluation, ~1.6 MB each on the opening run).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from './backend';
 import { evaluate } from './evaluate';

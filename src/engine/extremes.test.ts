@@ -4,7 +4,7 @@
  * and the step, or goes on with finite numbers everywhere — never a crash, never a NaN that
  * reaches the UI, never leaked tensors.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from './backend';
 import { DEFAULT_CONFIG, type GanConfig } from './config';

@@ -4,7 +4,7 @@
  * batches come from, which `UpdateParts` abstracts. Both trainers call these so a fix to the
  * order of random draws, the lazy-regularisation rule or the diagnostics applies to both.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 import type { Optimizer } from './adam';
 import type { GanConfig } from './config';

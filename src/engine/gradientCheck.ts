@@ -5,7 +5,7 @@
  * (e2e) while penalties.test.ts covers cpu and wasm in Node. Reads back with `await data()` only,
  * so it is safe on WebGPU.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { LossName } from './lossNames';
 import { LOSSES as LOSS_FUNCTIONS } from './losses';
 import { Mlp } from './mlp';

@@ -5,7 +5,7 @@
  * and stop cleanly on divergence. Evaluation always uses the same latents (stream
  * EVAL_LATENT_STREAM of the run's seed), so the curve reflects the generator, not the draw.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ImageGanConfig } from './config';
 import { EVAL_LATENT_STREAM } from './evaluate';
 import type { ImageSourceFactory } from './imageSource';

@@ -2,7 +2,7 @@
  * Where an image GAN's real batches come from. The Stacked MNIST sampler (stackedMnist.ts)
  * plugs in here; tests use the synthetic source below, which needs no data files.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from './rng';
 
 export interface ImageSource {

@@ -3,7 +3,7 @@
  * Conv2DBackpropFilter): losses finite, weights move, no tensor leak across steps, the progressive
  * schedule, and the shared trainer surface (logs, samples, live settings, rebuild rules).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from './backend';
 import { parseImageConfig, stackedMnistDefaults, type ImageGanConfig } from './config';

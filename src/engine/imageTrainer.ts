@@ -8,7 +8,7 @@
  * far it has faded in, real images are brought to that stage (realsAtGrowth), and variables that
  * the current stage does not use get zero gradients (Adam with β1 = 0 then leaves them alone).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ImageGanConfig } from './config';
 import {
   FULL_GROWTH,

@@ -6,7 +6,7 @@
  * We never use tf.logSigmoid: its gradient closes over a disposed input and fails even at first
  * order on intermediate tensors (tfjs-second-order.md §2.4).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 import type { LossName } from './lossNames';
 export { LOSS_NAMES, type LossName } from './lossNames';

@@ -6,7 +6,7 @@
  * keeps the kernel count per step low: on wasm and WebGPU, kernel count rather than arithmetic
  * dominates small MLP steps.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { dense, leakyRelu, LEAKY_SLOPE } from './ops';
 import type { Rng } from './rng';
 

@@ -5,7 +5,7 @@
  * by `npm run bench:engine` (Node) and by the worker's `debug-profile` with `naive: true`
  * (browser bench), so the kernel and time savings of trainer.ts are visible on every backend.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { GanConfig } from './config';
 import { makeToyDataset } from './datasets';
 import { Rng } from './rng';

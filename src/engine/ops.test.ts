@@ -1,11 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { useNodeBackend } from './backend';
 import { addAll } from './ops';
 
 describe('addAll', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await useNodeBackend('cpu');
   });
 
   it('sums any number of tensors, as tf.addN would', async () => {

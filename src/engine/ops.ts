@@ -9,7 +9,7 @@
  * and the gradient reads only the saved *input* (saved outputs break tfjs double backprop, see
  * tfjs-second-order.md §2.3). The finite-difference test in penalties.test.ts covers it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export const LEAKY_SLOPE = 0.2;
 

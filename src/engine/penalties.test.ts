@@ -4,7 +4,7 @@
  * (custom dense and leaky ReLU, concat, slice, sum, square, sqrt, mean, softplus) is on this path.
  * Runs on every Node backend we ship; the browser backends are checked by the worker's self-test.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend, NODE_BACKENDS } from './backend';
 import { PENALTY_CASES, penaltyGradientError, type PenaltyCase } from './gradientCheck';

@@ -3,7 +3,7 @@
  * bilinear resize (forward only: its gradients are the broken part) and a plain-JS [1,3,3,1]
  * filter. Their double-backprop correctness is covered by every conv D in convGradients.test.ts.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from './backend';
 import { downsample2x, downsampleMean2x, upsample2x } from './resample';

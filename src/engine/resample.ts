@@ -18,7 +18,7 @@
  * downsampleMean2x is the cheaper documented alternative: a 2×2 box (reshape + mean), 2 kernels
  * instead of ~14, but it aliases more (its frequency response has no zero at ¼ cycle/pixel).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Slice [start, start + len) of axis `axis`. */
 function part(x: tf.Tensor, axis: number, start: number, len: number): tf.Tensor {

@@ -7,7 +7,7 @@
  * phase). A restored run therefore draws different batches than the original would have; its
  * weights, optimiser state and iteration count are exact.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { isImageConfig, type AnyGanConfig, type GanConfig } from './config';
 import type { ImageGanTrainer } from './imageTrainer';
 import { ToyGanTrainer } from './trainer';

@@ -4,7 +4,7 @@
  * The confident measure: real samples are almost all confident and cover as many modes as their
  * number predicts; a 5-step generator's noise covers hundreds of modes, but few confidently.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifierFromPublic, loadMnistFromPublic } from '../cli/assets';
 import { useNodeBackend } from './backend';

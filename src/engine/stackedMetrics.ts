@@ -11,7 +11,7 @@
  * the share of such samples, and the modes they alone cover. Real digits are almost all
  * confident; noise rarely is.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { DigitClassifier } from './digitClassifier';
 import { STACKED_MODES } from './stackedMnist';
 

@@ -1,5 +1,5 @@
 /** The digit split and the Stacked MNIST sampler. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistFromPublic } from '../cli/assets';
 import { useNodeBackend } from './backend';

@@ -9,7 +9,7 @@
  * from uniform). GAN training draws from all 10,000 digits (the paper protocol's pool is MNIST
  * train+test); the classifier is trained only on the `train` part of `splitDigits`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { MNIST_PIXELS, type MnistDigits } from './mnist';
 import { Rng } from './rng';
 

@@ -12,7 +12,7 @@
  * - nothing is read back from the device during a step: diagnostics are stacked into a tensor
  *   on logging steps and read asynchronously by `flushLogs`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { GanConfig, LatentDistribution } from './config';
 import { makeToyDataset, type ToyDataset } from './datasets';
 import { LOSSES, type AdversarialLoss } from './losses';

@@ -7,7 +7,7 @@
  * The tensor functions return tensors the caller disposes, so the worker can pack several views
  * into one readback (each `await data()` costs a GPU round trip).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ToyDataset } from './datasets';
 import { LOSSES } from './losses';
 import { BOUNDS_STREAM, VIEW_REAL_STREAM, viewLatents } from './latentPlane';

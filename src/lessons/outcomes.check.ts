@@ -5,7 +5,7 @@
  * training (about a minute on one free core), so this lives in `npm run test:lessons`, not in
  * `npm test`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 

@@ -17,7 +17,7 @@
  * losses are read every `readbackEvery` iterations (which also bounds how far the CPU can queue
  * work ahead of the GPU), and the views that fire together share one readback.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   DEFAULT_CONFIG,
   isImageConfig,

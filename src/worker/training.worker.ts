@@ -9,8 +9,13 @@
  */
 // First: before any zod schema is built (see zodJitless.ts).
 import '../zodJitless';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core, its gradients and the four backends, explicitly: the umbrella package also bundles
+// tfjs-layers, the converter and tfjs-data, which nothing here uses.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -122,7 +127,7 @@ async function verifyBackend(name: BackendName): Promise<void> {
   if (tf.getBackend() !== name) {
     throw new Error(`tf.getBackend() is '${tf.getBackend()}' after selecting '${name}'`);
   }
-  const sum = tf.tidy(() => tf.add(tf.ones([2, 2]), tf.ones([2, 2])).sum());
+  const sum = tf.tidy(() => tf.sum(tf.add(tf.ones([2, 2]), tf.ones([2, 2]))));
   try {
     const values = await sum.data();
     if (values[0] !== 8) throw new Error(`sanity check computed ${values[0]} instead of 8`);

@@ -8,7 +8,7 @@
  * - `checkFusedPenaltyGradients`: the fused R1/R2 weight gradient against central differences of
  *   the op path's objective (engine/gradientCheck.ts), for the MLP cases the kernels support.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { GanConfig } from '../../engine/config';
 import {
   PENALTY_CASES,

@@ -7,7 +7,7 @@
  *   the next fused step repacks the buffer from the variables.
  * So an ordinary training step costs no copies, and every reader sees current weights.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Mlp } from '../../engine/mlp';
 
 export class FlatParams {

@@ -10,7 +10,7 @@
  * why). Switching between paths is free of copies beyond FlatParams' lazy sync: the moments live
  * in the engine Optimizer's flat variables either way.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { GanConfig } from '../../engine/config';
 import { discriminatorUpdate, generatorUpdate } from '../../engine/ganUpdates';
 import { ToyGanTrainer, type ScheduledValues } from '../../engine/trainer';

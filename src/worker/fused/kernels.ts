@@ -7,7 +7,7 @@
  * the outputs like any tensor (tidy, dispose, leak counts) and tf.profile counts each dispatch
  * under its name ('FusedDense', …), so the bench's kernel count stays honest.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { GLSL, inputCount, inputName, kernelSource, outputSize, shaderKey, WGSL } from './emit';
 import type { Invocation, KernelSpec, UniformName } from './plan';
 
