@@ -79,10 +79,12 @@ for (const backend of ['webgpu', 'webgl'] as const) {
       const profiles = await page.evaluate(async (preset) => {
         const client = window.ganDebug!.client;
         await client.configure('main', preset);
+        // 'on': also on SwiftShader WebGL, where 'auto' prefers the (faster there) op path.
+        await client.setStream('main', { fusedStep: 'on' });
         const fused = await client.debugProfile('main');
-        await client.setStream('main', { fusedStep: false });
+        await client.setStream('main', { fusedStep: 'off' });
         const ops = await client.debugProfile('main');
-        await client.setStream('main', { fusedStep: true });
+        await client.setStream('main', { fusedStep: 'auto' });
         return { fused, ops };
       }, DEFAULT_CONFIG);
       console.log(

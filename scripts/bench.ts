@@ -14,7 +14,7 @@
  *                    [--ops] [--no-isolation] [--no-build] [--out dir]
  *
  * Toy runs on webgpu/webgl train with the fused kernels (src/worker/fused); `--ops` trains them
- * on the standard tfjs ops instead (stream option fusedStep: false), and the kernels column
+ * on the standard tfjs ops instead (stream option fusedStep: 'off'), and the kernels column
  * shows both counts either way.
  *
  * Without a GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU emulation): those numbers
@@ -290,7 +290,8 @@ async function measure(
         const client = window.ganDebug!.client;
         const { defaultConfig } = await client.init();
         const image = overrides.dataset === 'stacked-mnist';
-        if (ops) await client.setStream('main', { fusedStep: false });
+        // The fused step where it applies (also on software WebGL: measuring it is the point), or the ops.
+        await client.setStream('main', { fusedStep: ops ? 'off' : 'on' });
         await client.configure(
           'main',
           image ? (overrides as ImageGanConfig) : { ...defaultConfig, ...(overrides as object) },
@@ -344,11 +345,11 @@ async function measure(
     const other =
       profile.stepPath === undefined || ready.backend === 'wasm' || ready.backend === 'cpu'
         ? null
-        : await page.evaluate(async (fusedStep) => {
+        : await page.evaluate(async (otherIsFused) => {
             const client = window.ganDebug!.client;
-            await client.setStream('main', { fusedStep });
+            await client.setStream('main', { fusedStep: otherIsFused ? 'on' : 'off' });
             const p = await client.debugProfile('main');
-            await client.setStream('main', { fusedStep: !fusedStep });
+            await client.setStream('main', { fusedStep: otherIsFused ? 'off' : 'on' });
             return p;
           }, profile.stepPath === 'ops');
     // The same iteration written naively with stock tfjs ops (engine/naive.ts), for comparison.

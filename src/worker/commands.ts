@@ -16,6 +16,7 @@ import {
 import {
   BACKEND_NAMES,
   describeInvalidMessage,
+  FUSED_STEP_CHOICES,
   type BackendChoice,
   type StreamOptions,
   type WorkerCommand,
@@ -68,7 +69,7 @@ const streamSchema: z.ZodType<Partial<StreamOptions>> = z
     earlyEvalSamples: z.number().int().min(10).max(50_000),
     snapshotEvery: every,
     streamSnapshots: z.boolean(),
-    fusedStep: z.boolean(),
+    fusedStep: z.enum(FUSED_STEP_CHOICES),
   })
   .partial();
 

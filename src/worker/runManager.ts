@@ -72,6 +72,7 @@ import {
 } from '../engine/views';
 import {
   DEFAULT_STREAM,
+  type FusedStepChoice,
   type AutoBackendRequest,
   type BackendChangedEvent,
   type BackendChoice,
@@ -100,6 +101,11 @@ export interface RuntimeHooks {
   selectBackend(preferred?: BackendName, timeoutMs?: number): Promise<BackendSelection>;
   /** After the device of `lost` is gone: drop that backend and initialise the next one. */
   fallBack(lost: BackendName): Promise<BackendSelection>;
+  /**
+   * Why the active GPU backend is a software renderer (SwiftShader, llvmpipe), or null for real
+   * hardware (and where it cannot be told).
+   */
+  softwareRenderer?(backend: BackendName): string | null;
   /** Destroys the GPU device (debug); throws when the backend has none. */
   loseDevice(): void;
   /**
@@ -755,7 +761,11 @@ export class RunManager {
   private async prepareFused(run: Run): Promise<void> {
     const trainer = run.trainer;
     if (!(trainer instanceof FusedToyTrainer)) return;
-    trainer.fusedEnabled = run.stream.fusedStep;
+    trainer.unwantedReason = fusedUnwantedReason(
+      run.stream.fusedStep,
+      this.hooks.softwareRenderer?.(trainer.backendName) ?? null,
+      trainer.backendName,
+    );
     if (!trainer.needsKernelCheck) return;
     const failure = await this.guard(trainer.checkKernels());
     if (failure)
@@ -1535,6 +1545,24 @@ function backendMemory(memory: tf.MemoryInfo): Record<string, number> {
 }
 
 /** Which path a toy run's steps take (absent for image runs). */
+/**
+ * Why a toy run on a GPU backend should not take the fused step, or null when it should:
+ * 'off' asks for the op path; 'auto' avoids the fused step on a software WebGL renderer, where
+ * SwiftShader ran it 15× slower than tfjs's packed ops (README, the fused GPU step), while on
+ * software WebGPU it was 2.5× faster.
+ */
+export function fusedUnwantedReason(
+  choice: FusedStepChoice,
+  software: string | null,
+  backend: BackendName = 'webgl',
+): string | null {
+  if (choice === 'off') return 'the fused step is turned off (stream option fusedStep)';
+  if (choice === 'auto' && software !== null && backend === 'webgl') {
+    return `the op path is faster on a software WebGL renderer (${software})`;
+  }
+  return null;
+}
+
 function stepPathOf(trainer: AnyTrainer | null): {
   stepPath?: 'fused' | 'ops';
   stepPathReason?: string | null;

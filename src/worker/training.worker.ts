@@ -306,6 +306,9 @@ const yieldChannel = new MessageChannel();
 const yieldResolvers: (() => void)[] = [];
 yieldChannel.port1.onmessage = () => yieldResolvers.shift()?.();
 
+/** softwareRendererReason of this browser's WebGL renderer, once probed. */
+let softwareWebgl: string | null | undefined;
+
 const manager = new RunManager((event, transfer) => scope.postMessage(event, transfer ?? []), {
   selectBackend: (preferred, timeoutMs) => select(backendOrder(preferred), timeoutMs),
   probeBackends,
@@ -327,6 +330,15 @@ const manager = new RunManager((event, transfer) => scope.postMessage(event, tra
       (name) => name !== lost && tf.findBackendFactory(name) !== null,
     );
     return select(order);
+  },
+  softwareRenderer(backend) {
+    // Only WebGL's renderer decides the step (fusedUnwantedReason); asked once per backend.
+    if (backend !== 'webgl') return null;
+    softwareWebgl ??= (() => {
+      const probe = probeWebGl();
+      return 'unavailable' in probe ? null : softwareRendererReason(probe.renderer);
+    })();
+    return softwareWebgl;
   },
   loseDevice() {
     const device = webgpuDevice();

@@ -5,6 +5,7 @@ import { tinyConfig } from '../../engine/testing/tinyConfig';
 import { ToyGanTrainer } from '../../engine/trainer';
 import { FlatParams } from './flatParams';
 import { FusedToyTrainer, fusedUnsupportedReason } from './fusedTrainer';
+import { fusedUnwantedReason } from '../runManager';
 import { Mlp } from '../../engine/mlp';
 import { Rng } from '../../engine/rng';
 
@@ -45,7 +46,7 @@ describe('fused trainer (Node: no GPU backend, so its kernels cannot run)', () =
     const fused = new FusedToyTrainer(tinyConfig({ loss: 'wgan-gp' }), 1, 'fb-gp/', 'webgpu');
     expect(fused.needsKernelCheck).toBe(false);
     expect(fused.opsReason).toMatch(/wgan-gp loss has no fused kernels/);
-    fused.fusedEnabled = false;
+    fused.unwantedReason = 'the fused step is turned off (stream option fusedStep)';
     expect(fused.opsReason).toMatch(/turned off/);
     fused.dispose();
   });
@@ -80,5 +81,20 @@ describe('FlatParams', () => {
     expect(repacked[total - 1]).toBe(42);
     flat.dispose();
     net.dispose();
+  });
+});
+
+describe('fusedUnwantedReason', () => {
+  it('avoids the fused step on software WebGL only when left to choose', () => {
+    const swiftshader = 'a software renderer (SwiftShader)';
+    expect(fusedUnwantedReason('auto', null, 'webgl')).toBeNull();
+    expect(fusedUnwantedReason('auto', null, 'webgpu')).toBeNull();
+    expect(fusedUnwantedReason('auto', swiftshader, 'webgl')).toMatch(
+      /op path is faster.*SwiftShader/,
+    );
+    // Software WebGPU ran the fused step faster than the ops: keep it.
+    expect(fusedUnwantedReason('auto', swiftshader, 'webgpu')).toBeNull();
+    expect(fusedUnwantedReason('on', swiftshader, 'webgl')).toBeNull();
+    expect(fusedUnwantedReason('off', null, 'webgpu')).toMatch(/turned off/);
   });
 });

@@ -5,7 +5,8 @@
  * settings, snapshots and views, so a loop change applies to both paths.
  *
  * The op path (ganUpdates.ts) still runs when the config is outside what the kernels implement
- * (wgan-gp), when the stream option `fusedStep` is off (for comparison), until `checkKernels`
+ * (wgan-gp), when the stream option `fusedStep` is off (for comparison) or 'auto' on a software
+ * WebGL renderer (slower there), until `checkKernels`
  * has compiled every kernel, and for good after a kernel fails (with `fallbackReason` saying
  * why). Switching between paths is free of copies beyond FlatParams' lazy sync: the moments live
  * in the engine Optimizer's flat variables either way.
@@ -43,8 +44,11 @@ export function fusedUnsupportedReason(config: GanConfig): string | null {
 export type StepPath = 'fused' | 'ops';
 
 export class FusedToyTrainer extends ToyGanTrainer {
-  /** The stream option: false trains on the op path (for comparison). */
-  fusedEnabled = true;
+  /**
+   * Why the fused step is not wanted here (the stream option fusedStep, or a software renderer
+   * where it is slower), or null when it is.
+   */
+  unwantedReason: string | null = null;
   /** Set when a fused kernel failed to compile or run: the op path is used from then on. */
   fallbackReason: string | null = null;
   /** The plans' key (see planKey) whose kernels checkKernels has compiled. */
@@ -74,7 +78,7 @@ export class FusedToyTrainer extends ToyGanTrainer {
   /** Why this step would run on the op path, or null when it runs the fused kernels. */
   get opsReason(): string | null {
     if (this.fallbackReason) return this.fallbackReason;
-    if (!this.fusedEnabled) return 'the fused step is turned off (stream option fusedStep)';
+    if (this.unwantedReason) return this.unwantedReason;
     const unsupported = fusedUnsupportedReason(this.config);
     if (unsupported) return unsupported;
     if (this.checkedKey !== this.planKey()) return 'the fused kernels are not compiled yet';
@@ -88,7 +92,7 @@ export class FusedToyTrainer extends ToyGanTrainer {
   /** Whether checkKernels still has to run before the fused path can. */
   get needsKernelCheck(): boolean {
     return (
-      this.fusedEnabled &&
+      this.unwantedReason === null &&
       this.fallbackReason === null &&
       fusedUnsupportedReason(this.config) === null &&
       this.checkedKey !== this.planKey()
