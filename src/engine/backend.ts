@@ -3,9 +3,12 @@
  * (WebGPU → WebGL → WASM → CPU).
  */
 import * as tf from '@tensorflow/tfjs-core';
-// Only tfjs-core and the two backends Node can run (no tfjs-layers/converter/data: nothing uses
-// them); tfjs-core leaves gradient registration to the umbrella package, so it is done here.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// Gradients: tfjs-core leaves registering them to the umbrella package. The browser worker
+// imports tfjs-core's register_all_gradients (an ES module with extensionless imports, which a
+// bundler resolves and Node cannot); in Node the umbrella's CommonJS bundle registers them into
+// the same tfjs-core instance. Bundle size does not matter here.
+// eslint-disable-next-line no-restricted-imports -- Node only, for its gradient registration
+import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 

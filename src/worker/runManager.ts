@@ -257,6 +257,8 @@ export class RunManager {
   /** The backend failed for good (failWorker): the client replaces this worker. */
   private dead = false;
   private choice: BackendChoice | undefined;
+  /** The candidate Automatic is timing (before `backend` is chosen), for build and checkCost. */
+  private measuring: BackendName | null = null;
   private lost: DeviceLossInfo | null = null;
   private lossGate = createGate();
   private trainerCount = 0;
@@ -464,7 +466,7 @@ export class RunManager {
 
   /** Refuses a config that does not fit the backend (cost.ts), before any model is built. */
   private checkCost(config: AnyGanConfig): void {
-    const problem = costProblem(config, this.requireBackend());
+    const problem = costProblem(config, this.backend ?? this.measuring ?? this.requireBackend());
     if (problem) throw new CommandError(problem);
   }
 
@@ -699,12 +701,18 @@ export class RunManager {
     if (probe.candidates.length > 1) {
       try {
         const measured = await measureCandidates(probe.candidates, {
-          activate: tryBackend,
+          activate: async (name) => {
+            this.measuring = null;
+            await tryBackend(name);
+            this.measuring = name;
+          },
           burst: (budgetMs) => this.measureBurstOn(auto.config, budgetMs),
         });
         return await settle(choice(measured.backend, measured.rates, measured.failed));
       } catch (error) {
         failed = [{ backend: probe.candidates[0], reason: errorMessage(error) }];
+      } finally {
+        this.measuring = null;
       }
     }
     // One candidate (nothing to compare) or none measured: the first that works, software
@@ -727,7 +735,14 @@ export class RunManager {
     const trainer = this.build(config, DEFAULT_STREAM.logEvery, this.namePrefix('measure'));
     try {
       // Time the path the run will take: on GPU backends, the fused kernels once compiled.
-      if (trainer instanceof FusedToyTrainer) await trainer.checkKernels();
+      if (trainer instanceof FusedToyTrainer) {
+        trainer.unwantedReason = fusedUnwantedReason(
+          DEFAULT_STREAM.fusedStep,
+          this.hooks.softwareRenderer?.(trainer.backendName) ?? null,
+          trainer.backendName,
+        );
+        await trainer.checkKernels();
+      }
       return await measureBurst(
         {
           step: () => trainer.step(),
@@ -825,7 +840,7 @@ export class RunManager {
     this.checkCost(config);
     if (!isImageConfig(config)) {
       // On GPU backends, toy runs train with the fused kernels (src/worker/fused) where they can.
-      const backend = this.backend;
+      const backend = this.backend ?? this.measuring;
       return backend && isFusedBackend(backend)
         ? new FusedToyTrainer(config, logEvery, prefix, backend)
         : new ToyGanTrainer(config, logEvery, prefix);
