@@ -33,7 +33,8 @@ test.describe.serial('training on WebGPU', () => {
 
   test('starts on WebGPU; metrics and sample frames stream and change', async () => {
     const testInfo = test.info();
-    const backend = await openApp(page);
+    // Asked for: Automatic skips SwiftShader (e2e/backendChoice.spec.ts).
+    const backend = await openApp(page, '?backend=webgpu');
     console.log(`[e2e] ${backend}`);
     test.skip(!(await hasWebGpuAdapter(page)), 'no WebGPU adapter in this browser');
     expect(backend).toMatch(/^Backend: webgpu\b/);
