@@ -132,7 +132,8 @@ test('device loss while playing: the charts drop the redone steps and the notice
 }) => {
   test.setTimeout(420_000);
   const errors = trackErrors(page);
-  await openApp(page);
+  // Asked for: Automatic skips SwiftShader's WebGPU, and wasm has no device to lose.
+  await openApp(page, '?backend=webgpu');
   test.skip(!(await hasWebGpuAdapter(page)), 'no WebGPU adapter: nothing to lose');
   await makeTiny(page);
   await page.evaluate(() =>
