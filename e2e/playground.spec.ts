@@ -194,15 +194,18 @@ test('dataset, loss and R1/R2 reach the worker', async ({ page }, testInfo) => {
     })
     .toEqual([0, 0]);
 
-  // The backend setting restarts the worker; the settings stay.
+  // The backend setting restarts the worker; the settings stay, and the run carries on from its
+  // last snapshot (the pause took one).
   await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
   await expect(page.getByRole('status', { name: 'Backend' })).toHaveText(/^Backend: cpu\b/);
   await expect(button(page, 'Play')).toBeEnabled();
   expect(page.url()).toContain('backend=cpu');
   await expect(page.getByLabel('Loss', { exact: true })).toHaveValue('rpgan');
   await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('grid25');
+  const carried = await shownIteration(page);
+  expect(carried).toBeGreaterThan(0);
   await button(page, 'Step').click();
-  await expect.poll(() => shownIteration(page)).toBe(1);
+  await expect.poll(() => shownIteration(page)).toBe(carried + 1);
 
   // The settings are in the link: a reload (or a shared URL) opens the same experiment.
   expect(decodeURIComponent(new URL(page.url()).hash)).toContain('"loss":"rpgan"');

@@ -95,25 +95,32 @@ test.describe.serial('training on WebGPU', () => {
 
   test('two runs train at once; numTensors is the same at rest before and after', async () => {
     await createTinyRun(page, 'second');
+    /** Plays both runs until each has trained `n` more iterations, then pauses them. */
+    const trainBoth = async (n: number) => {
+      const s0 = await stats(page);
+      const at = (s: typeof s0, id: string) => s.runs.find((r) => r.runId === id)!.iteration;
+      const start = { main: at(s0, 'main'), second: at(s0, 'second') };
+      await page.evaluate(async () => {
+        const client = window.ganDebug!.client;
+        await client.play('main');
+        await client.play('second');
+      });
+      await expect
+        .poll(async () => {
+          const s = await stats(page);
+          return at(s, 'main') >= start.main + n && at(s, 'second') >= start.second + n;
+        })
+        .toBe(true);
+      await page.evaluate(async () => {
+        const client = window.ganDebug!.client;
+        await client.pause('main');
+        await client.pause('second');
+      });
+    };
+    // At rest after a first burst: the fused step keeps its flat weight buffers from then on.
+    await trainBoth(1);
     const rest = await stats(page);
-    const start = { main: await runIteration(page, 'main'), second: 0 };
-    await page.evaluate(async () => {
-      const client = window.ganDebug!.client;
-      await client.play('main');
-      await client.play('second');
-    });
-    await expect
-      .poll(async () => {
-        const s = await stats(page);
-        const it = (id: string) => s.runs.find((r) => r.runId === id)!.iteration;
-        return it('main') >= start.main + 3 && it('second') >= 3;
-      })
-      .toBe(true);
-    await page.evaluate(async () => {
-      const client = window.ganDebug!.client;
-      await client.pause('main');
-      await client.pause('second');
-    });
+    await trainBoth(3);
     expect((await stats(page)).numTensors).toBe(rest.numTensors);
     await page.evaluate(() => window.ganDebug!.client.dispose('second'));
   });
