@@ -62,7 +62,11 @@ export class Optimizer {
    * Counts a step and returns Adam's bias-corrected step size and √(1 − β2ᵗ) for it: shared with
    * the fused GPU update (src/worker/fused), which applies the same arithmetic in one kernel.
    */
-  nextStep(lr: number, beta1: number, beta2: number): { stepSize: number; sqrtCorrection2: number } {
+  nextStep(
+    lr: number,
+    beta1: number,
+    beta2: number,
+  ): { stepSize: number; sqrtCorrection2: number } {
     this.step++;
     return {
       stepSize: lr / (1 - beta1 ** this.step),
