@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 
+import { LARGEST_MODEL } from '../src/engine/testing/tinyConfig';
+
 import {
   button,
   hasWebGpuAdapter,
@@ -94,15 +96,7 @@ test('the largest settings allowed are refused on wasm before they abort it; the
   page,
 }) => {
   const errors = trackErrors(page);
-  const largest = {
-    gWidth: 1024,
-    dWidth: 1024,
-    gDepth: 8,
-    dDepth: 8,
-    batchSize: 4096,
-    latentDim: 256,
-  };
-  await page.goto(`/?backend=wasm#${encodeURIComponent(JSON.stringify(largest))}`);
+  await page.goto(`/?backend=wasm#${encodeURIComponent(JSON.stringify(LARGEST_MODEL))}`);
   await expect(page.getByRole('alert')).toHaveText(
     /These settings \(G width 1024 × depth 8, D width 1024 × depth 8, batch size 4096\) need about [\d.]+ GB of memory per training step, more than the wasm backend can hold \(2\.0 GB\)\. A batch size of \d+ or less would fit.* The opening preset is loaded instead\./,
   );
@@ -115,7 +109,7 @@ test('the largest settings allowed are refused on wasm before they abort it; the
         ...window.ganDebug!.settings.getState().config,
         ...largest,
       }),
-    largest,
+    LARGEST_MODEL,
   );
   await expect(page.getByRole('alert')).toHaveText(/more than the wasm backend can hold/);
   await expect

@@ -10,17 +10,10 @@ import { DEFAULT_CONFIG, parseImageConfig, stackedMnistDefaults, type GanConfig 
 import { BACKEND_LIMITS, costProblem, estimateRunCost } from './cost';
 import { syntheticImageSource } from './imageSource';
 import { ImageGanTrainer } from './imageTrainer';
+import { LARGEST_MODEL } from './testing/tinyConfig';
 import { ToyGanTrainer } from './trainer';
 
-const LARGEST: GanConfig = {
-  ...DEFAULT_CONFIG,
-  gWidth: 1024,
-  dWidth: 1024,
-  gDepth: 8,
-  dDepth: 8,
-  batchSize: 4096,
-  latentDim: 256,
-};
+const LARGEST: GanConfig = { ...DEFAULT_CONFIG, ...LARGEST_MODEL };
 
 const count = (vars: tf.Variable[]) => vars.reduce((n, v) => n + v.size, 0);
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
 import { useNodeBackend as switchNodeBackend } from '../engine/backend';
 import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
-import { tinyConfig } from '../engine/testing/tinyConfig';
+import { LARGEST_MODEL, tinyConfig } from '../engine/testing/tinyConfig';
 import type {
   StreamOptions,
   WorkerCommandBody,
@@ -626,15 +626,7 @@ describe('image runs (Stacked MNIST)', () => {
 });
 
 describe('RunManager: settings that do not fit the backend (issue 14)', () => {
-  const LARGEST: GanConfig = {
-    ...DEFAULT_CONFIG,
-    gWidth: 1024,
-    dWidth: 1024,
-    gDepth: 8,
-    dDepth: 8,
-    batchSize: 4096,
-    latentDim: 256,
-  };
+  const LARGEST: GanConfig = { ...DEFAULT_CONFIG, ...LARGEST_MODEL };
 
   it('refuses them at create and at configure, and the run keeps training as it was', async () => {
     const h = await start();

@@ -16,3 +16,16 @@ export const TINY_MODEL: Partial<GanConfig> = {
 export function tinyConfig(overrides: Partial<GanConfig> = {}): GanConfig {
   return { ...DEFAULT_CONFIG, ...TINY_MODEL, ...overrides };
 }
+
+/**
+ * The largest model and batch the settings schema allows (issue 14: it aborted wasm): what the
+ * cost estimate must refuse on the browser backends. A link's worth of settings over the defaults.
+ */
+export const LARGEST_MODEL = {
+  gWidth: 1024,
+  dWidth: 1024,
+  gDepth: 8,
+  dDepth: 8,
+  batchSize: 4096,
+  latentDim: 256,
+} as const satisfies Partial<GanConfig>;
