@@ -171,9 +171,12 @@ export type ImageDatasetName = 'stacked-mnist';
 export const IMAGE_DATASET_NAMES: readonly ImageDatasetName[] = ['stacked-mnist'];
 export type DatasetName = ToyDatasetName | ImageDatasetName;
 
-/** 'mlp' is the toy trainer's architecture; 'dcgan' and 'resnet' are convolutional. */
-export type ArchName = 'mlp' | 'dcgan' | 'resnet';
-export const ARCH_NAMES: readonly ArchName[] = ['mlp', 'dcgan', 'resnet'];
+/** The convolutional architectures of image runs: the one list the schema, models, CLI and UI use. */
+export const CONV_ARCH_NAMES = ['dcgan', 'resnet'] as const;
+export type ConvArch = (typeof CONV_ARCH_NAMES)[number];
+/** 'mlp' is the toy trainer's architecture; the others are convolutional. */
+export type ArchName = 'mlp' | ConvArch;
+export const ARCH_NAMES: readonly ArchName[] = ['mlp', ...CONV_ARCH_NAMES];
 
 const width = z.number().int().min(1).max(512);
 /** Widths at the 7×7, 14×14 and 28×28 stages. */
@@ -190,7 +193,7 @@ export const imageGanConfigSchema = ganConfigSchema
   })
   .extend({
     dataset: z.enum(IMAGE_DATASET_NAMES as [ImageDatasetName]),
-    arch: z.enum(['dcgan', 'resnet']),
+    arch: z.enum(CONV_ARCH_NAMES),
     /** G's widths at 7, 14, 28 pixels. */
     gChannels: channelsSchema,
     /** D's widths at 7, 14, 28 pixels. */

@@ -40,11 +40,12 @@ import {
   ParamStore,
   type GroupedConvMode,
 } from './convLayers';
+import type { ConvArch } from './config';
 import { dense, leakyRelu, matMul } from './ops';
 import { downsample2x, upsample2x } from './resample';
 import type { Rng } from './rng';
 
-export type ConvArch = 'dcgan' | 'resnet';
+export type { ConvArch };
 
 /** Side lengths of the three stages. */
 export const STAGE_SIZES = [7, 14, 28] as const;

@@ -86,7 +86,9 @@ describe('importing a settings file', () => {
       arch: imageBase.arch,
       batchSize: 16,
     });
-    expect(r.message).toMatch(/Architecture must be one of DCGAN or R3GAN-style ResNet/);
+    expect(r.message).toMatch(
+      /Architecture must be one of DCGAN \(plain convs\) or R3GAN-style ResNet/,
+    );
     // A toy-only field is not a Stacked MNIST setting.
     expect(importText('{"dataset": "stacked-mnist", "gWidth": 64}').message).toMatch(
       /"gWidth": unknown setting/,

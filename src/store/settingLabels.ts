@@ -4,7 +4,7 @@
  * A message names a setting by the label the user sees next to its control ("Batch size"), never
  * by its field name in the code (`batchSize`), and says what is wrong in a sentence.
  */
-import type { DatasetName, LatentDistribution } from '../engine/config';
+import type { ConvArch, DatasetName, LatentDistribution } from '../engine/config';
 import type { LossName } from '../engine/lossNames';
 
 /** Each setting's label, as on its control. Nested optimiser fields are `gOptimizer.lr` etc. */
@@ -77,6 +77,12 @@ export const LATENT_DIST_LABELS: Record<LatentDistribution, string> = {
   uniform: 'Uniform on [−1, 1]',
 };
 
+/** Image runs' architectures (imageGanConfigSchema's `arch`). */
+export const ARCH_LABELS: Record<ConvArch, string> = {
+  dcgan: 'DCGAN (plain convs)',
+  resnet: 'R3GAN-style ResNet',
+};
+
 export const OPTIMIZER_KIND_LABELS: Record<'adam' | 'sgd', string> = { adam: 'Adam', sgd: 'SGD' };
 
 /** The labels of a choice's options, for "must be one of …". */
@@ -86,7 +92,7 @@ const CHOICE_LABELS: Record<string, Record<string, string>> = {
   latentDist: LATENT_DIST_LABELS,
   'gOptimizer.kind': OPTIMIZER_KIND_LABELS,
   'dOptimizer.kind': OPTIMIZER_KIND_LABELS,
-  arch: { dcgan: 'DCGAN', resnet: 'R3GAN-style ResNet' },
+  arch: ARCH_LABELS,
 };
 
 /** The label of a setting at `path` (a field, or an optimiser's field); the path itself if none. */

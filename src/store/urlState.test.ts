@@ -135,7 +135,7 @@ describe('Stacked MNIST settings in the URL hash', () => {
       dOptimizer: { ...stackedMnistDefaults().dOptimizer, lr: 0.001 },
     });
     expect(r.error).toMatch(
-      /Ignored from the link: Architecture must be one of DCGAN or R3GAN-style ResNet; G widths .*; "gWidth": unknown setting/,
+      /Ignored from the link: Architecture must be one of DCGAN \(plain convs\) or R3GAN-style ResNet; G widths .*; "gWidth": unknown setting/,
     );
   });
 

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { OptimizerKind } from '../../engine/adam';
 import type {
   AnyGanConfig,
+  ConvArch,
   DatasetName,
   ImageGanConfig,
   LatentDistribution,
@@ -19,6 +20,7 @@ import {
   type OptimizerField,
 } from '../../store/settings';
 import {
+  ARCH_LABELS,
   DATASET_LABELS,
   LATENT_DIST_LABELS,
   LOSS_LABELS,
@@ -40,10 +42,7 @@ export const LOSS_OPTIONS = optionsOf<LossName>(LOSS_LABELS);
 const LATENT_DIST_OPTIONS = optionsOf<LatentDistribution>(LATENT_DIST_LABELS);
 const OPTIMIZER_KIND_OPTIONS = optionsOf<OptimizerKind>(OPTIMIZER_KIND_LABELS);
 
-const ARCH_OPTIONS: { value: 'dcgan' | 'resnet'; label: string }[] = [
-  { value: 'dcgan', label: 'DCGAN (plain convs)' },
-  { value: 'resnet', label: 'R3GAN-style ResNet' },
-];
+const ARCH_OPTIONS = optionsOf<ConvArch>(ARCH_LABELS);
 
 /** The numeric settings edited as they are (`setNumber`): explanation and range (labels: SETTING_LABELS). */
 const NUMBER_SETTINGS: Record<
