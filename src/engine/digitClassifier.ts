@@ -20,6 +20,7 @@
  *   float32 values of every tensor, in header order, each row-major
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { deepEqual } from './equal';
 import { conv2d, dense, leakyRelu } from './ops';
 import type { Rng } from './rng';
 
@@ -258,7 +259,7 @@ function parseClassifierBytes(bytes: Uint8Array): {
     throw badWeights(`bad architecture ${JSON.stringify(a)}`);
   const arch: ClassifierArch = { conv1: a.conv1!, conv2: a.conv2!, hidden: a.hidden! };
   const specs = tensorSpecs(arch);
-  if (JSON.stringify(header.tensors) !== JSON.stringify(specs))
+  if (!deepEqual(header.tensors, specs))
     throw badWeights(
       `tensor list ${JSON.stringify(header.tensors)} does not match the architecture`,
     );

@@ -22,6 +22,7 @@ import {
   type ImageGenerator,
 } from './convModels';
 import type { GroupedConvMode } from './convLayers';
+import { differingKeys } from './equal';
 import type { ImageSource, ImageSourceFactory } from './imageSource';
 import type { Rng } from './rng';
 import { GanTrainer } from './trainer';
@@ -50,7 +51,7 @@ const REBUILD_KEYS = [
 
 export function needsImageRebuild(a: ImageGanConfig, b: ImageGanConfig): boolean {
   return (
-    REBUILD_KEYS.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])) ||
+    differingKeys(a, b, REBUILD_KEYS).length > 0 ||
     a.gOptimizer.kind !== b.gOptimizer.kind ||
     a.dOptimizer.kind !== b.dOptimizer.kind ||
     a.emaHalfLife > 0 !== b.emaHalfLife > 0

@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GanConfig, LatentDistribution } from './config';
 import { makeToyDataset, type ToyDataset } from './datasets';
+import { differingKeys } from './equal';
 import { LOSSES, type AdversarialLoss } from './losses';
 import {
   discriminatorUpdate,
@@ -65,7 +66,7 @@ const REBUILD_KEYS = [
 
 export function needsRebuild(a: GanConfig, b: GanConfig): boolean {
   return (
-    REBUILD_KEYS.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])) ||
+    differingKeys(a, b, REBUILD_KEYS).length > 0 ||
     a.gOptimizer.kind !== b.gOptimizer.kind ||
     a.dOptimizer.kind !== b.dOptimizer.kind ||
     a.emaHalfLife > 0 !== b.emaHalfLife > 0

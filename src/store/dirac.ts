@@ -13,6 +13,7 @@ import {
   DIRAC_UPDATES,
   type DiracSettings,
 } from '../engine/dirac';
+import { deepEqual } from '../engine/equal';
 
 const coordinate = z.number().min(L.start.min).max(L.start.max);
 
@@ -85,7 +86,7 @@ export function diracDiff(settings: DiracSettings): Partial<DiracSettings> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(settings)) {
     const base = (DIRAC_DEFAULTS as unknown as Record<string, unknown>)[key];
-    if (JSON.stringify(value) !== JSON.stringify(base)) out[key] = value;
+    if (!deepEqual(value, base)) out[key] = value;
   }
   return out as Partial<DiracSettings>;
 }

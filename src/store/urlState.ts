@@ -14,6 +14,7 @@ import {
   type GanConfig,
   type ImageGanConfig,
 } from '../engine/config';
+import { deepEqual } from '../engine/equal';
 import {
   configFromPatch,
   describeProblems,
@@ -32,8 +33,7 @@ function patchHash(config: object, preset: Record<string, unknown>, keep: string
       if (encoded !== null) patch[key] = encoded;
       continue;
     }
-    if (keep.includes(key) || JSON.stringify(value) !== JSON.stringify(preset[key]))
-      patch[key] = value;
+    if (keep.includes(key) || !deepEqual(value, preset[key])) patch[key] = value;
   }
   return Object.keys(patch).length === 0 ? '' : `#${encodeURIComponent(JSON.stringify(patch))}`;
 }
