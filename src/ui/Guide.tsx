@@ -1,4 +1,6 @@
 /** The page's static copy: the sentence that says what the screen shows, and what to look for. */
+import type { ReactNode } from 'react';
+
 import { activeConfig } from '../store/settings';
 import { useSettings } from './context';
 
@@ -34,52 +36,56 @@ export function Explainer() {
   );
 }
 
-/** What to look for on Stacked MNIST. */
-export function StackedGuide() {
+/** The "What to look for" box beside the view: one list item per thing to notice. */
+function LookFor({ children }: { children: ReactNode }) {
   return (
     <section className="guide" aria-labelledby="guide-heading">
       <h2 id="guide-heading">What to look for</h2>
-      <ul>
-        <li>
-          <strong>The grid</strong> shows G on the same 64 latents every time: blobs turn into
-          coloured strokes, then into three overlaid digits.
-        </li>
-        <li>
-          <strong>Mode collapse</strong> shows as repeats in the grid and an empty mode map: a
-          collapsed G makes only a few of the 1000 triples.
-        </li>
-        <li>
-          <strong>Interpolation:</strong> click two samples (A, then B). Slerp usually stays sharp
-          along the way; lerp’s middle images are often greyer.
-        </li>
-        <li>
-          Conv steps are slow without a GPU: pick the <strong>Tiny</strong> width to see training
-          move on a laptop.
-        </li>
-      </ul>
+      <ul>{children}</ul>
     </section>
+  );
+}
+
+/** What to look for on Stacked MNIST. */
+export function StackedGuide() {
+  return (
+    <LookFor>
+      <li>
+        <strong>The grid</strong> shows G on the same 64 latents every time: blobs turn into
+        coloured strokes, then into three overlaid digits.
+      </li>
+      <li>
+        <strong>Mode collapse</strong> shows as repeats in the grid and an empty mode map: a
+        collapsed G makes only a few of the 1000 triples.
+      </li>
+      <li>
+        <strong>Interpolation:</strong> click two samples (A, then B). Slerp usually stays sharp
+        along the way; lerp’s middle images are often greyer.
+      </li>
+      <li>
+        Conv steps are slow without a GPU: pick the <strong>Tiny</strong> width to see training move
+        on a laptop.
+      </li>
+    </LookFor>
   );
 }
 
 /** What to look for, for a first-time visitor. */
 export function Guide() {
   return (
-    <section className="guide" aria-labelledby="guide-heading">
-      <h2 id="guide-heading">What to look for</h2>
-      <ul>
-        <li>
-          <strong>Mode collapse:</strong> with the classic GAN the pink dots often crowd onto a few
-          blobs and hop between them; the mode markers show which are covered.
-        </li>
-        <li>
-          <strong>Arrows</strong> show where G is being pushed: towards the blue regions D believes
-          are real.
-        </li>
-        <li>
-          Try <strong>RpGAN with R1 + R2</strong> (Training panel): the dots spread over every mode
-          and stay there.
-        </li>
-      </ul>
-    </section>
+    <LookFor>
+      <li>
+        <strong>Mode collapse:</strong> with the classic GAN the pink dots often crowd onto a few
+        blobs and hop between them; the mode markers show which are covered.
+      </li>
+      <li>
+        <strong>Arrows</strong> show where G is being pushed: towards the blue regions D believes
+        are real.
+      </li>
+      <li>
+        Try <strong>RpGAN with R1 + R2</strong> (Training panel): the dots spread over every mode
+        and stay there.
+      </li>
+    </LookFor>
   );
 }
