@@ -2,7 +2,7 @@
  * The composition root: the stores (with the link applied), the URL-hash sync, the training
  * worker, the actions that keys and buttons share, and the page's layout.
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 
 import { openPendingLessonStart } from './lessons/lessonSnapshot';
@@ -13,31 +13,20 @@ import { browserHashLocation, syncHash } from './store/urlSync';
 import { ActionsContext, createActionResolver } from './ui/actions';
 import { AppHeader } from './ui/AppHeader';
 import { createAppStores, linkTargets, type AppStores } from './ui/appStores';
-import { SessionContext, StoresContext, useSettings } from './ui/context';
-import { SettingsPanel } from './ui/controls/SettingsPanel';
-import { ChartStrip } from './ui/charts/ChartStrip';
-import { RunCounters, TransportBar } from './ui/controls/TransportBar';
+import { SessionContext, StoresContext } from './ui/context';
 import { CompareView } from './ui/compare/CompareView';
 import { DiracView } from './ui/dirac/DiracView';
-import { ExportPanel } from './ui/ExportPanel';
-import { Explainer, Guide, StackedGuide } from './ui/Guide';
+import { Explainer } from './ui/Guide';
 import { HelpDialog } from './ui/HelpDialog';
-import { RunNotice } from './ui/RunNotice';
 import { HiddenControlsContext } from './ui/hiddenControls';
 import { LessonCard, LessonPicker } from './ui/lessons/LessonPicker';
-import { ModelOverview } from './ui/overview/ModelOverview';
-import { QualityNote } from './ui/quality/QualityNote';
+import { PlaygroundView } from './ui/PlaygroundView';
 import { SavedRunsDialog } from './ui/savedRuns/SavedRunsDialog';
 import { useShortcuts } from './ui/shortcuts';
-import { StackedView } from './ui/stacked/StackedView';
 import { useDocumentTheme } from './ui/theme';
 import { useTrainingWorker } from './ui/useTrainingWorker';
-import { PlaneView } from './ui/views/PlaneView';
 import { WorkspaceTabs } from './ui/WorkspaceTabs';
 import './App.css';
-
-// recharts is most of the page's JavaScript: load it beside the first paint, not before it.
-const Charts = lazy(() => import('./ui/charts/Charts').then((m) => ({ default: m.Charts })));
 
 export default function App() {
   const [{ stores, linkError }] = useState(() => createAppStores());
@@ -59,7 +48,6 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
   const { status, workerError, session } = useTrainingWorker(stores);
   useDocumentTheme();
   const [helpOpen, setHelpOpen] = useState(false);
-  const imageMode = useSettings((s) => s.mode === 'image');
 
   // A lesson's starting snapshot opens in the session as soon as there is one.
   useEffect(() => {
@@ -123,29 +111,7 @@ function Playground({ stores, backendNotice }: { stores: AppStores; backendNotic
             </p>
           )}
           <HiddenControlsContext.Provider value={hidden}>
-            {tab === 'playground' && (
-              <main className="layout">
-                <SettingsPanel />
-                <div className="stage">
-                  <TransportBar />
-                  <RunNotice />
-                  {imageMode ? <StackedView /> : <PlaneView />}
-                  {!imageMode && <ModelOverview />}
-                </div>
-                <div className="side">
-                  <RunCounters />
-                  <ChartStrip />
-                  <QualityNote />
-                  {imageMode ? <StackedGuide /> : <Guide />}
-                  <ExportPanel />
-                </div>
-                <Suspense
-                  fallback={<section className="charts" aria-label="Training curves (loading)" />}
-                >
-                  <Charts />
-                </Suspense>
-              </main>
-            )}
+            {tab === 'playground' && <PlaygroundView />}
             {tab === 'compare' && (
               <main>
                 <CompareView
