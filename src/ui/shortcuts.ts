@@ -1,16 +1,14 @@
-/** Keyboard shortcuts: which key does what, and when a key press is not for us. */
-export type ShortcutAction = 'toggle-play' | 'step' | 'reset' | 'help';
+/** Keyboard shortcuts: which key runs which action (actions.ts), and when a key press is not for us. */
+import { useEffect } from 'react';
 
-export const SHORTCUTS: { keys: string; action: ShortcutAction; description: string }[] = [
-  { keys: 'Space', action: 'toggle-play', description: 'Play / pause' },
-  {
-    keys: 'S',
-    action: 'step',
-    description: 'One step (of the chosen part: D and G, D only, G only)',
-  },
-  { keys: 'R', action: 'reset', description: 'Reset the run (fresh networks, step 0)' },
-  { keys: '?', action: 'help', description: 'Show this list' },
-];
+import { ACTIONS, type ActionId, type ActionResolver } from './actions';
+
+const ACTION_IDS = Object.keys(ACTIONS) as ActionId[];
+
+/** The help list: every action's key and what it does. */
+export const SHORTCUTS: { keys: string; action: ActionId; description: string }[] = ACTION_IDS.map(
+  (action) => ({ keys: ACTIONS[action].keys, action, description: ACTIONS[action].description }),
+);
 
 interface KeyLike {
   key: string;
@@ -35,21 +33,36 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   return false;
 }
 
-export function shortcutFor(e: KeyLike): ShortcutAction | null {
+export function shortcutFor(e: KeyLike): ActionId | null {
   if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return null;
-  if (e.key === '?') return 'help';
-  if (e.key === ' ') {
-    if (
-      typeof Element !== 'undefined' &&
-      e.target instanceof Element &&
-      e.target.closest('button, a, summary')
-    ) {
-      return null;
-    }
-    return 'toggle-play';
-  }
   const key = e.key.toLowerCase();
-  if (key === 's') return 'step';
-  if (key === 'r') return 'reset';
-  return null;
+  const action = ACTION_IDS.find((id) => ACTIONS[id].key === key) ?? null;
+  // Space on a focused button, link or summary presses it: leave it alone.
+  if (
+    action === 'toggle-play' &&
+    typeof Element !== 'undefined' &&
+    e.target instanceof Element &&
+    e.target.closest('button, a, summary')
+  ) {
+    return null;
+  }
+  return action;
+}
+
+/**
+ * Runs each shortcut pressed on the page, as long as the page is shown. A key whose action does
+ * nothing where the user is stays the browser's (Space still scrolls).
+ */
+export function useShortcuts(resolve: ActionResolver): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = shortcutFor(e);
+      const run = action === null ? null : resolve(action);
+      if (run === null) return;
+      e.preventDefault();
+      run();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [resolve]);
 }

@@ -15,6 +15,7 @@ import {
   type CompareController,
   type CompareRun,
 } from '../../store/compare';
+import { ACTIONS, PAUSE_LABEL, useAction } from '../actions';
 import { CheckField, NumberField, SelectField } from '../controls/Field';
 import { downloadCanvas } from '../ExportPanel';
 import { LOSS_OPTIONS } from '../controls/SettingsPanel';
@@ -45,6 +46,9 @@ export function CompareView({
   const [stepN, setStepN] = useState(10);
   const playing = useAnyPlaying(runs);
   const base = runs[0]?.settings.getState().config;
+  // The keys run the same actions on every run at once while the comparison is shown.
+  const playAll = useAction('toggle-play');
+  const resetAll = useAction('reset');
 
   return (
     <section className="compare" aria-labelledby="compare-heading">
@@ -62,9 +66,9 @@ export function CompareView({
             type="button"
             className="primary play"
             disabled={!attached || runs.length === 0}
-            onClick={() => controller.togglePlayAll()}
+            onClick={playAll}
           >
-            {playing ? 'Pause all' : 'Play all'}
+            {`${playing ? PAUSE_LABEL : ACTIONS['toggle-play'].label} all`}
           </button>
           <button
             type="button"
@@ -73,12 +77,8 @@ export function CompareView({
           >
             {`Step all ×${stepN}`}
           </button>
-          <button
-            type="button"
-            disabled={!attached || runs.length === 0}
-            onClick={() => controller.resetAll()}
-          >
-            Reset all
+          <button type="button" disabled={!attached || runs.length === 0} onClick={resetAll}>
+            {`${ACTIONS.reset.label} all`}
           </button>
           <div className="compare-n">
             <NumberField

@@ -1,6 +1,7 @@
 /** Play/pause, stepping, speed and reset, with the run's live counters. */
 import type { StepPart } from '../../protocol';
 import { SPEED_RATE, type Speed } from '../../store/settings';
+import { ACTIONS, PAUSE_LABEL, useAction } from '../actions';
 import { useRun, useSession, useSettings, useSettingsApi } from '../context';
 import { HINTS } from '../hints';
 import { NumberField, SelectField } from './Field';
@@ -36,6 +37,9 @@ export function TransportBar() {
   const api = useSettingsApi().getState();
   const ready = session !== null && created;
   const playing = slowMotion || phase !== 'paused';
+  const togglePlay = useAction('toggle-play');
+  const stepOnce = useAction('step');
+  const reset = useAction('reset');
 
   return (
     <div className="transport" role="group" aria-label="Training controls">
@@ -44,18 +48,18 @@ export function TransportBar() {
           type="button"
           className="primary play"
           disabled={!ready}
-          onClick={() => session?.togglePlay()}
-          aria-keyshortcuts="Space"
+          onClick={togglePlay}
+          aria-keyshortcuts={ACTIONS['toggle-play'].keys}
         >
-          {playing ? 'Pause' : 'Play'}
+          {playing ? PAUSE_LABEL : ACTIONS['toggle-play'].label}
         </button>
         <button
           type="button"
           disabled={!ready}
-          onClick={() => session?.step(1)}
-          aria-keyshortcuts="S"
+          onClick={stepOnce}
+          aria-keyshortcuts={ACTIONS.step.keys}
         >
-          Step
+          {ACTIONS.step.label}
         </button>
         <button type="button" disabled={!ready} onClick={() => session?.step(stepCount)}>
           {`Step ×${stepCount}`}
@@ -63,10 +67,10 @@ export function TransportBar() {
         <button
           type="button"
           disabled={!ready}
-          onClick={() => session?.reset()}
-          aria-keyshortcuts="R"
+          onClick={reset}
+          aria-keyshortcuts={ACTIONS.reset.keys}
         >
-          Reset
+          {ACTIONS.reset.label}
         </button>
       </div>
       <div className="transport-options">
