@@ -1,6 +1,6 @@
 /**
  * `npm run train -- --dataset stacked-mnist … --snapshot-out FILE` (and `--lesson ID`): a
- * headless image run written in the app's saved-run format (store/savedRuns.ts, `.ganrun`), so
+ * headless image run written in the app's saved-run format (store/savedRuns/runFile.ts, `.ganrun`), so
  * the browser opens it — weights, optimiser state, iteration, chart histories and the mode map of
  * the last evaluation — and trains on from there. The lessons' starting snapshots under
  * public/lessons/ are made this way.

@@ -3,7 +3,7 @@
  * and opened in the playground's session like a saved run, so the lesson starts at a step where
  * the sample grid and the mode map already show something, and training continues from there.
  *
- * Nothing in the file is trusted: it must be a valid run file (store/savedRuns.ts), of a Stacked
+ * Nothing in the file is trusted: it must be a valid run file (store/savedRuns/runFile.ts), of a Stacked
  * MNIST run, with exactly the lesson's settings, at the stated step, with a mode map. When it is
  * not (or cannot be fetched), the lesson says why and the run trains from step 0 instead.
  *

@@ -7,7 +7,7 @@ import { DIRAC_DEFAULTS, simulateDirac } from '../engine/dirac';
 import { CompareController } from '../store/compare';
 import { createDiracStore, diracSettingsSchema } from '../store/dirac';
 import { activeConfig, createSettingsStore, imageProblem } from '../store/settings';
-import { createWorkspaceStore } from '../store/workspace';
+import { createWorkspaceStore, parseWorkspaceHash } from '../store/workspace';
 import { applyLesson, lessonConfig, lessonImageConfig } from './applyLesson';
 import { cosineBurnIn } from '../engine/schedule';
 import {
@@ -31,12 +31,16 @@ function targets() {
 }
 
 describe('lessons', () => {
-  it('are the 8 of the issue and lesson 9 (issue 13), with unique link-safe ids', () => {
-    expect(LESSONS).toHaveLength(9);
-    const ids = LESSONS.map((l) => l.id);
-    expect(new Set(ids).size).toBe(9);
-    for (const id of ids) expect(id).toMatch(/^[a-z0-9-]+$/);
+  it('each opens from its own link (#lesson=<id>): ids are link-safe and unique', () => {
+    for (const l of LESSONS) {
+      const link = parseWorkspaceHash(`#lesson=${l.id}`);
+      expect(link.problems, l.id).toEqual([]);
+      // The lesson found is this one: a second lesson with the same id would never open.
+      expect(lessonById(link.lesson!), l.id).toBe(l);
+    }
+    // The link the picker shows as its example opens the lesson it names.
     expect(lessonById('mode-collapse')?.title).toMatch(/Mode collapse/);
+    expect(lessonById('no-such-lesson')).toBeUndefined();
   });
 
   it('have text, things to look for, an expected outcome and a source', () => {

@@ -51,7 +51,7 @@ export interface LessonOutcome {
 }
 
 /**
- * A starting point shipped with a lesson: a saved-run file (store/savedRuns.ts, `.ganrun`) under
+ * A starting point shipped with a lesson: a saved-run file (store/savedRuns/runFile.ts, `.ganrun`) under
  * public/, written by the CLI from a stated seed (`command`) and reproducible byte for byte on
  * wasm. Its settings are the lesson's preset with `patch` over it, and it holds the weights,
  * optimiser state, chart histories and the mode map of its last evaluation.

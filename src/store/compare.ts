@@ -8,6 +8,7 @@ import { createStore } from 'zustand/vanilla';
 
 import type { GanConfig } from '../engine/config';
 import type { TrainingClient } from '../worker/client';
+import { variantName } from './names';
 import { createRunStore, type RunStoreApi } from './run';
 import { TrainingSession } from './session';
 import {
@@ -69,19 +70,6 @@ export function describeDifference(config: GanConfig, base: GanConfig): string {
   }
   if (config.emaHalfLife !== base.emaHalfLife) parts.push(`EMA ${config.emaHalfLife}`);
   return parts.length === 0 ? 'same settings' : parts.join(', ');
-}
-
-/** A short name for a config's loss and penalties ("RpGAN + R1 + R2"). */
-export function variantName(
-  config: Pick<GanConfig, 'loss' | 'r1Gamma' | 'r2Gamma' | 'lazyInterval'>,
-): string {
-  const loss =
-    { minimax: 'Minimax', nsgan: 'NSGAN', rpgan: 'RpGAN', hinge: 'Hinge', lsgan: 'LSGAN' }[
-      config.loss as string
-    ] ?? 'WGAN-GP';
-  const pens = [config.r1Gamma > 0 && 'R1', config.r2Gamma > 0 && 'R2'].filter(Boolean);
-  const lazy = config.lazyInterval > 1 && pens.length > 0 ? ` (lazy ×${config.lazyInterval})` : '';
-  return pens.length === 0 ? `${loss}, no penalty` : `${loss} + ${pens.join(' + ')}${lazy}`;
 }
 
 /** The name shown for a run. */

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  initialPreferences,
   keepPreferences,
   PREFERENCES_KEY,
   readPreferences,
   type PreferenceStorage,
 } from './preferences';
-import { createSettingsStore, initialSettings } from './settings';
+import { createSettingsStore } from './settings';
 
 /** An in-memory localStorage. */
 function memoryStorage(initial: Record<string, string> = {}): PreferenceStorage & {
@@ -22,10 +23,7 @@ function memoryStorage(initial: Record<string, string> = {}): PreferenceStorage 
   };
 }
 
-const defaults = () => {
-  const s = initialSettings();
-  return { theme: s.theme, speed: s.speed, view: s.view };
-};
+const defaults = initialPreferences;
 
 describe('preferences', () => {
   it('survive a reload: theme, speed and layers shown', () => {

@@ -3,19 +3,84 @@
  * scale — kept across reloads in localStorage. Settings of the run are not preferences: they
  * live in the URL (a link reproduces a run; a preference is the viewer's own).
  *
+ * They are a slice of the settings store (`preferenceActions`, composed in settings.ts), so
+ * components and the training session read them beside the run's settings, and nothing here
+ * depends on the configs.
+ *
  * What is read back is never trusted: each preference is checked on its own and a bad or
  * missing one keeps its default, so a stale or tampered entry costs only itself. Storage that
  * throws (private modes, quotas, a disabled storage) is treated as empty.
  */
 import { z } from 'zod';
+import type { StoreApi } from 'zustand/vanilla';
 
-import type { SettingsState, SettingsStoreApi } from './settings';
+export interface ViewOptions {
+  heatmap: boolean;
+  arrows: boolean;
+  /** The generator-manifold mesh (G on a grid of a latent plane). */
+  manifold: boolean;
+  /** The manifold's cells shaded by G's density there (where G puts its mass). */
+  manifoldDensity: boolean;
+  real: boolean;
+  modes: boolean;
+  logScale: boolean;
+}
+
+export type Speed = 'full' | 'slow' | 'slower';
+/** Steps per second of the slow speeds (driven one step at a time from the UI). */
+export const SPEED_RATE: Record<Exclude<Speed, 'full'>, number> = { slow: 10, slower: 2 };
+
+export type Theme = 'system' | 'light' | 'dark';
+
+export interface Preferences {
+  view: ViewOptions;
+  speed: Speed;
+  theme: Theme;
+}
+
+export interface PreferenceActions {
+  setView(patch: Partial<ViewOptions>): void;
+  setSpeed(speed: Speed): void;
+  setTheme(theme: Theme): void;
+}
+
+export function initialPreferences(): Preferences {
+  return {
+    view: {
+      heatmap: true,
+      arrows: true,
+      manifold: false,
+      manifoldDensity: false,
+      real: true,
+      modes: true,
+      logScale: false,
+    },
+    speed: 'full',
+    theme: 'system',
+  };
+}
+
+/** The preferences' actions, for a store whose state includes them. */
+export function preferenceActions(
+  set: (patch: Partial<Preferences>) => void,
+  get: () => Preferences,
+): PreferenceActions {
+  return {
+    setView(patch) {
+      set({ view: { ...get().view, ...patch } });
+    },
+    setSpeed(speed) {
+      set({ speed });
+    },
+    setTheme(theme) {
+      set({ theme });
+    },
+  };
+}
 
 export const PREFERENCES_KEY = 'gan-playground:preferences';
 /** Longest entry read (a full one is ~150 characters). */
 const MAX_ENTRY_LENGTH = 4096;
-
-export type Preferences = Pick<SettingsState, 'theme' | 'speed' | 'view'>;
 
 const FIELD_SCHEMAS = {
   theme: z.enum(['system', 'light', 'dark']),
@@ -80,7 +145,7 @@ export function writePreferences(storage: PreferenceStorage | null, p: Preferenc
 
 /** Loads the stored preferences into the store, then keeps them stored as they change. */
 export function keepPreferences(
-  settings: SettingsStoreApi,
+  settings: StoreApi<Preferences>,
   storage: PreferenceStorage | null,
 ): () => void {
   const s = settings.getState();

@@ -19,7 +19,8 @@ import type { TrainingClient } from '../worker/client';
 import { truncateHistory } from './downsample';
 import { appendRows, applyRunEvent, type RunStoreApi } from './run';
 import type { ImageSnapshot, RunContent, ToySnapshot } from './savedRuns';
-import { activeConfig, SPEED_RATE, type SettingsState, type SettingsStoreApi } from './settings';
+import { SPEED_RATE } from './preferences';
+import { activeConfig, type SettingsState, type SettingsStoreApi } from './settings';
 
 export const MAIN_RUN_ID = 'main';
 /** Chart histories take new rows at most this often. */

@@ -1,8 +1,10 @@
 /**
- * The settings store: what the user chose (the run's settings, R1/R2 toggles, view options,
- * transport options, theme). Plain zustand (vanilla), no React: components subscribe with
- * selectors through `useSettings`, the training session subscribes to the active config and
- * forwards changes to the worker.
+ * The settings store: the run's settings (configs, R1/R2 toggles, the drawn dataset). Plain
+ * zustand (vanilla), no React: components subscribe with selectors through `useSettings`, the
+ * training session subscribes to the active config and forwards changes to the worker. The same
+ * store carries two slices that are not settings of the run: the viewer's preferences (theme,
+ * speed, layers: preferences.ts, remembered) and the run options (step controls, backend,
+ * presentation: runOptions.ts).
  *
  * The playground trains either a 2-D toy (`config`, a GanConfig) or Stacked MNIST (`imageConfig`,
  * an ImageGanConfig); `mode` says which one is active (`activeConfig`). Both are always valid
@@ -29,8 +31,20 @@ import {
 import type { OptimizerKind } from '../engine/adam';
 import type { ToyDatasetName } from '../engine/datasets';
 import type { LossName } from '../engine/lossNames';
-import type { BackendName, RunKind, StepPart } from '../protocol';
+import type { RunKind } from '../protocol';
 import { CUSTOM_PRESETS, type Point } from './customPoints';
+import {
+  initialPreferences,
+  preferenceActions,
+  type PreferenceActions,
+  type Preferences,
+} from './preferences';
+import {
+  initialRunOptions,
+  runOptionActions,
+  type RunOptionActions,
+  type RunOptions,
+} from './runOptions';
 import { describeIssue, type SettingIssue } from './settingLabels';
 
 /** R1/R2 as the user sees them: on/off, and γ (one shared value when linked). */
@@ -42,23 +56,6 @@ export interface PenaltySettings {
   r2Gamma: number;
 }
 
-export interface ViewOptions {
-  heatmap: boolean;
-  arrows: boolean;
-  /** The generator-manifold mesh (G on a grid of a latent plane). */
-  manifold: boolean;
-  /** The manifold's cells shaded by G's density there (where G puts its mass). */
-  manifoldDensity: boolean;
-  real: boolean;
-  modes: boolean;
-  logScale: boolean;
-}
-
-export type Speed = 'full' | 'slow' | 'slower';
-/** Steps per second of the slow speeds (driven one step at a time from the UI). */
-export const SPEED_RATE: Record<Exclude<Speed, 'full'>, number> = { slow: 10, slower: 2 };
-
-export type Theme = 'system' | 'light' | 'dark';
 export type OptimizerField = 'lr' | 'beta1' | 'beta2';
 /** Numeric top-level settings a plain number input edits. */
 export type NumericKey =
@@ -104,7 +101,8 @@ export function widthPreset(config: ImageGanConfig): string | null {
   return preset?.id ?? null;
 }
 
-export interface SettingsState {
+/** The run's settings: the two configs and what the panel edits them with. */
+export interface ConfigSettings {
   /** The 2-D toy run's settings (kept while Stacked MNIST is active). */
   config: GanConfig;
   /** The Stacked MNIST run's settings (kept while a toy is active). */
@@ -117,17 +115,11 @@ export interface SettingsState {
   stashedPenalties: PenaltySettings;
   /** The custom dataset's points (kept when another dataset is picked). */
   drawing: Point[];
-  view: ViewOptions;
-  stepPart: StepPart;
-  stepCount: number;
-  speed: Speed;
-  /** 'auto' lets the worker pick (WebGPU first). */
-  backend: BackendName | 'auto';
-  theme: Theme;
-  presentation: boolean;
 }
 
-export interface SettingsActions {
+export interface SettingsState extends ConfigSettings, Preferences, RunOptions {}
+
+export interface ConfigActions {
   /** A toy dataset, or 'stacked-mnist' (switches the playground to image mode). */
   setDataset(dataset: DatasetName): void;
   setLoss(loss: LossName): void;
@@ -144,13 +136,6 @@ export interface SettingsActions {
   /** Architecture, widths, minibatch stddev, progressive growing (image runs). */
   setImageModel(patch: ImageModelPatch): string | null;
   setDrawing(points: Point[]): void;
-  setView(patch: Partial<ViewOptions>): void;
-  setStepPart(part: StepPart): void;
-  setStepCount(n: number): void;
-  setSpeed(speed: Speed): void;
-  setBackend(backend: BackendName | 'auto'): void;
-  setTheme(theme: Theme): void;
-  setPresentation(on: boolean): void;
   /**
    * Takes a config from elsewhere (the worker, a link, a lesson, a file) and makes its kind the
    * active one.
@@ -159,6 +144,8 @@ export interface SettingsActions {
   /** Back to the opening preset (settings only; view and theme stay). */
   restoreDefaults(): void;
 }
+
+export type SettingsActions = ConfigActions & PreferenceActions & RunOptionActions;
 
 export type SettingsStore = SettingsState & SettingsActions;
 
@@ -208,21 +195,8 @@ export function initialSettings(): SettingsState {
       r2Gamma: imageConfig.r2Gamma,
     }),
     drawing: CUSTOM_PRESETS.heart.points(),
-    view: {
-      heatmap: true,
-      arrows: true,
-      manifold: false,
-      manifoldDensity: false,
-      real: true,
-      modes: true,
-      logScale: false,
-    },
-    stepPart: 'both',
-    stepCount: 10,
-    speed: 'full',
-    backend: 'auto',
-    theme: 'system',
-    presentation: false,
+    ...initialPreferences(),
+    ...initialRunOptions(),
   };
 }
 
@@ -280,6 +254,8 @@ export function createSettingsStore(initial: SettingsState = initialSettings()) 
     const active = () => activeConfig(get());
     return {
       ...initial,
+      ...preferenceActions(set, get),
+      ...runOptionActions(set),
       setDataset(dataset) {
         const s = get();
         if (isImageDataset(dataset)) {
@@ -356,27 +332,6 @@ export function createSettingsStore(initial: SettingsState = initialSettings()) 
           return;
         }
         tryConfig({ ...s.config, customPoints: points }, { drawing: points });
-      },
-      setView(patch) {
-        set({ view: { ...get().view, ...patch } });
-      },
-      setStepPart(stepPart) {
-        set({ stepPart });
-      },
-      setStepCount(n) {
-        set({ stepCount: Math.max(1, Math.min(1000, Math.round(n))) });
-      },
-      setSpeed(speed) {
-        set({ speed });
-      },
-      setBackend(backend) {
-        set({ backend });
-      },
-      setTheme(theme) {
-        set({ theme });
-      },
-      setPresentation(presentation) {
-        set({ presentation });
       },
       adoptConfig(config) {
         const s = get();

@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 
-import type { Theme } from '../store/settings';
+import type { Theme } from '../store/preferences';
 import { useSettings, useSettingsApi } from './context';
 
 /** The button cycles system → dark → light → system. */

@@ -1,6 +1,6 @@
 /** Play/pause, stepping, speed and reset, with the run's live counters. */
 import type { StepPart } from '../../protocol';
-import { SPEED_RATE, type Speed } from '../../store/settings';
+import { SPEED_RATE, type Speed } from '../../store/preferences';
 import { ACTIONS, PAUSE_LABEL, useAction } from '../actions';
 import { useRun, useSession, useSettings, useSettingsApi } from '../context';
 import { HINTS } from '../hints';

@@ -1,12 +1,12 @@
 /**
- * Saved runs (store/savedRuns.ts), in a modal dialog: save the playground's run (settings,
+ * Saved runs (store/savedRuns/), in a modal dialog: save the playground's run (settings,
  * weights, optimiser state, histories and a thumbnail of the view) in this browser; list, open
  * and continue, rename, delete; export a run to a file and import one. Names and file contents
  * are only ever rendered as text.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-import { variantName } from '../../store/compare';
+import { variantName } from '../../store/names';
 import {
   cleanRunName,
   decodeRunFile,

@@ -1,27 +1,22 @@
 import { describe, expect, it } from 'vitest';
 
-import { appendBounded, emptyHistory } from './downsample';
-import type { EvalPoint, MetricPoint } from './run';
+import type { GanConfig } from '../../engine/config';
+import { estimateRunCost } from '../../engine/cost';
+import { toySnapshotShapes } from '../../engine/snapshotShapes';
+import type { ImageEvaluation } from '../../protocol';
+import { appendBounded, emptyHistory } from '../downsample';
+import type { EvalPoint, MetricPoint } from '../run';
+import { imagePresetConfig, presetConfig } from '../settings';
 import {
-  cleanRunName,
   decodeRunFile,
-  defaultRunName,
   encodeRunFile,
   MAX_RUN_FILE_BYTES,
   MAX_RUN_ITERATION,
-  MAX_RUN_NAME_LENGTH,
   parseRunContent,
-  parseStoredSummary,
   runFileName,
-  storageError,
   type RunContent,
   type ToyRunContent,
-} from './savedRuns';
-import type { GanConfig } from '../engine/config';
-import { estimateRunCost } from '../engine/cost';
-import { toySnapshotShapes } from '../engine/snapshotShapes';
-import type { ImageEvaluation } from '../protocol';
-import { imagePresetConfig, presetConfig } from './settings';
+} from './runFile';
 
 /** Values that a text format would round: tiny, huge, negative zero, subnormal, 1/3. */
 const VALUES = [0.1, -1e-30, 3.4e38, -0, 1e-45, 1 / 3, 2, -7.25, 0, 0.25, -3];
@@ -239,21 +234,14 @@ describe('run file', () => {
     expectError(new Uint8Array(MAX_RUN_FILE_BYTES + 1), /too large \(limit 64 MB\)/);
   });
 
-  it('keeps HTML in a name as text, strips control characters, caps the length', () => {
+  it('keeps HTML in a name as text and cleans the name', () => {
     const result = decodeRunFile(file(content(), '<img src=x onerror=alert(1)>'));
     expect(result.ok && result.value.name).toBe('<img src=x onerror=alert(1)>');
-    expect(cleanRunName('  a\u0000b\n\tc  ')).toBe('a b c');
-    expect([...cleanRunName('é'.repeat(200))].length).toBe(MAX_RUN_NAME_LENGTH);
+    const controls = decodeRunFile(file(content(), '  a\u0000b\n\tc  '));
+    expect(controls.ok && controls.value.name).toBe('a b c');
     // An empty name falls back to a description of the run.
     const unnamed = decodeRunFile(file(content(), '\u0007'));
     expect(unnamed.ok && unnamed.value.name).toBe('NSGAN, no penalty on ring8, step 5');
-  });
-});
-
-describe('names', () => {
-  it('describes a run by its loss, penalties, dataset and step', () => {
-    const config = { ...presetConfig(), loss: 'rpgan' as const, r1Gamma: 0.1, r2Gamma: 0.1 };
-    expect(defaultRunName(config, 120)).toBe('RpGAN + R1 + R2 on ring8, step 120');
   });
 
   it('makes safe file names', () => {
@@ -343,29 +331,10 @@ describe('Stacked MNIST runs', () => {
     });
     const toy = content();
     expect(parseRunContent({ ...toy, kind: 'image' })).toMatchObject({ ok: false });
-    expect(defaultRunName(image.snapshot.config, 5)).toBe(
-      'RpGAN + R1 + R2 on stacked-mnist, step 5',
-    );
-  });
-
-  it('are listed with their kind', () => {
-    const summary = {
-      id: 'i',
-      name: 'digits',
-      savedAt: SAVED_AT,
-      kind: 'image',
-      config: imagePresetConfig(),
-      iteration: 5,
-      thumbnail: null,
-      version: 1,
-    };
-    expect(parseStoredSummary(summary)).toMatchObject({ kind: 'image', iteration: 5 });
-    expect(parseStoredSummary({ ...summary, config: presetConfig() })).toBeNull();
-    expect(parseStoredSummary({ ...summary, kind: 'toy' })).toBeNull();
   });
 });
 
-describe('stored records', () => {
+describe('content read back from IndexedDB', () => {
   it('parseRunContent accepts what it is given back and refuses a changed layout', () => {
     expect(parseRunContent(content()).ok).toBe(true);
     expect(parseRunContent({ ...content(), kind: 'stacked-mnist' })).toMatchObject({ ok: false });
@@ -373,23 +342,6 @@ describe('stored records', () => {
     expect(
       parseRunContent({ ...c, snapshot: { ...c.snapshot, values: [...c.snapshot.values] } }),
     ).toEqual({ ok: false, message: 'no weights' });
-  });
-
-  it('parseStoredSummary lists only records this version wrote', () => {
-    const summary = {
-      id: 'a',
-      name: 'n',
-      savedAt: SAVED_AT,
-      kind: 'toy',
-      config: presetConfig(),
-      iteration: 3,
-      thumbnail: null,
-      version: 1,
-    };
-    expect(parseStoredSummary(summary)).toMatchObject({ id: 'a', iteration: 3 });
-    expect(parseStoredSummary({ ...summary, version: 2 })).toBe(null);
-    expect(parseStoredSummary({ ...summary, config: { loss: 'x' } })).toBe(null);
-    expect(parseStoredSummary(null)).toBe(null);
   });
 });
 
@@ -425,40 +377,5 @@ describe('run files that could never open are refused at import (issue 14)', () 
     const c = content();
     c.snapshot.iteration = MAX_RUN_ITERATION;
     expect(decodeRunFile(file(c)).ok).toBe(true);
-  });
-});
-
-describe('storage errors (issue 14)', () => {
-  const estimate = async () => ({ usage: 96 * 2 ** 20, quota: 100 * 2 ** 20 });
-
-  it('a full storage names the cause, what is used of what, and what to do', async () => {
-    // Chromium's QuotaExceededError often has an empty message ("Could not save the run: ").
-    for (const error of [
-      new DOMException('', 'QuotaExceededError'),
-      Object.assign(new Error(''), { name: 'QuotaExceededError' }),
-      new Error('Quota exceeded.'),
-    ]) {
-      expect((await storageError(error, estimate)).message).toBe(
-        "the browser's storage for this site is full (96 MB used of 100 MB); delete saved runs or export them to files to make room",
-      );
-    }
-    // Without an estimate (old browsers): the cause and the remedy still.
-    const bare = await storageError(new DOMException('', 'QuotaExceededError'), async () => ({}));
-    expect(bare.message).toBe(
-      "the browser's storage for this site is full; delete saved runs or export them to files to make room",
-    );
-    const failing = await storageError(new DOMException('', 'QuotaExceededError'), () =>
-      Promise.reject(new Error('no')),
-    );
-    expect(failing.message).toMatch(/^the browser's storage for this site is full; /);
-  });
-
-  it('other failures keep their message, or their name when it is empty; never an empty reason', async () => {
-    expect((await storageError(new Error('disk I/O'), estimate)).message).toBe('disk I/O');
-    expect((await storageError(new DOMException('', 'UnknownError'), estimate)).message).toBe(
-      "the browser's storage refused it (UnknownError)",
-    );
-    for (const hostile of [null, undefined, '', {}, { name: 5, message: {} }])
-      expect((await storageError(hostile, estimate)).message.length).toBeGreaterThan(10);
   });
 });

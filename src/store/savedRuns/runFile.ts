@@ -1,12 +1,12 @@
 /**
- * Saved runs: a playground run kept in the browser (IndexedDB) or in a file, with everything
- * needed to continue training it — settings, weights, optimiser state and iteration (the
- * worker's TrainerSnapshot) — and its chart histories, so a reopened run looks and trains as if
- * it had never stopped.
+ * The run file and the validation of a run's content: a playground run with everything needed to
+ * continue training it — settings, weights, optimiser state and iteration (the worker's
+ * TrainerSnapshot) — and its chart histories, so a reopened run looks and trains as if it had
+ * never stopped.
  *
- * The core is pure and unit-tested: the run file's encoding and its validation (zod, size-capped;
- * nothing in a file is trusted, and its text is only ever shown as text), names, file names.
- * `SavedRunsDb` below is a small IndexedDB wrapper over it (no dependency).
+ * Pure and unit-tested: the run file's encoding and its validation (zod, size-capped; nothing in
+ * a file is trusted, and its text is only ever shown as text). The same schemas check what
+ * IndexedDB gives back (`db.ts`); names come from `../names.ts`.
  *
  * The run file ("GAN Playground run", .ganrun), version 1, little-endian:
  *   bytes 0–7    magic "GANPGRUN"
@@ -29,13 +29,13 @@ import {
   type AnyGanConfig,
   type GanConfig,
   type ImageGanConfig,
-} from '../engine/config';
-import { fnv1a32 } from '../engine/mnist';
-import { snapshotShapesProblem } from '../engine/snapshotShapes';
-import type { ImageEvaluation, LogRow, RunKind, ToyEvaluation, TrainerSnapshot } from '../protocol';
-import { variantName } from './compare';
-import type { BoundedHistory } from './downsample';
-import type { EvalPoint, MetricPoint } from './run';
+} from '../../engine/config';
+import { fnv1a32 } from '../../engine/mnist';
+import { snapshotShapesProblem } from '../../engine/snapshotShapes';
+import type { ImageEvaluation, LogRow, ToyEvaluation, TrainerSnapshot } from '../../protocol';
+import type { BoundedHistory } from '../downsample';
+import { cleanRunName, defaultRunName } from '../names';
+import type { EvalPoint, MetricPoint } from '../run';
 
 export const RUN_FILE_FORMAT = 'gan-playground-run';
 export const RUN_FILE_VERSION = 1;
@@ -45,7 +45,6 @@ const PREFIX_BYTES = 12;
 /** Files larger than this are refused before they are read (a 4×256 run is ~3 MB). */
 export const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_HEADER_BYTES = 8 * 1024 * 1024;
-export const MAX_RUN_NAME_LENGTH = 80;
 
 /** The worker's snapshot of a 2-D toy run. */
 export type ToySnapshot = Omit<TrainerSnapshot, 'config'> & { config: GanConfig };
@@ -65,48 +64,7 @@ export type RunContent = {
 
 export type ToyRunContent = Extract<RunContent, { kind: 'toy' }>;
 
-/** What the list shows (read without the weights). */
-export interface SavedRunSummary {
-  id: string;
-  name: string;
-  /** Milliseconds since 1970 (Date.now()). */
-  savedAt: number;
-  kind: RunKind;
-  config: AnyGanConfig;
-  iteration: number;
-  /** PNG of the plane (or the sample grid) when it was saved (imported runs have none). */
-  thumbnail: Blob | null;
-}
-
-export interface SavedRun extends SavedRunSummary {
-  content: RunContent;
-}
-
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-
-// ---------------------------------------------------------------------------------------------
-// Names
-
-/** A run name as stored: control characters removed, spaces collapsed, at most 80 characters. */
-export function cleanRunName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ');
-  return [...clean.trim()].slice(0, MAX_RUN_NAME_LENGTH).join('').trim();
-}
-
-/** The name a run gets unless the user types one: "RpGAN + R1 + R2 on ring8, step 1200". */
-export function defaultRunName(config: AnyGanConfig, iteration: number): string {
-  return `${variantName(config)} on ${config.dataset}, step ${iteration}`;
-}
-
-/** A file name for a run: its name with anything unusual replaced, and the extension. */
-export function runFileName(name: string): string {
-  const base = cleanRunName(name)
-    .replace(/[^\w.+-]+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, 60);
-  return `${base || 'gan-run'}${RUN_FILE_EXTENSION}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Validation (shared by files and by what IndexedDB gives back)
@@ -316,6 +274,15 @@ export function parseRunContent(input: unknown): Parsed<RunContent> {
 // ---------------------------------------------------------------------------------------------
 // The run file
 
+/** A file name for a run: its name with anything unusual replaced, and the extension. */
+export function runFileName(name: string): string {
+  const base = cleanRunName(name)
+    .replace(/[^\w.+-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 60);
+  return `${base || 'gan-run'}${RUN_FILE_EXTENSION}`;
+}
+
 /** The run file's bytes. */
 export function encodeRunFile(run: {
   name: string;
@@ -433,240 +400,4 @@ export function decodeRunFile(bytes: Uint8Array): Parsed<DecodedRunFile> {
       content: content.value,
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// IndexedDB
-
-const DB_NAME = 'gan-playground';
-const DB_VERSION = 1;
-/** Summaries (what the list shows), so listing never reads the weights. */
-const SUMMARIES = 'savedRuns';
-/** Weights, optimiser state and histories, by the same id. */
-const CONTENTS = 'savedRunContents';
-/** The stored records' layout; records of another layout are not listed. */
-const RECORD_VERSION = 1;
-
-interface StoredSummary extends SavedRunSummary {
-  version: number;
-}
-
-interface StoredContent {
-  id: string;
-  version: number;
-  content: RunContent;
-}
-
-function settle<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function completion(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
-/** A summary read back from IndexedDB, or null if it is not one this version wrote. */
-export function parseStoredSummary(x: unknown): SavedRunSummary | null {
-  if (typeof x !== 'object' || x === null) return null;
-  const r = x as Record<string, unknown>;
-  if (r.version !== RECORD_VERSION || (r.kind !== 'toy' && r.kind !== 'image')) return null;
-  if (typeof r.id !== 'string' || typeof r.name !== 'string') return null;
-  if (typeof r.savedAt !== 'number' || !Number.isFinite(r.savedAt)) return null;
-  if (typeof r.iteration !== 'number' || !Number.isSafeInteger(r.iteration)) return null;
-  if (!(r.thumbnail === null || r.thumbnail instanceof Blob)) return null;
-  const config = (r.kind === 'toy' ? ganConfigSchema : imageGanConfigSchema).safeParse(r.config);
-  if (!config.success) return null;
-  return {
-    id: r.id,
-    name: r.name,
-    savedAt: r.savedAt,
-    kind: r.kind,
-    config: config.data as AnyGanConfig,
-    iteration: r.iteration,
-    thumbnail: r.thumbnail,
-  };
-}
-
-/** What `navigator.storage.estimate()` gives (bytes); injectable for tests. */
-export type StorageEstimator = () => Promise<{ usage?: number; quota?: number }>;
-
-const browserEstimate: StorageEstimator = async () => {
-  const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
-  if (!storage?.estimate) return {};
-  return storage.estimate();
-};
-
-const megabytes = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
-
-/**
- * A storage failure in words. A full storage (QuotaExceededError, whose message is often empty)
- * says how much is used of what, and what to do; any other failure keeps its message, or its
- * name when the message is empty.
- */
-export async function storageError(
-  error: unknown,
-  estimate: StorageEstimator = browserEstimate,
-): Promise<Error> {
-  const name =
-    typeof error === 'object' && error !== null ? String((error as Error).name ?? '') : '';
-  const message =
-    typeof error === 'object' && error !== null
-      ? String((error as Error).message ?? '').trim()
-      : String(error ?? '').trim();
-  if (name === 'QuotaExceededError' || /quota/i.test(message)) {
-    const e = await estimate().catch(() => ({}) as { usage?: number; quota?: number });
-    const used =
-      e.usage !== undefined && e.quota !== undefined && e.quota > 0
-        ? ` (${megabytes(e.usage)} used of ${megabytes(e.quota)})`
-        : '';
-    return new Error(
-      `the browser's storage for this site is full${used}; delete saved runs or export them to files to make room`,
-    );
-  }
-  if (message) return new Error(message);
-  return new Error(
-    name ? `the browser's storage refused it (${name})` : "the browser's storage refused it",
-  );
-}
-
-/** The saved runs of this browser (one database per origin), newest first. */
-export class SavedRunsDb {
-  /**
-   * Set when an operation failed: the next one opens a new connection first. (After a quota
-   * error Chromium may leave the connection unusable, so that even a save after deleting runs
-   * failed.)
-   */
-  private stale = false;
-
-  private constructor(
-    private db: IDBDatabase,
-    private readonly name: string,
-    private readonly estimate: StorageEstimator,
-  ) {}
-
-  static async open(name = DB_NAME, estimate = browserEstimate): Promise<SavedRunsDb> {
-    return new SavedRunsDb(await openDatabase(name), name, estimate);
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  /** Runs `action` on a working connection; a failure is put in words (storageError). */
-  private async use<T>(action: (db: IDBDatabase) => Promise<T>): Promise<T> {
-    try {
-      if (this.stale) {
-        this.db.close();
-        this.db = await openDatabase(this.name);
-        this.stale = false;
-      }
-      return await action(this.db);
-    } catch (error) {
-      this.stale = true;
-      throw await storageError(error, this.estimate);
-    }
-  }
-
-  async list(): Promise<SavedRunSummary[]> {
-    return this.use(async (db) => {
-      const tx = db.transaction(SUMMARIES, 'readonly');
-      const all = await settle(tx.objectStore(SUMMARIES).getAll());
-      return all
-        .map(parseStoredSummary)
-        .filter((s): s is SavedRunSummary => s !== null)
-        .sort((a, b) => b.savedAt - a.savedAt);
-    });
-  }
-
-  /** The whole run; throws with a readable message if it is missing or unreadable. */
-  async load(id: string): Promise<SavedRun> {
-    const [summary, stored] = await this.use(async (db) => {
-      const tx = db.transaction([SUMMARIES, CONTENTS], 'readonly');
-      return Promise.all([
-        settle(tx.objectStore(SUMMARIES).get(id)),
-        settle(tx.objectStore(CONTENTS).get(id)) as Promise<StoredContent | undefined>,
-      ]);
-    });
-    const parsedSummary = parseStoredSummary(summary);
-    if (!parsedSummary || !stored || stored.version !== RECORD_VERSION) {
-      throw new Error('the saved run is missing or was saved by another version of the app');
-    }
-    const content = parseRunContent(stored.content);
-    if (!content.ok) throw new Error(`the saved run is damaged (${content.message})`);
-    return { ...parsedSummary, content: content.value };
-  }
-
-  async save(run: SavedRun): Promise<void> {
-    const { content, ...summary } = run;
-    const stored: StoredSummary = {
-      ...summary,
-      name: cleanRunName(summary.name),
-      version: RECORD_VERSION,
-    };
-    await this.use(async (db) => {
-      const tx = db.transaction([SUMMARIES, CONTENTS], 'readwrite');
-      const done = completion(tx);
-      tx.objectStore(SUMMARIES).put(stored);
-      tx.objectStore(CONTENTS).put({
-        id: run.id,
-        version: RECORD_VERSION,
-        content,
-      } satisfies StoredContent);
-      await done;
-    });
-  }
-
-  async rename(id: string, name: string): Promise<void> {
-    const clean = cleanRunName(name);
-    if (clean === '') throw new Error('a name cannot be empty');
-    const found = await this.use(async (db) => {
-      const tx = db.transaction(SUMMARIES, 'readwrite');
-      const done = completion(tx);
-      const store = tx.objectStore(SUMMARIES);
-      const summary = (await settle(store.get(id))) as StoredSummary | undefined;
-      if (!summary) {
-        tx.abort();
-        await done.catch(() => {});
-        return false;
-      }
-      store.put({ ...summary, name: clean });
-      await done;
-      return true;
-    });
-    if (!found) throw new Error('the saved run no longer exists');
-  }
-
-  async remove(id: string): Promise<void> {
-    await this.use(async (db) => {
-      const tx = db.transaction([SUMMARIES, CONTENTS], 'readwrite');
-      const done = completion(tx);
-      tx.objectStore(SUMMARIES).delete(id);
-      tx.objectStore(CONTENTS).delete(id);
-      await done;
-    });
-  }
-}
-
-async function openDatabase(name: string): Promise<IDBDatabase> {
-  if (typeof indexedDB === 'undefined') {
-    throw new Error('this browser does not offer IndexedDB storage here');
-  }
-  const request = indexedDB.open(name, DB_VERSION);
-  request.onupgradeneeded = () => {
-    const db = request.result;
-    if (!db.objectStoreNames.contains(SUMMARIES))
-      db.createObjectStore(SUMMARIES, { keyPath: 'id' });
-    if (!db.objectStoreNames.contains(CONTENTS)) db.createObjectStore(CONTENTS, { keyPath: 'id' });
-  };
-  const db = await settle(request);
-  // A newer version of the app in another tab wants to upgrade: let it.
-  db.onversionchange = () => db.close();
-  return db;
 }
