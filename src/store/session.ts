@@ -5,7 +5,9 @@
  * that is a live change or a rebuild, and says so with a `rebuilt` event); the transport
  * (play, pause, step, reset, slow motion) is a set of methods the UI and shortcuts call.
  */
+import { deepEqual } from '../deepEqual';
 import { isImageConfig, runKindOf } from '../engine/config';
+import { errorMessage } from '../errors';
 import type {
   AnyGanConfig,
   LogRow,
@@ -98,7 +100,7 @@ export interface CarriedRun {
   iteration: number;
 }
 
-const sameConfig = (a: AnyGanConfig, b: AnyGanConfig) => JSON.stringify(a) === JSON.stringify(b);
+const sameConfig = (a: AnyGanConfig, b: AnyGanConfig) => deepEqual(a, b);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TrainingSession {
@@ -156,7 +158,7 @@ export class TrainingSession {
       if (workerGone(error)) return this.report(error);
       this.settings.getState().restoreDefaults();
       await this.guard(create());
-      this.report(new Error(`${errorText(error)} The opening preset is loaded instead.`));
+      this.report(new Error(`${errorMessage(error)} The opening preset is loaded instead.`));
     }
   }
 
@@ -183,7 +185,7 @@ export class TrainingSession {
     } catch (error) {
       this.report(
         new Error(
-          `could not continue the run on the new backend (${errorText(error)}); it starts again`,
+          `could not continue the run on the new backend (${errorMessage(error)}); it starts again`,
         ),
       );
       return false;
@@ -502,18 +504,14 @@ export class TrainingSession {
     }
     // A crashed worker is reported once, by the client's `worker-restarted` event.
     if (workerGone(error)) return;
-    this.run.setState({ notice: { kind: 'error', text: errorText(error) } });
+    this.run.setState({ notice: { kind: 'error', text: errorMessage(error) } });
   }
 }
 
 const STOPPED_NOTICE =
   'Training is stopped: the training worker kept crashing. The run can still be saved (Saved runs → Save current run); reload the page to train again.';
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The command failed because the worker died or was replaced, not because it was refused. */
 function workerGone(error: unknown): boolean {
-  return /terminated|crashed/.test(errorText(error));
+  return /terminated|crashed/.test(errorMessage(error));
 }

@@ -12,6 +12,7 @@
  * the last snapshot the worker streamed (`streamSnapshots`) with its latest settings and stream
  * options, resumes the runs that were playing, and emits `worker-restarted`.
  */
+import { errorMessage } from '../errors';
 import {
   isWorkerEvent,
   type AutoBackendRequest,
@@ -560,7 +561,7 @@ export class TrainingClient {
           this.emit({
             type: 'error',
             runId,
-            message: `could not restore the run after a worker crash: ${errorText(error)}`,
+            message: `could not restore the run after a worker crash: ${errorMessage(error)}`,
           });
         }
       }
@@ -570,7 +571,7 @@ export class TrainingClient {
       .catch((error: unknown) => {
         this.emit({
           type: 'error',
-          message: `could not restart the training worker: ${errorText(error)}`,
+          message: `could not restart the training worker: ${errorMessage(error)}`,
         });
       })
       .finally(() => {
@@ -628,10 +629,6 @@ function stoppedNotice(reason: string, snapshot: TrainerSnapshot | null): string
     ? ` Its last snapshot, at step ${snapshot.iteration}, can still be saved (Saved runs → Save current run) and exported from there.`
     : '';
   return `Training stopped: the training worker keeps crashing (${reason}).${kept} Reload the page to train again.`;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function answer<T extends WorkerEventType>(events: WorkerEvent[], type: T): WorkerEventOf<T> {
