@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useNodeBackend as switchNodeBackend } from '../engine/backend';
 import { tinyConfig } from '../engine/testing/tinyConfig';
 import type { StreamOptions, WorkerCommand, WorkerEvent, WorkerEventOf } from '../protocol';
-import { silenceAllowance, TrainingClient, type WorkerEndpoint } from './client';
+import { TrainingClient, type WorkerEndpoint } from './client';
+import { silenceAllowance } from './client/heartbeat';
 import { ToyGanTrainer } from '../engine/trainer';
 import { RunManager } from './runManager';
 
