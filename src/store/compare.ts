@@ -7,7 +7,7 @@
 import { createStore } from 'zustand/vanilla';
 
 import type { GanConfig } from '../engine/config';
-import type { TrainingClient } from '../worker/client';
+import type { TrainingPort } from '../worker/client/trainingPort';
 import { createRunStore, type RunStoreApi } from './run';
 import { TrainingSession } from './session';
 import {
@@ -91,7 +91,7 @@ export function runLabel(run: CompareRun): string {
 
 export class CompareController {
   readonly store = createStore<CompareState>()(() => ({ runs: [], attached: false }));
-  private client: TrainingClient | null = null;
+  private client: TrainingPort | null = null;
   private sessions = new Map<string, TrainingSession>();
   private nextId = 1;
 
@@ -147,7 +147,7 @@ export class CompareController {
   }
 
   /** Binds to the (new) worker client; every run is created there. */
-  attach(client: TrainingClient): void {
+  attach(client: TrainingPort): void {
     this.detach();
     this.client = client;
     this.store.setState({ attached: true });

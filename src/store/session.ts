@@ -17,7 +17,7 @@ import type {
   TrainerSnapshot,
   WorkerEvent,
 } from '../protocol';
-import type { TrainingClient } from '../worker/client';
+import type { TrainingPort } from '../worker/client/trainingPort';
 import { truncateHistory } from './downsample';
 import { appendRows, applyRunEvent, type RunStoreApi } from './run';
 import type { ImageSnapshot, RunContent, ToySnapshot } from './savedRuns';
@@ -25,9 +25,9 @@ import { activeConfig, SPEED_RATE, type SettingsState, type SettingsStoreApi } f
 
 export const MAIN_RUN_ID = 'main';
 /** Chart histories take new rows at most this often. */
-const ROW_FLUSH_MS = 100;
+export const ROW_FLUSH_MS = 100;
 /** Rapid edits (typing "128" is three edits) are sent together; a step or play sends at once. */
-const CONFIGURE_DEBOUNCE_MS = 400;
+export const CONFIGURE_DEBOUNCE_MS = 400;
 
 /** Lines per side of the generator-manifold mesh: dense enough to show folds, light to draw. */
 const MANIFOLD_LINES = 21;
@@ -116,7 +116,7 @@ export class TrainingSession {
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    readonly client: TrainingClient,
+    readonly client: TrainingPort,
     private readonly settings: SettingsStoreApi,
     private readonly run: RunStoreApi,
     readonly runId = MAIN_RUN_ID,
