@@ -1,21 +1,39 @@
 /**
- * Value equality for settings and other JSON-like data (plain objects, arrays, primitives).
- *
- * Replaces `JSON.stringify(a) === JSON.stringify(b)`, which depends on key order, allocates two
- * strings per comparison and hides what it means. As in JSON, a key whose value is `undefined`
- * counts as absent, so `{ a: 1 }` equals `{ a: 1, b: undefined }`.
+ * Structural equality of plain data (what JSON can hold: settings, configs), for "did it change?"
+ * checks. Unlike comparing `JSON.stringify` output it does not depend on key order and allocates
+ * no strings; like it, a key whose value is `undefined` counts as absent (an unset optional
+ * setting). It sits in the engine, the bottom layer, so every layer may import it.
  */
 export function deepEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-  for (const key of keys) if (!deepEqual(x[key], y[key])) return false;
-  return true;
+  if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
+  if (!isObject(a) || !isObject(b)) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((value, i) => deepEqual(value, b[i]))
+    );
+  }
+  // Class instances (dates, typed arrays, maps) are not plain data: equal only when identical.
+  if (!isPlain(a) || !isPlain(b)) return false;
+  const keysA = definedKeys(a);
+  const keysB = definedKeys(b);
+  return keysA.length === keysB.length && keysA.every((key) => deepEqual(a[key], b[key]));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isPlain(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function definedKeys(value: Record<string, unknown>): string[] {
+  return Object.keys(value).filter((key) => value[key] !== undefined);
 }
 
 /** The keys among `keys` whose values differ between `a` and `b`. */

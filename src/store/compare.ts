@@ -7,7 +7,7 @@
 import { createStore } from 'zustand/vanilla';
 
 import type { GanConfig } from '../engine/config';
-import type { TrainingClient } from '../worker/client';
+import type { TrainingPort } from '../worker/client/trainingPort';
 import { variantName } from './names';
 import { createRunStore, type RunStoreApi } from './run';
 import { TrainingSession } from './session';
@@ -79,7 +79,7 @@ export function runLabel(run: CompareRun): string {
 
 export class CompareController {
   readonly store = createStore<CompareState>()(() => ({ runs: [], attached: false }));
-  private client: TrainingClient | null = null;
+  private client: TrainingPort | null = null;
   private sessions = new Map<string, TrainingSession>();
   private nextId = 1;
 
@@ -135,7 +135,7 @@ export class CompareController {
   }
 
   /** Binds to the (new) worker client; every run is created there. */
-  attach(client: TrainingClient): void {
+  attach(client: TrainingPort): void {
     this.detach();
     this.client = client;
     this.store.setState({ attached: true });

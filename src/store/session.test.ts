@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { stackedMnistDefaults } from '../engine/config';
 import type {
@@ -8,13 +8,26 @@ import type {
   TrainerSnapshot,
   WorkerEvent,
 } from '../protocol';
+import type { TrainingPort } from '../worker/client/trainingPort';
 import { historyPoints } from './downsample';
-import type { TrainingClient } from '../worker/client';
 import { appendRows, createRunStore } from './run';
-import { IMAGE_STREAM, INTERPOLATION_STEPS, TrainingSession } from './session';
-import { createSettingsStore, presetConfig } from './settings';
+import {
+  CONFIGURE_DEBOUNCE_MS,
+  IMAGE_STREAM,
+  INTERPOLATION_STEPS,
+  ROW_FLUSH_MS,
+  streamFor,
+  TrainingSession,
+} from './session';
+import { createSettingsStore, initialSettings, presetConfig } from './settings';
 
-/** Records the commands a session sends; events are pushed by the test. */
+/** How long the fake worker takes to apply settings (other commands answer at once). */
+const WORKER_MS = 5;
+
+/** A TrainingPort whose methods a test may replace (a worker that is gone, or refuses). */
+type FakePort = { -readonly [K in keyof TrainingPort]: TrainingPort[K] };
+
+/** Records the commands a session sends; events are pushed by the test. No worker. */
 function fakeClient() {
   const sent: {
     type: string;
@@ -25,23 +38,26 @@ function fakeClient() {
     interpolate?: unknown[];
   }[] = [];
   const listeners = new Set<(e: WorkerEvent) => void>();
-  const client = {
-    subscribe(listener: (e: WorkerEvent) => void) {
+  const client: FakePort = {
+    subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async create(_runId: string, config: AnyGanConfig, stream?: Partial<StreamOptions>) {
+    async create(_runId, config, stream) {
       sent.push({ type: 'create', config, stream });
     },
-    async configure(_runId: string, config: AnyGanConfig) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    async restore(_runId, snapshot, stream) {
+      sent.push({ type: 'restore', config: snapshot.config, stream });
+    },
+    async configure(_runId, config) {
       sent.push({ type: 'configure', config });
+      await new Promise((resolve) => setTimeout(resolve, WORKER_MS));
       return false;
     },
-    async setStream(_runId: string, stream: Partial<StreamOptions>) {
+    async setStream(_runId, stream) {
       sent.push({ type: 'set-stream', stream });
     },
-    async interpolate(...args: unknown[]) {
+    async interpolate(...args) {
       sent.push({ type: 'interpolate', interpolate: args });
     },
     async play() {
@@ -50,18 +66,34 @@ function fakeClient() {
     async pause() {
       sent.push({ type: 'pause' });
     },
-    async step(_runId: string, n: number, part: string) {
+    async step(_runId, n, part) {
       sent.push({ type: 'step', n, part });
     },
     async reset() {
       sent.push({ type: 'reset' });
     },
+    async dispose() {
+      sent.push({ type: 'dispose' });
+    },
+    async snapshot() {
+      throw new Error('this fake worker takes no snapshots');
+    },
+    lastSnapshot: () => null,
+    stopped: false,
   };
   const emit = (e: WorkerEvent) => listeners.forEach((l) => l(e));
-  return { client: client as unknown as TrainingClient, sent, emit };
+  return { client, sent, emit };
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets the fake worker answer what it was sent (its timers, then the promises after them). */
+const answered = () => vi.advanceTimersByTimeAsync(WORKER_MS);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('TrainingSession', () => {
   it('creates the run with the settings, then sends changed settings (debounced)', async () => {
@@ -70,12 +102,16 @@ describe('TrainingSession', () => {
     const session = new TrainingSession(client, settings, createRunStore());
     await session.start();
     expect(sent[0]).toMatchObject({ type: 'create', config: presetConfig() });
+    const configures = () => sent.filter((c) => c.type === 'configure');
     settings.getState().setLoss('hinge');
+    await vi.advanceTimersByTimeAsync(CONFIGURE_DEBOUNCE_MS - 100);
+    // A second edit before the first is sent (typing "32"): the wait starts again.
     settings.getState().setNumber('gWidth', 32);
-    await wait(500);
-    const configures = sent.filter((c) => c.type === 'configure');
-    expect(configures).toHaveLength(1);
-    expect(configures[0].config).toMatchObject({ loss: 'hinge', gWidth: 32 });
+    await vi.advanceTimersByTimeAsync(CONFIGURE_DEBOUNCE_MS - 1);
+    expect(configures()).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(configures()).toHaveLength(1);
+    expect(configures()[0].config).toMatchObject({ loss: 'hinge', gWidth: 32 });
     session.dispose();
   });
 
@@ -87,7 +123,7 @@ describe('TrainingSession', () => {
     settings.getState().setPenaltyEnabled('r1', true);
     settings.getState().setStepPart('discriminator');
     session.step(3);
-    await wait(50);
+    await answered();
     expect(sent.slice(1).map((c) => c.type)).toEqual(['configure', 'step']);
     expect(sent[2]).toMatchObject({ n: 3, part: 'discriminator' });
     session.dispose();
@@ -99,7 +135,7 @@ describe('TrainingSession', () => {
     const session = new TrainingSession(client, createSettingsStore(), run);
     await session.start();
     let refuse: ((error: Error) => void) | null = null;
-    (client as unknown as { play: () => Promise<void> }).play = () =>
+    client.play = () =>
       new Promise<void>((_resolve, reject) => {
         refuse = reject;
       });
@@ -133,12 +169,10 @@ describe('TrainingSession', () => {
       iteration: 200,
     } as unknown as TrainerSnapshot;
     const restored: TrainerSnapshot[] = [];
-    Object.assign(client, {
-      lastSnapshot: () => snapshot,
-      restore: async (_runId: string, s: TrainerSnapshot) => {
-        restored.push(s);
-      },
-    });
+    client.lastSnapshot = () => snapshot;
+    client.restore = async (_runId, s) => {
+      restored.push(s);
+    };
     const old = new TrainingSession(client, settings, run);
     run.setState({ iteration: 230, phase: 'training' });
     const carried = old.carry();
@@ -159,11 +193,9 @@ describe('TrainingSession', () => {
   it('a refused snapshot starts the run again, and says so', async () => {
     const { client, sent } = fakeClient();
     const run = createRunStore();
-    Object.assign(client, {
-      restore: async () => {
-        throw new Error('the snapshot does not fit');
-      },
-    });
+    client.restore = async () => {
+      throw new Error('the snapshot does not fit');
+    };
     const session = new TrainingSession(client, createSettingsStore(), run);
     const snapshot = { config: presetConfig(), iteration: 5 } as unknown as TrainerSnapshot;
     await session.start({ snapshot, playing: false, iteration: 5 });
@@ -218,9 +250,10 @@ describe('TrainingSession', () => {
       emit({ type: 'metrics', runId: 'main', rows: [row(i)], iteration: i, stepsPerSecond: 1 });
     }
     emit({ type: 'metrics', runId: 'other', rows: [row(99)], iteration: 99, stepsPerSecond: 1 });
-    expect(run.getState().metrics.points).toHaveLength(0);
     expect(run.getState().iteration).toBe(4);
-    await wait(150);
+    await vi.advanceTimersByTimeAsync(ROW_FLUSH_MS - 1);
+    expect(run.getState().metrics.points).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(run.getState().metrics.points.map((p) => p.step)).toEqual([0, 1, 2, 3, 4]);
     session.dispose();
   });
@@ -232,32 +265,37 @@ describe('TrainingSession', () => {
     await session.start();
     settings.getState().setDataset('stacked-mnist');
     session.step(1);
-    await wait(50);
+    await answered();
     expect(sent.slice(1).map((c) => c.type)).toEqual(['set-stream', 'configure', 'step']);
     expect(sent[1].stream).toEqual(IMAGE_STREAM);
-    expect(IMAGE_STREAM).toMatchObject({
-      sampleCount: 64,
-      samplesEvery: 50,
-      evalEvery: 500,
-      evalSamples: 5000,
-      heatmapEvery: 0,
-      transport: false,
-      manifoldResolution: 0,
-    });
     expect(sent[2].config).toEqual(stackedMnistDefaults());
     // A live change of the image run: no new stream.
     settings.getState().setLoss('nsgan');
     session.step(1);
-    await wait(50);
+    await answered();
     expect(sent.slice(4).map((c) => c.type)).toEqual(['configure', 'step']);
     expect(sent[4].config).toMatchObject({ dataset: 'stacked-mnist', loss: 'nsgan' });
     settings.getState().setDataset('ring8');
     session.step(1);
-    await wait(50);
+    await answered();
     expect(sent.slice(6).map((c) => c.type)).toEqual(['set-stream', 'configure', 'step']);
     expect(sent[6].stream).toMatchObject({ sampleCount: 512, evalEvery: 100 });
     expect(sent[7].config).toEqual(presetConfig());
     session.dispose();
+  });
+
+  it('an image run streams none of the 2-D views, whatever the view toggles say', () => {
+    const allOn = { ...initialSettings().view, arrows: true, heatmap: true, manifold: true };
+    expect(streamFor(allOn, 'toy')).toMatchObject({
+      transport: true,
+      heatmapEvery: 20,
+      manifoldResolution: 21,
+    });
+    expect(streamFor(allOn, 'image')).toMatchObject({
+      transport: false,
+      heatmapEvery: 0,
+      manifoldResolution: 0,
+    });
   });
 
   it('a page opened on Stacked MNIST creates an image run with the image stream', async () => {
@@ -280,16 +318,15 @@ describe('TrainingSession', () => {
     const session = new TrainingSession(client, settings, createRunStore());
     await session.start();
     session.interpolate(1, 2, 'lerp');
-    await wait(20);
+    await answered();
     expect(sent.some((c) => c.type === 'interpolate')).toBe(false);
     settings.getState().setDataset('stacked-mnist');
     session.interpolate(3, 60, 'slerp');
-    await wait(50);
+    await answered();
     expect(sent.at(-1)).toEqual({
       type: 'interpolate',
       interpolate: ['main', 3, 60, INTERPOLATION_STEPS, 'slerp'],
     });
-    expect(INTERPOLATION_STEPS).toBe(10);
     session.dispose();
   });
 });
@@ -300,10 +337,7 @@ describe('TrainingSession: settings the worker refuses (issue 14)', () => {
 
   it('a refused change leaves the controls on the settings that train, with the reason', async () => {
     const { client, sent } = fakeClient();
-    const refusing = client as unknown as {
-      configure: (id: string, c: AnyGanConfig) => Promise<boolean>;
-    };
-    refusing.configure = async (_id, config) => {
+    client.configure = async (_id, config) => {
       sent.push({ type: 'configure', config });
       if (config.batchSize > 1000) throw new Error(REFUSAL);
       return false;
@@ -313,12 +347,12 @@ describe('TrainingSession: settings the worker refuses (issue 14)', () => {
     const session = new TrainingSession(client, settings, run);
     await session.start();
     settings.getState().setNumber('batchSize', 4096);
-    await wait(500);
+    await vi.advanceTimersByTimeAsync(CONFIGURE_DEBOUNCE_MS);
     expect(run.getState().notice).toEqual({ kind: 'error', text: REFUSAL });
     expect(settings.getState().config.batchSize).toBe(presetConfig().batchSize);
     // The next change is sent from the settings that train, not from the refused ones.
     settings.getState().setNumber('gWidth', 32);
-    await wait(500);
+    await vi.advanceTimersByTimeAsync(CONFIGURE_DEBOUNCE_MS);
     const last = sent.filter((c) => c.type === 'configure').at(-1)!;
     expect(last.config).toMatchObject({ gWidth: 32, batchSize: presetConfig().batchSize });
     session.dispose();
@@ -326,10 +360,7 @@ describe('TrainingSession: settings the worker refuses (issue 14)', () => {
 
   it('settings refused at start (a link’s) give way to the opening preset, and say so', async () => {
     const { client, sent } = fakeClient();
-    const refusing = client as unknown as {
-      create: (id: string, c: AnyGanConfig) => Promise<void>;
-    };
-    refusing.create = async (_id, config) => {
+    client.create = async (_id, config) => {
       sent.push({ type: 'create', config });
       if (config.batchSize > 1000) throw new Error(REFUSAL);
     };
@@ -349,11 +380,10 @@ describe('TrainingSession: after the worker kept crashing (issue 14)', () => {
   it('saving captures the last snapshot the client kept, and Play says why nothing happens', async () => {
     const { client } = fakeClient();
     const snapshot = { config: presetConfig(), iteration: 40 } as unknown as TrainerSnapshot;
-    const gone = client as unknown as Record<string, unknown>;
-    gone.snapshot = () => Promise.reject(new Error('the training worker was terminated'));
-    gone.lastSnapshot = () => snapshot;
-    gone.play = () => Promise.reject(new Error('the training worker was terminated'));
-    gone.stopped = true;
+    client.snapshot = () => Promise.reject(new Error('the training worker was terminated'));
+    client.lastSnapshot = () => snapshot;
+    client.play = () => Promise.reject(new Error('the training worker was terminated'));
+    client.stopped = true;
     const settings = createSettingsStore();
     const run = createRunStore();
     const session = new TrainingSession(client, settings, run);
@@ -364,7 +394,7 @@ describe('TrainingSession: after the worker kept crashing (issue 14)', () => {
     expect(content.snapshot).toBe(snapshot);
     expect(historyPoints(content.metrics).map((p) => p.step)).toEqual([20, 40]);
     session.play();
-    await wait(10);
+    await answered();
     expect(run.getState().notice?.text).toMatch(
       /^Training is stopped: the training worker kept crashing/,
     );

@@ -5,7 +5,9 @@
  * that is a live change or a rebuild, and says so with a `rebuilt` event); the transport
  * (play, pause, step, reset, slow motion) is a set of methods the UI and shortcuts call.
  */
+import { deepEqual } from '../engine/equal';
 import { isImageConfig, runKindOf } from '../engine/config';
+import { errorMessage } from '../errors';
 import type {
   AnyGanConfig,
   LogRow,
@@ -15,7 +17,7 @@ import type {
   TrainerSnapshot,
   WorkerEvent,
 } from '../protocol';
-import type { TrainingClient } from '../worker/client';
+import type { TrainingPort } from '../worker/client/trainingPort';
 import { truncateHistory } from './downsample';
 import { appendRows, applyRunEvent, type RunStoreApi } from './run';
 import type { ImageSnapshot, RunContent, ToySnapshot } from './savedRuns';
@@ -24,9 +26,9 @@ import { activeConfig, type SettingsState, type SettingsStoreApi } from './setti
 
 export const MAIN_RUN_ID = 'main';
 /** Chart histories take new rows at most this often. */
-const ROW_FLUSH_MS = 100;
+export const ROW_FLUSH_MS = 100;
 /** Rapid edits (typing "128" is three edits) are sent together; a step or play sends at once. */
-const CONFIGURE_DEBOUNCE_MS = 400;
+export const CONFIGURE_DEBOUNCE_MS = 400;
 
 /** Lines per side of the generator-manifold mesh: dense enough to show folds, light to draw. */
 const MANIFOLD_LINES = 21;
@@ -99,7 +101,7 @@ export interface CarriedRun {
   iteration: number;
 }
 
-const sameConfig = (a: AnyGanConfig, b: AnyGanConfig) => JSON.stringify(a) === JSON.stringify(b);
+const sameConfig = (a: AnyGanConfig, b: AnyGanConfig) => deepEqual(a, b);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TrainingSession {
@@ -115,7 +117,7 @@ export class TrainingSession {
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    readonly client: TrainingClient,
+    readonly client: TrainingPort,
     private readonly settings: SettingsStoreApi,
     private readonly run: RunStoreApi,
     readonly runId = MAIN_RUN_ID,
@@ -157,7 +159,7 @@ export class TrainingSession {
       if (workerGone(error)) return this.report(error);
       this.settings.getState().restoreDefaults();
       await this.guard(create());
-      this.report(new Error(`${errorText(error)} The opening preset is loaded instead.`));
+      this.report(new Error(`${errorMessage(error)} The opening preset is loaded instead.`));
     }
   }
 
@@ -184,7 +186,7 @@ export class TrainingSession {
     } catch (error) {
       this.report(
         new Error(
-          `could not continue the run on the new backend (${errorText(error)}); it starts again`,
+          `could not continue the run on the new backend (${errorMessage(error)}); it starts again`,
         ),
       );
       return false;
@@ -503,18 +505,14 @@ export class TrainingSession {
     }
     // A crashed worker is reported once, by the client's `worker-restarted` event.
     if (workerGone(error)) return;
-    this.run.setState({ notice: { kind: 'error', text: errorText(error) } });
+    this.run.setState({ notice: { kind: 'error', text: errorMessage(error) } });
   }
 }
 
 const STOPPED_NOTICE =
   'Training is stopped: the training worker kept crashing. The run can still be saved (Saved runs → Save current run); reload the page to train again.';
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The command failed because the worker died or was replaced, not because it was refused. */
 function workerGone(error: unknown): boolean {
-  return /terminated|crashed/.test(errorText(error));
+  return /terminated|crashed/.test(errorMessage(error));
 }

@@ -11,6 +11,7 @@
  * 3. The fastest measured rate wins; the result is remembered per device and model size, so a
  *    reload does not measure again.
  */
+import { errorMessage } from '../errors';
 import {
   BACKEND_NAMES,
   isBackendName,
@@ -20,7 +21,7 @@ import {
   type BackendRate,
   type SkippedBackend,
 } from '../protocol';
-import { backendLabel, errorMessage, withTimeout } from './backendSelection';
+import { backendLabel, withTimeout } from './backendSelection';
 
 /** Timed iterations of all candidates together (compilation is not counted). */
 export const MEASURE_BUDGET_MS = 2000;

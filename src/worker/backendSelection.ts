@@ -2,6 +2,7 @@
  * Backend selection policy, kept free of tfjs so it can be unit-tested in Node.
  * The worker supplies `attempt`, which does the real (browser-only) work.
  */
+import { errorMessage } from '../errors';
 import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../protocol';
 
 const LABELS: Record<BackendName, string> = {
@@ -21,15 +22,8 @@ export function backendOrder(preferred?: BackendName): BackendName[] {
   return [preferred, ...BACKEND_NAMES.filter((name) => name !== preferred)];
 }
 
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  if (typeof err === 'string') return err;
-  try {
-    return JSON.stringify(err) ?? String(err);
-  } catch {
-    return String(err);
-  }
-}
+// Re-exported for the modules that take it from here (the shared definition is in src/errors.ts).
+export { errorMessage };
 
 export interface BackendSelection {
   backend: BackendName;

@@ -1,24 +1,24 @@
 /**
  * Main-thread side of the training worker: starts it, checks what it sends back, and wraps the
  * protocol in a small typed API. Commands return promises that settle when the worker
- * acknowledges them (or reports an error for them); streaming events go to subscribers.
+ * acknowledges them (or reports an error for them: client/rpc.ts); streaming events go to
+ * subscribers. The stores see it through TrainingPort (client/trainingPort.ts).
  *
- * Crash recovery: a worker can die without a word (killed for memory, a crashed GPU process
- * taking it along, a bug). The client pings it every second; when a ping goes unanswered for
- * HEARTBEAT_TIMEOUT_MS (COMPILE_TIMEOUT_MS while kernels compile, which can block a worker for
- * seconds; longer still while it trains a run whose single iteration is slow: `silenceAllowance`),
+ * Crash recovery: the client pings the worker every second; when a ping goes unanswered for too
+ * long (client/heartbeat.ts: longer while kernels compile or a run's single iteration is slow),
  * or the worker reports a fatal error (a worker-level exception, or a backend that can no longer
- * compute: `fatal` error events), it starts a new worker, restores every run from
- * the last snapshot the worker streamed (`streamSnapshots`) with its latest settings and stream
- * options, resumes the runs that were playing, and emits `worker-restarted`.
+ * compute: `fatal` error events), it starts a new worker, restores every run from the last
+ * snapshot the worker streamed (`streamSnapshots`) with its latest settings and stream options
+ * (client/runJournal.ts, client/recovery.ts), resumes the runs that were playing, and emits
+ * `worker-restarted`.
  */
+import { errorMessage } from '../errors';
 import {
   isWorkerEvent,
   type AutoBackendRequest,
   type BackendName,
   type AnyGanConfig,
   type GanConfig,
-  type RunSpec,
   type StepPart,
   type StreamOptions,
   type TrainerSnapshot,
@@ -27,8 +27,18 @@ import {
   type WorkerCommandBody,
   type WorkerEvent,
   type WorkerEventOf,
-  type WorkerEventType,
 } from '../protocol';
+import {
+  COMPILE_TIMEOUT_MS,
+  HEARTBEAT_MS,
+  HEARTBEAT_TIMEOUT_MS,
+  silenceAllowance,
+  SilenceWatchdog,
+} from './client/heartbeat';
+import { restoreRuns, RestartBudget, stoppedNotice } from './client/recovery';
+import { answer, PendingRequests, runSpec } from './client/rpc';
+import { RunJournal } from './client/runJournal';
+import type { TrainingPort } from './client/trainingPort';
 
 /** The part of a Worker the client uses (a fake one in unit tests). */
 export interface WorkerEndpoint {
@@ -40,109 +50,54 @@ export interface WorkerEndpoint {
 
 export type EventListener = (event: WorkerEvent) => void;
 
-interface Pending {
-  /** The command's type (some may block the worker for a while: SLOW_COMMANDS). */
-  type: WorkerCommandBody['type'];
-  resolve(events: WorkerEvent[]): void;
-  reject(error: Error): void;
-  events: WorkerEvent[];
-}
-
 export interface ClientOptions {
   /** Starts a replacement worker after a crash; without it a crash is only reported. */
   restart?: () => WorkerEndpoint;
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
   compileTimeoutMs?: number;
-  /** Restarts allowed within RESTART_WINDOW_MS before the client gives up (a crash loop). */
+  /** Restarts allowed within five minutes before the client gives up (a crash loop). */
   maxRestarts?: number;
 }
 
-const HEARTBEAT_MS = 1000;
-const HEARTBEAT_TIMEOUT_MS = 10_000;
-const COMPILE_TIMEOUT_MS = 60_000;
-/** Commands that build models or run many new kernels, which compile first. */
-const SLOW_COMMANDS = new Set<WorkerCommandBody['type']>([
-  'create',
-  'configure',
-  'restore',
-  'reset',
-  'step',
-  'interpolate',
-  'debug-gradcheck',
-  'debug-profile',
-  'debug-fused-check',
-]);
-const RESTART_WINDOW_MS = 5 * 60_000;
-/** A training worker may be silent for this many of its slowest run's iterations. */
-const STEP_ALLOWANCE = 3;
-
-/**
- * How long the worker may leave a ping unanswered before it is taken for dead. A worker computes
- * an iteration in one go, so it cannot answer while one runs: on the pure-JS cpu backend a
- * Stacked MNIST iteration takes tens of seconds. While a run plays, the allowance is therefore
- * STEP_ALLOWANCE × its measured iteration time on top of the base; compiling kernels or a command
- * that builds a model gets the compile allowance.
- */
-export function silenceAllowance(opts: {
-  baseMs: number;
-  compileMs: number;
-  compiling: boolean;
-  busy: boolean;
-  /** Wall time per iteration of each playing run (null: not measured yet). */
-  playingStepMs: (number | null)[];
-}): number {
-  const slowestStep = Math.max(0, ...opts.playingStepMs.map((ms) => ms ?? 0));
-  const base = opts.compiling || opts.busy ? opts.compileMs : opts.baseMs;
-  return base + STEP_ALLOWANCE * slowestStep;
-}
-
-/** What the client knows about a run, to recreate it in a new worker. */
-interface RunRecord {
-  config: AnyGanConfig;
-  stream: Partial<StreamOptions>;
-  snapshot: TrainerSnapshot | null;
-  iteration: number;
-  playing: boolean;
-  compiling: boolean;
-  /**
-   * Wall time per iteration while playing, from the metrics events (first estimate: the compile
-   * phase, which is the first iteration); null until known.
-   */
-  stepMs: number | null;
-  /** When the iteration count last went up, and to what (for `stepMs`). */
-  lastAdvance: { at: number; iteration: number } | null;
-}
-
-export class TrainingClient {
+export class TrainingClient implements TrainingPort {
   private readonly listeners = new Set<EventListener>();
-  private readonly pending = new Map<number, Pending>();
-  private nextRequestId = 1;
+  private readonly requests = new PendingRequests();
   private terminated = false;
   private worker: WorkerEndpoint;
-  private readonly runs = new Map<string, RunRecord>();
+  private readonly journal = new RunJournal();
   private preferredBackend: BackendName | undefined;
   /** The worker has answered `init` (crash detection starts then). */
   private ready = false;
-  private lastHeard = 0;
-  private ping: { id: number; sentAt: number } | null = null;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private readonly watchdog: SilenceWatchdog;
   /** Set while a new worker is being brought up; other requests wait for it. */
   private recovery: Promise<void> | null = null;
-  private restarts: number[] = [];
+  private readonly restarts: RestartBudget;
 
   constructor(
     worker: WorkerEndpoint,
     private readonly options: ClientOptions = {},
   ) {
     this.worker = worker;
+    this.restarts = new RestartBudget(options.maxRestarts ?? 3);
+    this.watchdog = new SilenceWatchdog({
+      watching: () => !this.terminated && !this.recovery && this.ready && !!options.restart,
+      // Compiling kernels blocks a worker for seconds (WebGL compiles shaders synchronously),
+      // and so can a command we are waiting for (a new model's first pass, a gradient check):
+      // give both the compile allowance rather than mistake them for a crash.
+      allowanceMs: () =>
+        silenceAllowance({
+          baseMs: options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
+          compileMs: options.compileTimeoutMs ?? COMPILE_TIMEOUT_MS,
+          busy: this.requests.busy,
+          ...this.journal.activity(),
+        }),
+      pingId: () => this.requests.nextRequestId(),
+      sendPing: (requestId) => this.worker.postMessage({ type: 'ping', requestId }),
+      silent: (reason) => void this.recover(reason),
+    });
     this.attach(worker);
-    if (options.restart) {
-      this.heartbeat = setInterval(
-        () => this.checkHeartbeat(),
-        options.heartbeatMs ?? HEARTBEAT_MS,
-      );
-    }
+    if (options.restart) this.watchdog.start(options.heartbeatMs ?? HEARTBEAT_MS);
   }
 
   /** Starts the module worker (and a new one whenever it crashes). */
@@ -158,7 +113,7 @@ export class TrainingClient {
   private attach(worker: WorkerEndpoint): void {
     worker.addEventListener('message', (e) => {
       if (worker !== this.worker) return; // a worker we have replaced
-      this.lastHeard = now();
+      this.watchdog.heard();
       if (isWorkerEvent(e.data)) {
         this.receive(e.data);
       } else {
@@ -173,7 +128,7 @@ export class TrainingClient {
       if (this.ready && this.options.restart) {
         // It may still be alive (an uncaught error does not end a worker): ask it at once.
         this.emit({ type: 'error', message });
-        this.checkHeartbeat();
+        this.watchdog.check();
       } else {
         this.failAll(message);
       }
@@ -197,12 +152,12 @@ export class TrainingClient {
   }
 
   private send(body: WorkerCommandBody): Promise<WorkerEvent[]> {
-    this.track(body);
-    const requestId = this.nextRequestId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { type: body.type, resolve, reject, events: [] });
-      this.worker.postMessage({ ...body, requestId } as WorkerCommand);
-    });
+    // What the client must remember of a command to replay it in a new worker.
+    if (body.type === 'init' && !this.ready) this.preferredBackend = body.preferredBackend;
+    this.journal.track(body);
+    return this.requests.open(body.type, (requestId) =>
+      this.worker.postMessage({ ...body, requestId } as WorkerCommand),
+    );
   }
 
   /** Picks the backend; resolves with the `ready` event (backend, reasons, default settings). */
@@ -345,7 +300,7 @@ export class TrainingClient {
    * thread, so it outlives the worker: after a crash loop it is what can still be saved.
    */
   lastSnapshot(runId: string): TrainerSnapshot | null {
-    return this.runs.get(runId)?.snapshot ?? null;
+    return this.journal.lastSnapshot(runId);
   }
 
   /**
@@ -364,213 +319,61 @@ export class TrainingClient {
   /** Ends the worker for good; pending requests fail with `message` (and so do later ones). */
   private stop(message: string): void {
     this.terminated = true;
-    if (this.heartbeat !== null) clearInterval(this.heartbeat);
-    this.heartbeat = null;
+    this.watchdog.stop();
     this.worker.terminate();
-    this.failPending(message);
+    this.requests.failAll(message);
   }
 
   // -------------------------------------------------------------------------------------------
-  // Crash detection and recovery
-
-  /** What the client must remember of a command to replay it in a new worker. */
-  private track(body: WorkerCommandBody): void {
-    switch (body.type) {
-      case 'init':
-        if (!this.ready) this.preferredBackend = body.preferredBackend;
-        return;
-      case 'create':
-      case 'restore': {
-        const config = body.type === 'create' ? body.config : (body.config ?? body.snapshot.config);
-        const snapshot = body.type === 'restore' ? body.snapshot : null;
-        this.runs.set(body.runId, {
-          config,
-          stream: { ...body.stream },
-          snapshot,
-          iteration: snapshot?.iteration ?? 0,
-          playing: false,
-          compiling: false,
-          stepMs: null,
-          lastAdvance: null,
-        });
-        return;
-      }
-      case 'configure': {
-        const run = this.runs.get(body.runId);
-        if (run) run.config = body.config;
-        return;
-      }
-      case 'set-stream': {
-        const run = this.runs.get(body.runId);
-        if (run) run.stream = { ...run.stream, ...body.stream };
-        return;
-      }
-      case 'dispose':
-        this.runs.delete(body.runId);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private observe(event: WorkerEvent): void {
-    if (event.type === 'ready') {
-      this.ready = true;
-      // A replacement worker starts on the backend this one ended up on.
-      this.preferredBackend = event.backend;
-    }
-    const run = 'runId' in event && event.runId ? this.runs.get(event.runId) : undefined;
-    if (!run) return;
-    switch (event.type) {
-      case 'created':
-        run.config = event.config;
-        run.stream = { ...event.stream };
-        return;
-      case 'rebuilt':
-        run.snapshot = null;
-        run.iteration = 0;
-        return;
-      case 'snapshot':
-        run.snapshot = event.snapshot;
-        return;
-      case 'metrics': {
-        const t = now();
-        const last = run.lastAdvance;
-        if (run.playing && last && event.iteration > last.iteration) {
-          run.stepMs = (t - last.at) / (event.iteration - last.iteration);
-        }
-        if (!last || event.iteration !== last.iteration) {
-          run.lastAdvance = { at: t, iteration: event.iteration };
-        }
-        run.iteration = event.iteration;
-        return;
-      }
-      case 'phase':
-        run.playing = event.phase !== 'paused';
-        run.compiling = event.phase === 'compiling';
-        if (event.phase === 'training' && event.compileMs !== undefined) {
-          run.stepMs = Math.max(run.stepMs ?? 0, event.compileMs);
-        }
-        // Measure from now: the time spent paused is not an iteration's.
-        run.lastAdvance = run.playing ? { at: now(), iteration: run.iteration } : null;
-        return;
-      default:
-        return;
-    }
-  }
-
-  private checkHeartbeat(): void {
-    if (this.terminated || this.recovery || !this.ready || !this.options.restart) return;
-    const t = now();
-    if (this.ping !== null) {
-      if (this.lastHeard >= this.ping.sentAt) {
-        this.ping = null;
-      } else {
-        // Compiling kernels blocks a worker for seconds (WebGL compiles shaders synchronously),
-        // and so can a command we are waiting for (a new model's first pass, a gradient check):
-        // give both the compile allowance rather than mistake them for a crash.
-        const runs = [...this.runs.values()];
-        const limit = silenceAllowance({
-          baseMs: this.options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
-          compileMs: this.options.compileTimeoutMs ?? COMPILE_TIMEOUT_MS,
-          compiling: runs.some((r) => r.compiling),
-          busy: [...this.pending.values()].some((p) => SLOW_COMMANDS.has(p.type)),
-          playingStepMs: runs.filter((r) => r.playing).map((r) => r.stepMs),
-        });
-        if (t - this.ping.sentAt > limit) {
-          void this.recover(`no answer for ${((t - this.ping.sentAt) / 1000).toFixed(1)} s`);
-        }
-        return;
-      }
-    }
-    const id = this.nextRequestId++;
-    this.ping = { id, sentAt: t };
-    this.worker.postMessage({ type: 'ping', requestId: id });
-  }
+  // Crash recovery
 
   /** A new worker, every run restored from its last snapshot; then `worker-restarted`. */
   private recover(reason: string): Promise<void> {
     if (this.recovery) return this.recovery;
     const restart = this.options.restart!;
-    const t = now();
-    this.restarts = this.restarts.filter((at) => t - at < RESTART_WINDOW_MS);
-    if (this.restarts.length >= (this.options.maxRestarts ?? 3)) {
+    if (!this.restarts.take()) {
       this.stop('the training worker was terminated after repeated crashes');
       // Each run says what it is now (stopped, not training) and what is left of it: the last
       // snapshot, which the client keeps (lastSnapshot) so the run can still be saved. Without
       // runs, the worker-level error says it.
-      if (this.runs.size === 0)
+      const runs = this.journal.entries();
+      if (runs.length === 0)
         this.emit({
           type: 'error',
           message: `the training worker keeps crashing (${reason}); reload the page to try again`,
         });
-      for (const [runId, run] of this.runs) {
+      for (const [runId, run] of runs) {
         run.playing = false;
         this.emit({ type: 'phase', runId, phase: 'paused' });
         this.emit({ type: 'error', runId, message: stoppedNotice(reason, run.snapshot) });
       }
       return Promise.resolve();
     }
-    this.restarts.push(t);
     const run = async () => {
       try {
         this.worker.terminate();
       } catch {
         // already gone
       }
-      this.failPending(`the training worker crashed (${reason}); restarting it`);
-      this.ping = null;
+      this.requests.failAll(`the training worker crashed (${reason}); restarting it`);
       this.ready = false;
       const worker = restart();
       this.worker = worker;
-      this.lastHeard = now();
+      this.watchdog.restart();
       this.attach(worker);
       await this.send({ type: 'init', preferredBackend: this.preferredBackend });
-      const restored: WorkerEventOf<'worker-restarted'>['runs'] = [];
-      for (const [runId, record] of [...this.runs]) {
-        const { snapshot, stream, config, playing, iteration } = record;
-        let from: 'snapshot' | 'scratch' = 'scratch';
-        if (snapshot) {
-          try {
-            await this.send({
-              type: 'restore',
-              runId,
-              kind: runSpec(config).kind,
-              snapshot,
-              config,
-              stream,
-            });
-            from = 'snapshot';
-          } catch {
-            // e.g. the settings changed architecture after the snapshot: start from scratch
-          }
-        }
-        try {
-          if (from === 'scratch')
-            await this.send({ type: 'create', runId, stream, ...runSpec(config) });
-          const start = from === 'snapshot' ? snapshot!.iteration : 0;
-          restored.push({
-            runId,
-            iteration: start,
-            lostIterations: Math.max(0, iteration - start),
-            restoredFrom: from,
-          });
-          if (playing) await this.send({ type: 'play', runId });
-        } catch (error) {
-          this.emit({
-            type: 'error',
-            runId,
-            message: `could not restore the run after a worker crash: ${errorText(error)}`,
-          });
-        }
-      }
-      this.emit({ type: 'worker-restarted', reason, runs: restored });
+      const runs = await restoreRuns(
+        this.journal.entries(),
+        (body) => this.send(body),
+        (event) => this.emit(event),
+      );
+      this.emit({ type: 'worker-restarted', reason, runs });
     };
     this.recovery = run()
       .catch((error: unknown) => {
         this.emit({
           type: 'error',
-          message: `could not restart the training worker: ${errorText(error)}`,
+          message: `could not restart the training worker: ${errorMessage(error)}`,
         });
       })
       .finally(() => {
@@ -580,24 +383,14 @@ export class TrainingClient {
   }
 
   private receive(event: WorkerEvent): void {
-    const id = event.requestId;
-    if (this.ping !== null && id === this.ping.id) return; // a heartbeat answer: nobody's news
-    this.observe(event);
-    const pending = id === undefined ? undefined : this.pending.get(id);
-    if (pending && id !== undefined) {
-      if (event.type === 'ack') {
-        this.pending.delete(id);
-        pending.resolve(pending.events);
-        return;
-      }
-      if (event.type === 'error') {
-        this.pending.delete(id);
-        pending.reject(new Error(event.message));
-        // Also shown to listeners: an error is news even when a promise handles it.
-      } else {
-        pending.events.push(event);
-      }
+    if (this.watchdog.isPingAnswer(event.requestId)) return; // a heartbeat answer: nobody's news
+    if (event.type === 'ready') {
+      this.ready = true;
+      // A replacement worker starts on the backend this one ended up on.
+      this.preferredBackend = event.backend;
     }
+    this.journal.observe(event);
+    if (this.requests.settle(event)) return; // an acknowledgement: the command's promise settles
     this.emit(event);
     // The backend died inside a live worker (wasm `Aborted()`): nothing it computes can be
     // trusted, so it is replaced like a crashed one.
@@ -611,38 +404,7 @@ export class TrainingClient {
   }
 
   private failAll(message: string): void {
-    this.failPending(message);
+    this.requests.failAll(message);
     this.emit({ type: 'error', message });
   }
-
-  private failPending(message: string): void {
-    for (const pending of this.pending.values()) pending.reject(new Error(message));
-    this.pending.clear();
-  }
-}
-
-const now = () => performance.now();
-
-function stoppedNotice(reason: string, snapshot: TrainerSnapshot | null): string {
-  const kept = snapshot
-    ? ` Its last snapshot, at step ${snapshot.iteration}, can still be saved (Saved runs → Save current run) and exported from there.`
-    : '';
-  return `Training stopped: the training worker keeps crashing (${reason}).${kept} Reload the page to train again.`;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function answer<T extends WorkerEventType>(events: WorkerEvent[], type: T): WorkerEventOf<T> {
-  const found = events.find((e): e is WorkerEventOf<T> => e.type === type);
-  if (!found) throw new Error(`the worker acknowledged without a ${type} event`);
-  return found;
-}
-
-/** `kind` from the config's dataset (the protocol requires them to agree). */
-function runSpec(config: AnyGanConfig): RunSpec {
-  return config.dataset === 'stacked-mnist'
-    ? { kind: 'image', config: config as Extract<RunSpec, { kind: 'image' }>['config'] }
-    : { kind: 'toy', config: config as Extract<RunSpec, { kind: 'toy' }>['config'] };
 }

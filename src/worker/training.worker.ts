@@ -21,6 +21,7 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
+import { errorMessage } from '../errors';
 import {
   BACKEND_NAMES,
   type BackendName,
@@ -36,7 +37,6 @@ import {
 } from './backendChoice';
 import {
   backendOrder,
-  errorMessage,
   selectBackend,
   withTimeout,
   type BackendSelection,
