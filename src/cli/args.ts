@@ -4,6 +4,7 @@
  */
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { errorMessage } from '../errors';
 
 export class UsageError extends Error {}
 
@@ -106,7 +107,7 @@ export async function runCommand(
     }
     // Anything else is our fault, not the user's: one line (tfjs's minified stacks run to
     // tens of KB), the stack only on request.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     process.stderr.write(`${name}: failed: ${message.split('\n')[0].slice(0, 500)}\n`);
     if (process.env.GAN_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 1;

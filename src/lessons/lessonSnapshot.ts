@@ -16,6 +16,7 @@ import { fetchAssetBytes } from '../engine/mnist';
 import { decodeRunFile, type Parsed, type RunContent } from '../store/savedRuns';
 import { lessonImageConfig } from './applyLesson';
 import type { Lesson, LessonSnapshot } from './lessons';
+import { errorMessage } from '../errors';
 
 /** The settings a lesson's snapshot must hold: the lesson's preset with the snapshot's patch. */
 export function lessonSnapshotConfig(lesson: Lesson, snapshot: LessonSnapshot): ImageGanConfig {
@@ -140,7 +141,7 @@ export async function openPendingLessonStart(
     }
     message = `the file ${snapshot.path} is not a valid starting point: ${parsed.message.replace(/^This is not a valid GAN Playground run file: /, '')}`;
   } catch (error) {
-    message = error instanceof Error ? error.message : String(error);
+    message = errorMessage(error);
   }
   if (current()) store.setState({ status: { state: 'failed', ...where, message } });
 }

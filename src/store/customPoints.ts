@@ -4,6 +4,7 @@
  * user as text (never as HTML).
  */
 import { MAX_CUSTOM_POINTS } from '../engine/datasets';
+import { errorMessage } from '../errors';
 
 export type Point = [number, number];
 
@@ -43,7 +44,7 @@ export function parseJsonPoints(text: string): ParseResult {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return fail(`Not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(`Not valid JSON: ${errorMessage(error)}`);
   }
   if (typeof data === 'object' && data !== null && !Array.isArray(data) && 'points' in data) {
     data = (data as { points: unknown }).points;

@@ -26,6 +26,7 @@ import { useRun, useRunApi, useSession, useSettings } from '../context';
 import '../teach.css';
 import './savedRuns.css';
 import { useModalDialog } from '../useModalDialog';
+import { errorMessage } from '../../errors';
 
 type Message = { kind: 'info' | 'error'; text: string };
 
@@ -47,8 +48,6 @@ function viewThumbnail(): Promise<Blob | null> {
   ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
   return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob), 'image/png'));
 }
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -87,7 +86,7 @@ export function SavedRunsDialog({
       },
       (error: unknown) => {
         if (!cancelled)
-          setMessage({ kind: 'error', text: `Saved runs are unavailable: ${errorText(error)}` });
+          setMessage({ kind: 'error', text: `Saved runs are unavailable: ${errorMessage(error)}` });
       },
     );
     return () => {
@@ -101,7 +100,7 @@ export function SavedRunsDialog({
     try {
       setRuns(await db.list());
     } catch (error) {
-      setMessage({ kind: 'error', text: `Could not read the saved runs: ${errorText(error)}` });
+      setMessage({ kind: 'error', text: `Could not read the saved runs: ${errorMessage(error)}` });
     }
   }, [db]);
   // The list, whenever the dialog opens (another tab may have saved a run meanwhile).
@@ -114,7 +113,10 @@ export function SavedRunsDialog({
       },
       (error: unknown) => {
         if (!cancelled)
-          setMessage({ kind: 'error', text: `Could not read the saved runs: ${errorText(error)}` });
+          setMessage({
+            kind: 'error',
+            text: `Could not read the saved runs: ${errorMessage(error)}`,
+          });
       },
     );
     return () => {
@@ -129,7 +131,7 @@ export function SavedRunsDialog({
       const result = await action();
       if (result) setMessage(result);
     } catch (error) {
-      setMessage({ kind: 'error', text: `${what}: ${errorText(error)}` });
+      setMessage({ kind: 'error', text: `${what}: ${errorMessage(error)}` });
     } finally {
       setBusy(false);
       await refresh();
