@@ -15,7 +15,8 @@ import { readFile } from 'node:fs/promises';
 import { publicPath } from '../cli/assets';
 import { stackedMnistDefaults, type ImageGanConfig } from '../engine/config';
 import { ToyGanTrainer } from '../engine/trainer';
-import { RunManager, syncInterval } from './runManager';
+import { syncInterval } from './pacing';
+import { RunManager } from './runManager';
 
 const TINY: GanConfig = tinyConfig();
 const STREAM: Partial<StreamOptions> = { sampleCount: 64, evalSamples: 200, evalEvery: 0 };
