@@ -96,6 +96,21 @@ export function newRun(
   };
 }
 
+/** Gives the run new networks (iteration 0): nothing read back, diverged or saved yet. */
+export function startOver(run: Run, trainer: AnyTrainer, view: ViewBatch, bounds: ViewBounds) {
+  run.trainer = trainer;
+  run.view = view;
+  run.bounds = bounds;
+  if (run.manifold) delete run.manifold;
+  run.warm = false;
+  run.diverged = null;
+  run.pendingRows = [];
+  run.snapshot = null;
+  run.dirty = true;
+  run.sync = null;
+  run.rate.reset();
+}
+
 export function setPhase(
   post: PostEvent,
   run: Run,

@@ -40,13 +40,14 @@ import {
   postCreated,
   RESET_HINT,
   setPhase,
+  startOver,
   trainerOf,
   type PostEvent,
   type Run,
   type RunContext,
 } from './run';
 import type { RuntimeHooks } from './runtimeHooks';
-import { RunStepper } from './stepping';
+import { RunStepper, type SteppingHost } from './stepping';
 import { WorkerBackend } from './workerBackend';
 
 export type { RuntimeHooks } from './runtimeHooks';
@@ -67,7 +68,7 @@ export class RunManager {
   private readonly loss = new DeviceLoss();
   private readonly backend: WorkerBackend;
   private readonly context: RunContext;
-  private readonly host: DiagnosticsHost & RecoveryHost;
+  private readonly host: DiagnosticsHost & RecoveryHost & SteppingHost;
   private readonly pacing: Pacer;
   private readonly drivers: RunKindDrivers;
   private readonly diagnostics: Diagnostics;
@@ -93,10 +94,7 @@ export class RunManager {
     this.pacing = new Pacer({ ...this.context, backend: () => this.backend.name });
     this.drivers = new RunKindDrivers({
       ...this.context,
-      loadAsset: async (path) => {
-        if (!hooks.loadAsset) throw new CommandError(`this worker cannot load ${path}`);
-        return hooks.loadAsset(path);
-      },
+      loadAsset: hooks.loadAsset?.bind(hooks),
     });
     this.backend = new WorkerBackend(hooks, {
       now: this.now,
@@ -106,9 +104,11 @@ export class RunManager {
         return this.build(config, DEFAULT_STREAM.logEvery, this.namePrefix('measure'));
       },
     });
-    // What the debug commands and the device-loss recovery need from the manager.
+    // What stepping, the debug commands and the device-loss recovery need from the manager.
     this.host = {
       ...this.context,
+      pacing: this.pacing,
+      failWorker: (error, runId) => this.failWorker(error, runId),
       backend: () => this.backend.name,
       requireBackend: () => this.backend.require(),
       getRun: (runId) => this.getRun(runId),
@@ -133,13 +133,7 @@ export class RunManager {
       sendViews: (run, what) => this.driverOf(run).sendViews(run, what),
     };
     this.diagnostics = new Diagnostics(this.host);
-    this.stepper = new RunStepper({
-      ...this.context,
-      pacing: this.pacing,
-      driverOf: (run) => this.driverOf(run),
-      prepareFused: (run) => this.prepareFused(run),
-      failWorker: (error, runId) => this.failWorker(error, runId),
-    });
+    this.stepper = new RunStepper(this.host);
   }
 
   /** Entry point for every message from the UI (validated here). */
@@ -230,7 +224,10 @@ export class RunManager {
         this.post({ type: 'ack', requestId: command.requestId });
       }
     } catch (error) {
-      if (command.type !== 'debug-lose-device' && (await this.isDeviceLoss(error))) {
+      if (
+        command.type !== 'debug-lose-device' &&
+        (await this.loss.isDeviceLoss(error, this.backend.name))
+      ) {
         // Run it again on the fallback backend.
         this.queue.unshift(command);
         return;
@@ -258,17 +255,13 @@ export class RunManager {
         try {
           await this.stepper.advance(run, false);
         } catch (error) {
-          if (await this.isDeviceLoss(error)) return;
+          if (await this.loss.isDeviceLoss(error, this.backend.name)) return;
           this.stepper.failRun(run, error);
         }
       }
       if (this.now() >= deadline || this.queue.length > 0) return;
       active = active.filter((run) => run.playing && this.runs.get(run.id) === run);
     }
-  }
-
-  private isDeviceLoss(error: unknown): Promise<boolean> {
-    return this.loss.isDeviceLoss(error, this.backend.name);
   }
 
   /**
@@ -313,10 +306,8 @@ export class RunManager {
       case 'restore': {
         const { runId, snapshot, stream } = command;
         const config = command.config ?? snapshot.config;
-        if (
-          runKindOf(snapshot.config) !== command.kind ||
-          this.drivers.needsNewModel(snapshot.config, config)
-        ) {
+        const sameKind = runKindOf(snapshot.config) === command.kind;
+        if (!sameKind || this.drivers.needsNewModel(snapshot.config, config)) {
           throw new CommandError('the settings need new networks: the snapshot does not fit them');
         }
         return this.create(runId, config, stream ?? {}, requestId, snapshot);
@@ -378,12 +369,10 @@ export class RunManager {
         this.context.setPhase(run, 'paused');
         return;
       }
-      case 'step':
-        return this.stepper.manualSteps(
-          this.getRun(command.runId),
-          command.n,
-          command.part ?? 'both',
-        );
+      case 'step': {
+        const run = this.getRun(command.runId);
+        return this.stepper.manualSteps(run, command.n, command.part ?? 'both');
+      }
       case 'reset':
         return this.rebuild(this.getRun(command.runId), 'reset', [], requestId);
       case 'sample': {
@@ -407,16 +396,9 @@ export class RunManager {
         run.trainer = null;
         return;
       }
-      case 'debug-lose-device':
-      case 'debug-stats':
-      case 'debug-profile':
-      case 'debug-gradcheck':
-      case 'debug-fused-check':
+      default:
+        // The debug commands: the type check fails here if a new command has no case.
         return this.diagnostics.handle(command);
-      default: {
-        const unhandled: never = command;
-        throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);
-      }
     }
   }
 
@@ -437,10 +419,6 @@ export class RunManager {
     this.backend.checkCost(config);
     return this.drivers.of(config).build(config, logEvery, prefix, this.backend.target);
   };
-
-  private buildTrainer(config: AnyGanConfig, stream: StreamOptions, runId: string): AnyTrainer {
-    return this.build(config, stream.logEvery, this.namePrefix(runId));
-  }
 
   /** tfjs variable names must be unique: one prefix per trainer ever built. */
   private namePrefix(runId: string): string {
@@ -470,7 +448,7 @@ export class RunManager {
     try {
       trainer = snapshot
         ? restoreSnapshot(snapshot, this.namePrefix(runId), this.build)
-        : this.buildTrainer(config, stream, runId);
+        : this.build(config, stream.logEvery, this.namePrefix(runId));
       if (snapshot) driver.applyLive(trainer, config);
     } catch (error) {
       if (!snapshot) throw error;
@@ -505,19 +483,9 @@ export class RunManager {
   ): Promise<void> {
     run.trainer?.dispose();
     run.trainer = null;
-    const trainer = this.buildTrainer(run.config, run.stream, run.id);
+    const trainer = this.build(run.config, run.stream.logEvery, this.namePrefix(run.id));
     const driver = this.driverOf(run);
-    run.trainer = trainer;
-    run.view = driver.viewBatch(trainer, run.stream);
-    run.bounds = driver.viewBounds(trainer);
-    if (run.manifold) delete run.manifold;
-    run.warm = false;
-    run.diverged = null;
-    run.pendingRows = [];
-    run.snapshot = null;
-    run.dirty = true;
-    run.sync = null;
-    run.rate.reset();
+    startOver(run, trainer, driver.viewBatch(trainer, run.stream), driver.viewBounds(trainer));
     this.post({ type: 'rebuilt', requestId, runId: run.id, reason, changed });
     postCreated(this.post, run, this.driverOf(run).realImages(run), requestId);
     this.pacing.postMetrics(run);

@@ -36,8 +36,8 @@ const MAX_GRID_IMAGES = 100;
 const EVAL_BATCH = 250;
 
 export interface ImageDriverContext extends RunContext {
-  /** The bytes of an app asset (RuntimeHooks.loadAsset); rejects where none can be loaded. */
-  loadAsset(path: string): Promise<Uint8Array>;
+  /** The bytes of an app asset (RuntimeHooks.loadAsset), where this runtime can load them. */
+  loadAsset?(path: string): Promise<Uint8Array>;
 }
 
 function imageConfig(config: AnyGanConfig): ImageGanConfig {
@@ -64,7 +64,7 @@ export class ImageDriver implements RunKindDriver {
   /** Loads the digits before the first image trainer can be built. */
   async prepare(): Promise<void> {
     if (this.digits) return;
-    this.digitsLoading ??= this.context.loadAsset(MNIST_ASSET_PATH).then(parseMnistAsset);
+    this.digitsLoading ??= this.loadAsset(MNIST_ASSET_PATH).then(parseMnistAsset);
     try {
       this.digits = await this.digitsLoading;
     } catch (error) {
@@ -73,10 +73,15 @@ export class ImageDriver implements RunKindDriver {
     }
   }
 
+  private async loadAsset(path: string): Promise<Uint8Array> {
+    if (!this.context.loadAsset) throw new CommandError(`this worker cannot load ${path}`);
+    return this.context.loadAsset(path);
+  }
+
   /** The shipped digit classifier on the current backend (rebuilt after a backend change). */
   private async classifier(): Promise<DigitClassifier> {
     if (this.digitClassifier) return this.digitClassifier;
-    this.classifierBytes ??= await this.context.loadAsset(CLASSIFIER_ASSET_PATH);
+    this.classifierBytes ??= await this.loadAsset(CLASSIFIER_ASSET_PATH);
     this.digitClassifier = DigitClassifier.fromBytes(this.classifierBytes);
     return this.digitClassifier;
   }
