@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { publicPath } from '../cli/assets';
 import { stackedMnistDefaults, type ImageGanConfig } from '../engine/config';
 import { ToyGanTrainer } from '../engine/trainer';
-import { RunManager, syncInterval } from './runManager';
+import { RunManager } from './runManager';
 
 const TINY: GanConfig = tinyConfig();
 const STREAM: Partial<StreamOptions> = { sampleCount: 64, evalSamples: 200, evalEvery: 0 };
@@ -104,16 +104,6 @@ afterEach(async () => {
   await h.waitFor(() => (h.manager.idle ? true : undefined), 'the manager to go idle');
 });
 
-describe('syncInterval', () => {
-  it('queues at most ~100 ms of device work, between 1 and readbackEvery iterations', () => {
-    expect(syncInterval(null, 10)).toBe(1);
-    expect(syncInterval(2000, 10)).toBe(1); // software WebGPU: wait for every step
-    expect(syncInterval(30, 10)).toBe(3);
-    expect(syncInterval(2, 10)).toBe(10); // a real GPU: the loss readback is the sync
-    expect(syncInterval(0, 10)).toBe(10);
-  });
-});
-
 describe('RunManager: protocol validation', () => {
   it('answers malformed messages with error events and keeps working', async () => {
     const h = harness();
@@ -142,10 +132,18 @@ describe('RunManager: protocol validation', () => {
     expect(errors[6]).toMatch(/extra/);
 
     await expect(h.request({ type: 'play', runId: 'x' })).rejects.toThrow(/send init/);
+    await expect(h.request({ type: 'debug-lose-device' })).rejects.toThrow(/send init/);
     const [ready] = await h.request({ type: 'init' });
     expect(ready).toMatchObject({ type: 'ready', backend: 'wasm', defaultConfig: DEFAULT_CONFIG });
     await expect(h.request({ type: 'play', runId: 'nope' })).rejects.toThrow(/no run "nope"/);
-    await expect(h.request({ type: 'debug-lose-device' })).resolves.toBeDefined();
+    // Once initialised, losing the device on purpose is reported and the worker moves on to the
+    // fallback backend (this harness: wasm → cpu), with no runs to restore.
+    await h.request({ type: 'debug-lose-device' });
+    const changed = await h.waitFor(() => h.last('backend-changed'), 'the fallback backend');
+    expect(h.all('device-lost')).toEqual([
+      { type: 'device-lost', backend: 'wasm', reason: 'destroyed', message: 'test' },
+    ]);
+    expect(changed).toMatchObject({ backend: 'cpu', previous: 'wasm', runs: [] });
   });
 });
 

@@ -42,7 +42,8 @@ import {
   type BackendSelection,
 } from './backendSelection';
 import { fetchAssetBytes } from '../engine/mnist';
-import { RunManager, type DeviceLossInfo } from './runManager';
+import type { DeviceLossInfo } from './deviceLoss';
+import { RunManager } from './runManager';
 
 /**
  * The parts of DedicatedWorkerGlobalScope we use. (The project type-checks against the DOM lib,

@@ -5,7 +5,7 @@ import { tinyConfig } from '../../engine/testing/tinyConfig';
 import { ToyGanTrainer } from '../../engine/trainer';
 import { FlatParams } from './flatParams';
 import { FusedToyTrainer, fusedUnsupportedReason } from './fusedTrainer';
-import { fusedUnwantedReason } from '../runManager';
+import { fusedUnwantedReason } from '../fusedChoice';
 import { Mlp } from '../../engine/mlp';
 import { Rng } from '../../engine/rng';
 
