@@ -14,7 +14,8 @@ import {
   type BackendName,
 } from '../protocol';
 import { choiceKey, measureBurst, measureCandidates } from './backendChoice';
-import { errorMessage, selectBackend, type BackendSelection } from './backendSelection';
+import { selectBackend, type BackendSelection } from './backendSelection';
+import { errorMessage } from '../errors';
 import { applyFusedChoice, type SoftwareRenderer } from './fusedChoice';
 import type { RuntimeHooks } from './runtimeHooks';
 

@@ -23,7 +23,6 @@ export function backendOrder(preferred?: BackendName): BackendName[] {
 }
 
 // Re-exported for the modules that take it from here (the shared definition is in src/errors.ts).
-export { errorMessage };
 
 export interface BackendSelection {
   backend: BackendName;

@@ -9,7 +9,8 @@
 import { DivergenceError } from '../engine/trainer';
 import type { AnyTrainer } from '../engine/snapshot';
 import type { BackendChangedEvent, BackendName } from '../protocol';
-import { errorMessage, type BackendSelection } from './backendSelection';
+import { type BackendSelection } from './backendSelection';
+import { errorMessage } from '../errors';
 import { CommandError, trainerOf, type Run, type RunContext } from './run';
 import type { ViewRequest } from './drivers/driver';
 

@@ -12,7 +12,7 @@ import {
   CONV_PENALTY_CASES,
 } from '../engine/gradientCheck';
 import type { BackendName, WorkerCommand } from '../protocol';
-import { errorMessage } from './backendSelection';
+import { errorMessage } from '../errors';
 import type { RunKindDriver } from './drivers/driver';
 import { checkFusedPenaltyGradients, compareFusedWithOps } from './fused/check';
 import { isFusedBackend, type FusedBackend } from './fused/kernels';

@@ -21,7 +21,7 @@
 import { runKindOf, type AnyGanConfig } from '../engine/config';
 import { restoreSnapshot, type AnyTrainer, type TrainerSnapshot } from '../engine/snapshot';
 import { DEFAULT_STREAM, type StreamOptions, type WorkerCommand } from '../protocol';
-import { errorMessage } from './backendSelection';
+import { errorMessage } from '../errors';
 import { parseCommand } from './commands';
 import {
   DeviceLoss,

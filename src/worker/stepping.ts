@@ -8,7 +8,7 @@
  */
 import { takeSnapshot } from '../engine/snapshot';
 import { DivergenceError } from '../engine/trainer';
-import { errorMessage } from './backendSelection';
+import { errorMessage } from '../errors';
 import { isFatalBackendError } from './deviceLoss';
 import type { RunKindDriver } from './drivers/driver';
 import { evalSamplesAt } from './evalSchedule';

@@ -26,7 +26,7 @@ import { evaluateStackedMnist } from '../../engine/stackedMetrics';
 import { StackedMnistSampler, stackedBatch } from '../../engine/stackedMnist';
 import { VIEW_REAL_STREAM, type ViewBatch, type ViewBounds } from '../../engine/views';
 import type { ImageEvaluation, ImageGrid, StreamOptions } from '../../protocol';
-import { errorMessage } from '../backendSelection';
+import { errorMessage } from '../../errors';
 import { CommandError, trainerOf, type Run, type RunContext } from '../run';
 import type { InterpolationRequest, RunKindDriver, ViewRequest } from './driver';
 

@@ -4,6 +4,7 @@
  * classifier it loaded.
  */
 import { isImageConfig, type AnyGanConfig } from '../../engine/config';
+import { differingKeys } from '../../engine/equal';
 import type { RunKindDriver } from './driver';
 import { ImageDriver, type ImageDriverContext } from './imageDriver';
 import { ToyDriver } from './toyDriver';
@@ -34,5 +35,5 @@ export function changedSettings(a: AnyGanConfig, b: AnyGanConfig): string[] {
   const x = a as unknown as Record<string, unknown>;
   const y = b as unknown as Record<string, unknown>;
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-  return [...keys].filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
+  return differingKeys(x, y, keys);
 }
