@@ -87,6 +87,7 @@ import {
 import { choiceKey, measureBurst, measureCandidates, type BackendProbe } from './backendChoice';
 import { errorMessage, selectBackend, type BackendSelection } from './backendSelection';
 import { checkFusedPenaltyGradients, compareFusedWithOps } from './fused/check';
+import { fusedStepUnwantedReason } from './fused/auto';
 import { FusedToyTrainer } from './fused/fusedTrainer';
 import { isFusedBackend, type FusedBackend } from './fused/kernels';
 import { parseCommand } from './commands';
@@ -736,10 +737,11 @@ export class RunManager {
     try {
       // Time the path the run will take: on GPU backends, the fused kernels once compiled.
       if (trainer instanceof FusedToyTrainer) {
-        trainer.unwantedReason = fusedUnwantedReason(
+        trainer.unwantedReason = fusedStepUnwantedReason(
           DEFAULT_STREAM.fusedStep,
           this.hooks.softwareRenderer?.(trainer.backendName) ?? null,
           trainer.backendName,
+          trainer.config,
         );
         await trainer.checkKernels();
       }
@@ -776,10 +778,11 @@ export class RunManager {
   private async prepareFused(run: Run): Promise<void> {
     const trainer = run.trainer;
     if (!(trainer instanceof FusedToyTrainer)) return;
-    trainer.unwantedReason = fusedUnwantedReason(
+    trainer.unwantedReason = fusedStepUnwantedReason(
       run.stream.fusedStep,
       this.hooks.softwareRenderer?.(trainer.backendName) ?? null,
       trainer.backendName,
+      trainer.config,
     );
     if (!trainer.needsKernelCheck) return;
     const failure = await this.guard(trainer.checkKernels());
