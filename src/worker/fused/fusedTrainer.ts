@@ -25,6 +25,7 @@ import {
   emaPlan,
   externalInputs,
   generatorStepPlan,
+  gradBufferName,
   isSupportedLoss,
   netLayout,
   type Invocation,
@@ -360,15 +361,8 @@ export class FusedToyTrainer extends ToyGanTrainer {
       tf.mean(fakeLogits),
       gradSqReal,
       gradSqFake,
-      gradNorm(buffers.get(this.discriminatorPlanGrad(buffers))!),
+      gradNorm(buffers.get(gradBufferName('D'))!),
     ];
-  }
-
-  private discriminatorPlanGrad(buffers: Map<string, tf.Tensor>): string {
-    // The last gradient kernel's output (D.grad{K-1}).
-    const name = `D.grad${this.dLayout.sizes.length - 2}`;
-    if (!buffers.has(name)) throw new Error(`fused plan wrote no ${name}`);
-    return name;
   }
 
   /** [gLoss, ‖∇θG‖]. */
@@ -378,7 +372,7 @@ export class FusedToyTrainer extends ToyGanTrainer {
     const logits = tf.reshape(buffers.get('D.out')!, [withReal ? 2 * B : B, 1]);
     const fakeLogits = tf.slice(logits, [withReal ? B : 0, 0], [B, 1]);
     const realLogits = withReal ? tf.slice(logits, [0, 0], [B, 1]) : tf.zeros([B, 1]);
-    const grad = buffers.get(`G.grad${this.gLayout.sizes.length - 2}`)!;
+    const grad = buffers.get(gradBufferName('G'))!;
     return [this.loss.generator(realLogits, fakeLogits), gradNorm(grad)];
   }
 
