@@ -3,18 +3,10 @@ import { DEFAULT_CONFIG, type GanConfig } from '../../engine/config';
 import { estimateRunCost } from '../../engine/cost';
 import { fusedStepUnwantedReason, SOFTWARE_WEBGL_FUSED_MAX_FLOPS } from './auto';
 
-/** The bench's workloads on either side of the rule (scripts/bench.ts p and c). */
+/** The bench's workloads on either side of the rule: p (the opening preset) and c (GAN Lab's size). */
 const OPENING: GanConfig = { ...DEFAULT_CONFIG, loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 };
-const GAN_LAB: GanConfig = {
-  ...OPENING,
-  latentDim: 2,
-  gWidth: 8,
-  gDepth: 2,
-  dWidth: 8,
-  dDepth: 2,
-  batchSize: 150,
-  dSteps: 2,
-};
+const SMALL = { latentDim: 2, gWidth: 8, dWidth: 8, gDepth: 2, dDepth: 2 };
+const GAN_LAB: GanConfig = { ...OPENING, ...SMALL, batchSize: 150, dSteps: 2 };
 
 describe('fusedStepUnwantedReason', () => {
   const swiftshader = 'a software renderer (SwiftShader)';
