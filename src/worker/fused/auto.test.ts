@@ -3,10 +3,11 @@ import { DEFAULT_CONFIG, type GanConfig } from '../../engine/config';
 import { estimateRunCost } from '../../engine/cost';
 import { fusedStepUnwantedReason, SOFTWARE_WEBGL_FUSED_MAX_FLOPS } from './auto';
 
-/** The bench's workloads on either side of the rule: p (the opening preset) and c (GAN Lab's size). */
+/** Measured workloads on either side of the rule: GAN Lab's size (fused faster), 16×2 (ops). */
 const OPENING: GanConfig = { ...DEFAULT_CONFIG, loss: 'nsgan', r1Gamma: 0, r2Gamma: 0 };
 const SMALL = { latentDim: 2, gWidth: 8, dWidth: 8, gDepth: 2, dDepth: 2 };
 const GAN_LAB: GanConfig = { ...OPENING, ...SMALL, batchSize: 150, dSteps: 2 };
+const MID: GanConfig = { ...OPENING, gWidth: 16, dWidth: 16, gDepth: 2, dDepth: 2 };
 
 describe('fusedStepUnwantedReason', () => {
   const swiftshader = 'a software renderer (SwiftShader)';
@@ -21,8 +22,9 @@ describe('fusedStepUnwantedReason', () => {
 
   it('on software WebGL, takes the fused step for small models and the op path for large ones', () => {
     expect(estimateRunCost(GAN_LAB).flops).toBeLessThan(SOFTWARE_WEBGL_FUSED_MAX_FLOPS);
-    expect(estimateRunCost(OPENING).flops).toBeGreaterThan(SOFTWARE_WEBGL_FUSED_MAX_FLOPS);
+    expect(estimateRunCost(MID).flops).toBeGreaterThan(SOFTWARE_WEBGL_FUSED_MAX_FLOPS);
     expect(fusedStepUnwantedReason('auto', swiftshader, 'webgl', GAN_LAB)).toBeNull();
+    expect(fusedStepUnwantedReason('auto', swiftshader, 'webgl', MID)).toMatch(/ 2.5 MFLOP/);
     expect(fusedStepUnwantedReason('auto', swiftshader, 'webgl', OPENING)).toMatch(
       /op path is faster.*SwiftShader.*58 MFLOP per iteration/,
     );
