@@ -11,11 +11,14 @@
  *   - main-thread long tasks (> 50 ms, PerformanceObserver 'longtask') while training.
  *
  *   npm run bench -- [--seconds 30] [--backends webgpu,webgl,wasm,cpu] [--workloads p,a,b,c]
- *                    [--ops] [--no-isolation] [--no-build] [--out dir]
+ *                    [--paths fused,ops] [--ops] [--no-isolation] [--no-build] [--dist dir]
+ *                    [--out dir]
  *
  * Toy runs on webgpu/webgl train with the fused kernels (src/worker/fused); `--ops` trains them
- * on the standard tfjs ops instead (stream option fusedStep: 'off'), and the kernels column
- * shows both counts either way.
+ * on the standard tfjs ops instead (stream option fusedStep: 'off'); `--paths fused,ops`
+ * measures both, one after the other for each backend, so the two share the machine's load.
+ * The kernels column shows both counts either way. `--dist` builds into (or with --no-build,
+ * serves) another folder than dist/, e.g. to keep a baseline build while the code changes.
  *
  * Without a GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU emulation): those numbers
  * say nothing about real GPUs. Results: a markdown table on stdout, JSON in bench-results/.
@@ -52,6 +55,12 @@ const FLAGS: Record<string, FlagSpec> = {
     help: 'seconds to wait for the compile phase to end (default 180)',
   },
   ops: { type: 'boolean', help: 'toy runs on webgpu/webgl: the tfjs ops, not the fused step' },
+  paths: {
+    type: 'string',
+    placeholder: 'list',
+    help: 'toy runs on webgpu/webgl: fused, ops or both, measured side by side (default fused)',
+  },
+  dist: { type: 'string', placeholder: 'dir', help: 'the build folder (default dist)' },
   'no-build': { type: 'boolean', help: 'serve the existing dist/ instead of building' },
   'no-isolation': {
     type: 'boolean',
@@ -176,15 +185,17 @@ async function main(flags: ParsedFlags): Promise<number> {
   const backends = parseBackends(flags.backends as string | undefined);
   const workloads = parseWorkloads(flags.workloads as string | undefined);
   const outDir = (flags.out as string | undefined) ?? 'bench-results';
+  const dist = (flags.dist as string | undefined) ?? 'dist';
+  const paths = parsePaths(flags.paths as string | undefined, flags.ops === true);
 
   if (!flags['no-build']) {
-    console.error('bench: building the app (vite build)…');
-    buildApp();
+    console.error(`bench: building the app (vite build into ${dist})…`);
+    buildApp(dist);
   }
   const isolated = !flags['no-isolation'];
   // vite.config.ts leaves out COOP/COEP when asked (the preview server inherits the variable).
   if (!isolated) process.env.CROSS_ORIGIN_ISOLATION = 'off';
-  const app = await serveApp();
+  const app = await serveApp(dist);
   const baseUrl = app.baseUrl;
   let browser: Browser | null = null;
   try {
@@ -193,15 +204,21 @@ async function main(flags: ParsedFlags): Promise<number> {
     const results: Result[] = [];
     for (const workload of workloads) {
       for (const requested of backends) {
-        console.error(`bench: workload ${workload.id} on ${requested} (${seconds} s)…`);
-        const result = await measure(browser, baseUrl, workload, requested, {
-          ops: flags.ops === true,
-          seconds,
-          compileTimeoutMs,
-          isolated,
-        });
-        console.error(`bench:   ${JSON.stringify(result)}`);
-        results.push(result);
+        // The step path only matters for toys on the GPU backends: measure the others once.
+        const toyOnGpu =
+          workload.config.dataset !== 'stacked-mnist' &&
+          (requested === 'webgpu' || requested === 'webgl');
+        for (const path of toyOnGpu ? paths : paths.slice(0, 1)) {
+          console.error(`bench: workload ${workload.id} on ${requested}, ${path} (${seconds} s)…`);
+          const result = await measure(browser, baseUrl, workload, requested, {
+            ops: path === 'ops',
+            seconds,
+            compileTimeoutMs,
+            isolated,
+          });
+          console.error(`bench:   ${JSON.stringify(result)}`);
+          results.push(result);
+        }
       }
     }
     const report = {
@@ -237,6 +254,18 @@ function parseWorkloads(raw: string | undefined): Workload[] {
     }
   }
   return WORKLOADS.filter((w) => ids.includes(w.id));
+}
+
+function parsePaths(raw: string | undefined, ops: boolean): ('fused' | 'ops')[] {
+  if (raw === undefined) return [ops ? 'ops' : 'fused'];
+  if (ops) throw new UsageError('--ops and --paths: give one of them.');
+  const paths = raw.split(',').map((s) => s.trim().toLowerCase());
+  for (const path of paths) {
+    if (path !== 'fused' && path !== 'ops') {
+      throw new UsageError(`--paths: unknown path '${path}' (fused, ops)`);
+    }
+  }
+  return paths as ('fused' | 'ops')[];
 }
 
 function parseBackends(raw: string | undefined): BackendName[] {

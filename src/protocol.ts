@@ -114,9 +114,9 @@ export interface StreamOptions {
   streamSnapshots: boolean;
   /**
    * Toy runs on webgpu/webgl: 'auto' trains with the fused GPU kernels (src/worker/fused) when
-   * the settings allow, except on a software WebGL renderer (SwiftShader), where tfjs's packed
-   * ops were measured 15× faster; 'on' uses them there too; 'off' keeps the standard tfjs ops
-   * (for comparison, e.g. in the bench).
+   * the settings allow, except for models above 1 MFLOP per iteration on a software WebGL
+   * renderer (SwiftShader), where tfjs's packed ops were measured faster (fused/auto.ts); 'on'
+   * uses them there too; 'off' keeps the standard tfjs ops (for comparison, e.g. in the bench).
    */
   fusedStep: FusedStepChoice;
 }

@@ -1,36 +1,19 @@
 /**
  * Whether a toy run steps with the fused GPU kernels (src/worker/fused) or tfjs's ops, as the
- * worker decides it: the stream's `fusedStep` choice and the renderer (software WebGL is faster
- * on the op path), the one-time kernel check before a run's first step, and the step path the
- * debug commands report. The kernels and the trainer that uses them live in fused/; this is the
+ * worker decides it: the stream's `fusedStep` choice and the renderer (the rule is in
+ * fused/auto.ts: software WebGL runs larger models faster on the op path), the one-time kernel
+ * check before a run's first step, and the step path the debug commands report. The kernels and the trainer that uses them live in fused/; this is the
  * worker's side of that choice, kept out of the run lifecycle.
  */
 import type { AnyTrainer } from '../engine/snapshot';
 import { ToyGanTrainer } from '../engine/trainer';
 import type { BackendName, FusedStepChoice } from '../protocol';
+import { fusedStepUnwantedReason } from './fused/auto';
 import { FusedToyTrainer } from './fused/fusedTrainer';
 import type { Run, RunContext } from './run';
 
 /** Why the GPU backend is a software renderer, or null (RuntimeHooks.softwareRenderer). */
 export type SoftwareRenderer = (backend: BackendName) => string | null;
-
-/**
- * Why a toy run on a GPU backend should not take the fused step, or null when it should:
- * 'off' asks for the op path; 'auto' avoids the fused step on a software WebGL renderer, where
- * SwiftShader ran it 15× slower than tfjs's packed ops (README, the fused GPU step), while on
- * software WebGPU it was 2.5× faster.
- */
-export function fusedUnwantedReason(
-  choice: FusedStepChoice,
-  software: string | null,
-  backend: BackendName = 'webgl',
-): string | null {
-  if (choice === 'off') return 'the fused step is turned off (stream option fusedStep)';
-  if (choice === 'auto' && software !== null && backend === 'webgl') {
-    return `the op path is faster on a software WebGL renderer (${software})`;
-  }
-  return null;
-}
 
 /** Applies `choice` to a fused trainer; returns it, or null when the trainer has no fused step. */
 export function applyFusedChoice(
@@ -39,10 +22,11 @@ export function applyFusedChoice(
   softwareRenderer: SoftwareRenderer,
 ): FusedToyTrainer | null {
   if (!(trainer instanceof FusedToyTrainer)) return null;
-  trainer.unwantedReason = fusedUnwantedReason(
+  trainer.unwantedReason = fusedStepUnwantedReason(
     choice,
     softwareRenderer(trainer.backendName),
     trainer.backendName,
+    trainer.config,
   );
   return trainer;
 }

@@ -333,7 +333,7 @@ const manager = new RunManager((event, transfer) => scope.postMessage(event, tra
     return select(order);
   },
   softwareRenderer(backend) {
-    // Only WebGL's renderer decides the step (fusedUnwantedReason); asked once per backend.
+    // Only WebGL's renderer decides the step (fusedStepUnwantedReason); asked once per backend.
     if (backend !== 'webgl') return null;
     softwareWebgl ??= (() => {
       const probe = probeWebGl();

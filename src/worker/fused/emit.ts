@@ -3,8 +3,10 @@
  * (tfjs-backend-webgl). One generator writes each kernel's arithmetic once against a `Dialect`,
  * the handful of places where the two languages differ (declarations, loops, buffer reads,
  * select, uniforms, the entry point), so the two backends compute the same expression in the same
- * order. Sizes and offsets are baked in as constants (a trainer's shapes never change, and
- * constant loop bounds let the compilers unroll); per-step scalars are uniforms.
+ * order. Sizes are baked in as constants (a trainer's shapes never change, and the short constant
+ * loops unroll); per-step scalars are uniforms, and so are a product's offsets into the flat
+ * parameters (`intUniformsOf`), so the layers of one shape share one compiled program: the
+ * compile phase on a software renderer is mostly the number of distinct programs.
  *
  * Each thread computes one element of the kernel's flat output (index = its position), as every
  * tfjs elementwise program does. Arithmetic follows the op path's order where it matters (Adam:
@@ -13,7 +15,8 @@
 import { ADAM_EPSILON } from '../../engine/adam';
 import {
   SLOPE,
-  type GradSpec,
+  type GradPartialSpec,
+  type GradReduceSpec,
   type KernelSpec,
   type ProductSpec,
   type RowSegment,
@@ -30,9 +33,20 @@ export interface Dialect {
   int(name: string, value: string): string;
   loop(counter: string, count: number, body: string): string;
   select(condition: string, ifTrue: string, ifFalse: string): string;
-  uniform(name: UniformName): string;
-  /** The whole userCode: `body` computes `out` for flat output element `index` (< size). */
-  main(size: number, body: string): string;
+  /** A per-step float uniform or an int uniform of intUniformsOf. */
+  uniform(name: UniformName | IntUniformName): string;
+  /**
+   * The whole userCode. columns = 1: `body` sets `res`, flat output element `index`. columns > 1
+   * (WGSL only): thread `index` computes `columns` elements and stores them with `write`.
+   */
+  main(columns: number, body: string): string;
+  /** Stores `value` at flat output element `index` (columns > 1 only). */
+  write(index: string, value: string): string;
+  /**
+   * Output elements one thread may compute: a WGSL thread can write several and so read each
+   * input value once for all of them (fewer loads per multiply-add); a fragment writes one.
+   */
+  maxColumns: number;
 }
 
 export const WGSL: Dialect = {
@@ -45,8 +59,12 @@ export const WGSL: Dialect = {
   uniform: (name) => `uniforms.${name}`,
   // The bound comes from tfjs's own uniform (outShape = [size]): a shader that reads no
   // uniform loses the binding from its 'auto' pipeline layout, and tfjs always binds one.
-  main: (_size, body) =>
-    `fn main(index: i32) {\n  if (index < uniforms.outShape) {\n    var res: f32 = 0.0;\n${body}\n    result[index] = res;\n  }\n}`,
+  main: (columns, body) =>
+    columns === 1
+      ? `fn main(index: i32) {\n  if (index < uniforms.outShape) {\n    var res: f32 = 0.0;\n${body}\n    result[index] = res;\n  }\n}`
+      : `fn main(index: i32) {\n  if (index * ${columns} < uniforms.outShape) {\n${body}\n  }\n}`,
+  write: (index, value) => `result[${index}] = ${value};`,
+  maxColumns: 4,
 };
 
 export const GLSL: Dialect = {
@@ -57,9 +75,29 @@ export const GLSL: Dialect = {
   loop: (c, n, body) => `for (int ${c} = 0; ${c} < ${n}; ${c}++) {\n${body}\n}`,
   select: (c, t, f) => `((${c}) ? (${t}) : (${f}))`,
   uniform: (name) => name,
-  main: (_size, body) =>
+  main: (_columns, body) =>
     `void main() {\n  int index = getOutputCoords();\n  float res = 0.0;\n${body}\n  setOutput(res);\n}`,
+  write: () => {
+    throw new Error('a GLSL fragment writes one output element');
+  },
+  maxColumns: 1,
 };
+
+/** Offsets passed as int uniforms (not baked in): see intUniformsOf. */
+export type IntUniformName = 'weightOffset' | 'biasOffset';
+
+/**
+ * The int uniforms a kernel's shader reads, with their values (from the spec). shaderKey leaves
+ * these fields out, so kernels that differ only in them share one compiled program.
+ */
+export function intUniformsOf(spec: KernelSpec): { name: IntUniformName; value: number }[] {
+  if (spec.kind !== 'product') return [];
+  const uniforms: { name: IntUniformName; value: number }[] = [
+    { name: 'weightOffset', value: spec.weightOffset },
+  ];
+  if (spec.biasOffset !== null) uniforms.push({ name: 'biasOffset', value: spec.biasOffset });
+  return uniforms;
+}
 
 /** Input i's name in the shader ('X0', 'X1', …; tfjs declares them from variableNames). */
 export function inputName(i: number): string {
@@ -83,8 +121,10 @@ export function inputCount(spec: KernelSpec): number {
     }
     case 'seed':
       return 1;
-    case 'grad': {
-      const used = spec.terms.flatMap((t) => [...t.a.map((s) => s.input), t.d.input]);
+    case 'grad-partial':
+      return Math.max(...spec.terms.flatMap((t) => [...t.a.map((s) => s.input), t.d.input])) + 1;
+    case 'grad-reduce': {
+      const used = spec.layers.map((l) => l.input);
       if (spec.previous !== null) used.push(spec.previous);
       return Math.max(...used) + 1;
     }
@@ -105,7 +145,9 @@ export function outputSize(spec: KernelSpec): number {
       return spec.rows * spec.outDim;
     case 'seed':
       return spec.batch * (spec.role === 'generator' ? 1 : spec.withOnes ? 4 : 2);
-    case 'grad':
+    case 'grad-partial':
+      return spec.chunks * (spec.fanIn * spec.fanOut + spec.fanOut);
+    case 'grad-reduce':
     case 'adam-m':
     case 'adam-v':
     case 'adam-param':
@@ -115,9 +157,41 @@ export function outputSize(spec: KernelSpec): number {
   }
 }
 
+/**
+ * Adjacent output columns one thread computes: a product's units j…j+U−1 of one row, a weight
+ * gradient's W[i, j…j+U−1] (or b[j…j+U−1]) of one chunk; 1 where the width is not a multiple.
+ */
+export function columnsOf(spec: KernelSpec, d: Dialect): number {
+  const width =
+    spec.kind === 'product' ? spec.outDim : spec.kind === 'grad-partial' ? spec.fanOut : 1;
+  return width % d.maxColumns === 0 ? d.maxColumns : 1;
+}
+
+/** Threads (WGSL) the kernel runs: one per `columnsOf` output elements. */
+export function threadCount(spec: KernelSpec, d: Dialect): number {
+  return outputSize(spec) / columnsOf(spec, d);
+}
+
 /** The kernel's userCode in the dialect. */
 export function kernelSource(spec: KernelSpec, d: Dialect): string {
-  return d.main(outputSize(spec), body(spec, d));
+  return d.main(columnsOf(spec, d), body(spec, d));
+}
+
+/** `name0 … name{U-1}`: one accumulator per column. */
+function perColumn(columns: number, each: (t: number) => string): string {
+  return Array.from({ length: columns }, (_, t) => each(t)).join('\n');
+}
+
+/** The kernel's results: `res` for one column, else one write per column. */
+function store(
+  d: Dialect,
+  columns: number,
+  index: (t: number) => string,
+  value: (t: number) => string,
+) {
+  return columns === 1
+    ? `res = ${value(0)};`
+    : perColumn(columns, (t) => d.write(index(t), value(t)));
 }
 
 function body(spec: KernelSpec, d: Dialect): string {
@@ -126,8 +200,10 @@ function body(spec: KernelSpec, d: Dialect): string {
       return productBody(spec, d);
     case 'seed':
       return seedBody(spec, d);
-    case 'grad':
-      return gradBody(spec, d);
+    case 'grad-partial':
+      return gradPartialBody(spec, d);
+    case 'grad-reduce':
+      return gradReduceBody(spec, d);
     default:
       return updateBody(spec, d);
   }
@@ -153,37 +229,63 @@ function scaled(d: Dialect, value: string, s: RowSegment): string {
 }
 
 function productBody(s: ProductSpec, d: Dialect): string {
-  const weight = (k: string) =>
+  const U = columnsOf(s, d);
+  const groups = s.outDim / U;
+  const column = (t: number) => (t === 0 ? 'j' : `j + ${t}`);
+  const weight = (k: string, t: number) =>
     s.transposed
-      ? `${s.weightOffset} + j * ${s.inDim} + ${k}`
-      : `${s.weightOffset} + ${k} * ${s.outDim} + j`;
+      ? `${d.uniform('weightOffset')} + (${column(t)}) * ${s.inDim} + ${k}`
+      : `${d.uniform('weightOffset')} + ${k} * ${s.outDim} + ${column(t)}`;
   const lines = [
-    d.int('r', `index / ${s.outDim}`),
-    d.int('j', `index % ${s.outDim}`),
-    d.float('acc', '0.0'),
+    d.int('r', `index / ${groups}`),
+    d.int('j', U === 1 ? `index % ${groups}` : `(index % ${groups}) * ${U}`),
+    perColumn(U, (t) => d.float(`acc${t}`, '0.0')),
     bySegment(s.segments, 'r', (seg, start) =>
       [
         d.loop(
           'k',
           s.inDim,
-          `acc = acc + ${d.read(seg.input, `(r - ${start} + ${seg.offset}) * ${s.inDim} + k`)} * ${d.read(s.params, weight('k'))};`,
+          [
+            d.float('x', d.read(seg.input, `(r - ${start} + ${seg.offset}) * ${s.inDim} + k`)),
+            perColumn(U, (t) => `acc${t} = acc${t} + x * ${d.read(s.params, weight('k', t))};`),
+          ].join('\n'),
         ),
-        seg.scale ? `acc = ${scaled(d, 'acc', seg)};` : '',
+        seg.scale ? perColumn(U, (t) => `acc${t} = ${scaled(d, `acc${t}`, seg)};`) : '',
       ].join('\n'),
     ),
   ];
-  if (s.biasOffset !== null) lines.push(`acc = acc + ${d.read(s.params, `${s.biasOffset} + j`)};`);
+  if (s.biasOffset !== null) {
+    const bias = (t: number) => d.read(s.params, `${d.uniform('biasOffset')} + ${column(t)}`);
+    lines.push(perColumn(U, (t) => `acc${t} = acc${t} + ${bias(t)};`));
+  }
   const a = s.activation;
-  if (a.kind === 'leaky')
-    lines.push(`acc = ${d.select('acc < 0.0', `${lit(SLOPE)} * acc`, 'acc')};`);
+  if (a.kind === 'leaky') {
+    lines.push(
+      perColumn(
+        U,
+        (t) => `acc${t} = ${d.select(`acc${t} < 0.0`, `${lit(SLOPE)} * acc${t}`, `acc${t}`)};`,
+      ),
+    );
+  }
   if (a.kind === 'mask') {
     const row = `(r % ${a.period}) + ${a.offset}`;
     lines.push(
-      d.float('saved', d.read(a.input, `(${row}) * ${s.outDim} + j`)),
-      `acc = acc * ${d.select('saved > 0.0', '1.0', lit(SLOPE))};`,
+      perColumn(U, (t) =>
+        [
+          d.float(`saved${t}`, d.read(a.input, `(${row}) * ${s.outDim} + ${column(t)}`)),
+          `acc${t} = acc${t} * ${d.select(`saved${t} > 0.0`, '1.0', lit(SLOPE))};`,
+        ].join('\n'),
+      ),
     );
   }
-  lines.push('res = acc;');
+  lines.push(
+    store(
+      d,
+      U,
+      (t) => `r * ${s.outDim} + ${column(t)}`,
+      (t) => `acc${t}`,
+    ),
+  );
   return lines.join('\n');
 }
 
@@ -235,49 +337,79 @@ function seedBody(s: SeedSpec, d: Dialect): string {
   ].join('\n');
 }
 
-function gradBody(s: GradSpec, d: Dialect): string {
+/**
+ * Thread (c, e): chunk c's share of W[i, j] (e < fanIn·fanOut) or b[j]. Chunk c of a segment of n
+ * rows is rows [c·⌈n/chunks⌉, (c+1)·⌈n/chunks⌉) ∩ [0, n).
+ */
+function gradPartialBody(s: GradPartialSpec, d: Dialect): string {
+  const U = columnsOf(s, d);
   const weights = s.fanIn * s.fanOut;
+  const perChunk = weights + s.fanOut;
+  const column = (t: number) => (t === 0 ? 'j' : `j + ${t}`);
+  const chunkRows = (rows: number, each: (row: string) => string) => {
+    const per = Math.ceil(rows / s.chunks);
+    const exact = per * s.chunks === rows;
+    return d.loop(
+      'q',
+      per,
+      [
+        d.int('row', `c * ${per} + q`),
+        exact ? each('row') : `if (row < ${rows}) {\n${each('row')}\n}`,
+      ].join('\n'),
+    );
+  };
   const termCode = s.terms
     .map((t) =>
       bySegmentAll(t.a, (seg, start) =>
         [
-          d.float('part', '0.0'),
-          d.loop(
-            'q',
-            seg.rows,
-            `part = part + ${d.read(seg.input, `(q + ${seg.offset}) * ${s.fanIn} + i`)} * ${d.read(t.d.input, `(q + ${start + t.d.offset}) * ${s.fanOut} + j`)};`,
+          perColumn(U, (u) => d.float(`part${u}`, '0.0')),
+          chunkRows(seg.rows, (row) =>
+            [
+              d.float('x', d.read(seg.input, `(${row} + ${seg.offset}) * ${s.fanIn} + i`)),
+              perColumn(
+                U,
+                (u) =>
+                  `part${u} = part${u} + x * ${d.read(t.d.input, `(${row} + ${start + t.d.offset}) * ${s.fanOut} + ${column(u)}`)};`,
+              ),
+            ].join('\n'),
           ),
-          `acc = acc + ${scaled(d, 'part', seg)};`,
+          perColumn(U, (u) => `acc${u} = acc${u} + ${scaled(d, `part${u}`, seg)};`),
         ].join('\n'),
       ),
     )
     .join('\n');
   const first = s.terms[0].d;
+  const deltaAt = (row: string, u: number) =>
+    d.read(first.input, `(${row}) * ${s.fanOut} + ${column(u)}`);
+  const half = s.rows / 2;
   return [
-    `if (index >= ${s.weightOffset} && index < ${s.weightOffset + weights}) {`,
-    d.int('i', `(index - ${s.weightOffset}) / ${s.fanOut}`),
-    d.int('j', `(index - ${s.weightOffset}) % ${s.fanOut}`),
-    d.float('acc', '0.0'),
+    d.int('c', `(index * ${U}) / ${perChunk}`),
+    d.int('e', `(index * ${U}) % ${perChunk}`),
+    perColumn(U, (u) => d.float(`acc${u}`, '0.0')),
+    `if (e < ${weights}) {`,
+    d.int('i', `e / ${s.fanOut}`),
+    d.int('j', `e % ${s.fanOut}`),
     termCode,
-    'res = acc;',
-    `} else if (index >= ${s.biasOffset} && index < ${s.biasOffset + s.fanOut}) {`,
-    d.int('j', `index - ${s.biasOffset}`),
-    d.float('acc', '0.0'),
-    s.pairedBias
-      ? d.loop(
-          'q',
-          s.rows / 2,
-          `acc = acc + (${d.read(first.input, `(q + ${first.offset}) * ${s.fanOut} + j`)} + ${d.read(first.input, `(q + ${first.offset + s.rows / 2}) * ${s.fanOut} + j`)});`,
-        )
-      : d.loop(
-          'q',
-          s.rows,
-          `acc = acc + ${d.read(first.input, `(q + ${first.offset}) * ${s.fanOut} + j`)};`,
-        ),
-    'res = acc;',
     '} else {',
-    s.previous === null ? 'res = 0.0;' : `res = ${d.read(s.previous, 'index')};`,
+    d.int('j', `e - ${weights}`),
+    s.pairedBias
+      ? chunkRows(half, (row) =>
+          perColumn(
+            U,
+            (u) =>
+              `acc${u} = acc${u} + (${deltaAt(`${row} + ${first.offset}`, u)} + ${deltaAt(`${row} + ${first.offset + half}`, u)});`,
+          ),
+        )
+      : chunkRows(s.rows, (row) =>
+          perColumn(U, (u) => `acc${u} = acc${u} + ${deltaAt(`${row} + ${first.offset}`, u)};`),
+        ),
     '}',
+    store(
+      d,
+      U,
+      (u) => `c * ${perChunk} + e + ${u}`,
+      (u) => `acc${u}`,
+    ),
   ].join('\n');
 }
 
@@ -291,6 +423,28 @@ function bySegmentAll(segments: RowSegment[], each: (s: RowSegment, start: numbe
       return `{\n${code}\n}`;
     })
     .join('\n');
+}
+
+/** Each entry of a reduced layer: the sum of its chunks, in chunk order. */
+function gradReduceBody(s: GradReduceSpec, d: Dialect): string {
+  const sum = (l: GradReduceSpec['layers'][number], element: string) => {
+    const stride = l.fanIn * l.fanOut + l.fanOut;
+    return [
+      d.int('e', element),
+      d.float('acc', '0.0'),
+      d.loop('c', l.chunks, `acc = acc + ${d.read(l.input, `c * ${stride} + e`)};`),
+      'res = acc;',
+    ].join('\n');
+  };
+  const branches = s.layers.flatMap((l) => {
+    const weights = l.fanIn * l.fanOut;
+    return [
+      `if (index >= ${l.weightOffset} && index < ${l.weightOffset + weights}) {\n${sum(l, `index - ${l.weightOffset}`)}\n}`,
+      `if (index >= ${l.biasOffset} && index < ${l.biasOffset + l.fanOut}) {\n${sum(l, `index - ${l.biasOffset} + ${weights}`)}\n}`,
+    ];
+  });
+  const rest = s.previous === null ? 'res = 0.0;' : `res = ${d.read(s.previous, 'index')};`;
+  return [...branches, `{\n${rest}\n}`].join(' else ');
 }
 
 /** engine/adam.ts's arithmetic, operation for operation. */
@@ -320,7 +474,18 @@ function updateBody(s: UpdateSpec, d: Dialect): string {
   }
 }
 
-/** A key that identifies the shader (tfjs caches compiled programs by it). */
+/**
+ * A key that identifies the shader (tfjs caches compiled programs by it): the spec without the
+ * fields passed as int uniforms.
+ */
 export function shaderKey(spec: KernelSpec): string {
-  return `fused_${JSON.stringify(spec)}`;
+  const baked =
+    spec.kind === 'product'
+      ? {
+          ...spec,
+          weightOffset: undefined,
+          biasOffset: spec.biasOffset === null ? null : 'uniform',
+        }
+      : spec;
+  return `fused_${JSON.stringify(baked)}`;
 }

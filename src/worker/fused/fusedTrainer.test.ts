@@ -5,7 +5,6 @@ import { tinyConfig } from '../../engine/testing/tinyConfig';
 import { ToyGanTrainer } from '../../engine/trainer';
 import { FlatParams } from './flatParams';
 import { FusedToyTrainer, fusedUnsupportedReason } from './fusedTrainer';
-import { fusedUnwantedReason } from '../fusedChoice';
 import { Mlp } from '../../engine/mlp';
 import { Rng } from '../../engine/rng';
 
@@ -81,20 +80,5 @@ describe('FlatParams', () => {
     expect(repacked[total - 1]).toBe(42);
     flat.dispose();
     net.dispose();
-  });
-});
-
-describe('fusedUnwantedReason', () => {
-  it('avoids the fused step on software WebGL only when left to choose', () => {
-    const swiftshader = 'a software renderer (SwiftShader)';
-    expect(fusedUnwantedReason('auto', null, 'webgl')).toBeNull();
-    expect(fusedUnwantedReason('auto', null, 'webgpu')).toBeNull();
-    expect(fusedUnwantedReason('auto', swiftshader, 'webgl')).toMatch(
-      /op path is faster.*SwiftShader/,
-    );
-    // Software WebGPU ran the fused step faster than the ops: keep it.
-    expect(fusedUnwantedReason('auto', swiftshader, 'webgpu')).toBeNull();
-    expect(fusedUnwantedReason('on', swiftshader, 'webgl')).toBeNull();
-    expect(fusedUnwantedReason('off', null, 'webgpu')).toMatch(/turned off/);
   });
 });

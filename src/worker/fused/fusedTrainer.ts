@@ -17,6 +17,7 @@ import { discriminatorUpdate, generatorUpdate } from '../../engine/ganUpdates';
 import { ToyGanTrainer, type ScheduledValues } from '../../engine/trainer';
 import type { Optimizer } from '../../engine/adam';
 import { addAll } from '../../engine/ops';
+import { errorMessage } from '../../errors';
 import { FlatParams } from './flatParams';
 import { registerFusedKernels, runPlan, type FusedBackend, type UniformValues } from './kernels';
 import {
@@ -25,6 +26,7 @@ import {
   emaPlan,
   externalInputs,
   generatorStepPlan,
+  gradBufferName,
   isSupportedLoss,
   netLayout,
   type Invocation,
@@ -139,7 +141,7 @@ export class FusedToyTrainer extends ToyGanTrainer {
       await probe.data();
       probe.dispose();
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      failure = errorMessage(error);
     }
     const gpuError = device ? await device.popErrorScope() : null;
     if (gpuError) failure ??= gpuError.message;
@@ -360,15 +362,8 @@ export class FusedToyTrainer extends ToyGanTrainer {
       tf.mean(fakeLogits),
       gradSqReal,
       gradSqFake,
-      gradNorm(buffers.get(this.discriminatorPlanGrad(buffers))!),
+      gradNorm(buffers.get(gradBufferName('D'))!),
     ];
-  }
-
-  private discriminatorPlanGrad(buffers: Map<string, tf.Tensor>): string {
-    // The last gradient kernel's output (D.grad{K-1}).
-    const name = `D.grad${this.dLayout.sizes.length - 2}`;
-    if (!buffers.has(name)) throw new Error(`fused plan wrote no ${name}`);
-    return name;
   }
 
   /** [gLoss, ‖∇θG‖]. */
@@ -378,13 +373,13 @@ export class FusedToyTrainer extends ToyGanTrainer {
     const logits = tf.reshape(buffers.get('D.out')!, [withReal ? 2 * B : B, 1]);
     const fakeLogits = tf.slice(logits, [withReal ? B : 0, 0], [B, 1]);
     const realLogits = withReal ? tf.slice(logits, [0, 0], [B, 1]) : tf.zeros([B, 1]);
-    const grad = buffers.get(`G.grad${this.gLayout.sizes.length - 2}`)!;
+    const grad = buffers.get(gradBufferName('G'))!;
     return [this.loss.generator(realLogits, fakeLogits), gradNorm(grad)];
   }
 
   private fail(error: unknown, optimizer: Optimizer, stepBefore: number): void {
     optimizer.step = stepBefore;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     this.fallbackReason = `a fused ${this.backendName} kernel failed (${message.split('\n')[0]}); training continues on the standard tfjs ops`;
   }
 

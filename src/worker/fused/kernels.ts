@@ -8,7 +8,17 @@
  * under its name ('FusedDense', …), so the bench's kernel count stays honest.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GLSL, inputCount, inputName, kernelSource, outputSize, shaderKey, WGSL } from './emit';
+import {
+  GLSL,
+  inputCount,
+  inputName,
+  intUniformsOf,
+  kernelSource,
+  outputSize,
+  shaderKey,
+  threadCount,
+  WGSL,
+} from './emit';
 import type { Invocation, KernelSpec, UniformName } from './plan';
 
 export type FusedBackend = 'webgpu' | 'webgl';
@@ -22,7 +32,8 @@ export function isFusedBackend(name: string): name is FusedBackend {
 export const KERNEL_NAMES: Record<KernelSpec['kind'], string> = {
   product: 'FusedDense',
   seed: 'FusedLossGrad',
-  grad: 'FusedWeightGrad',
+  'grad-partial': 'FusedWeightGradPartial',
+  'grad-reduce': 'FusedWeightGradSum',
   'adam-m': 'FusedAdamMoment1',
   'adam-v': 'FusedAdamMoment2',
   'adam-param': 'FusedAdamUpdate',
@@ -81,14 +92,20 @@ function webgpuProgram(spec: KernelSpec, uniformNames: UniformName[]) {
     outputShape: [size],
     shaderKey: shaderKey(spec),
     dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(size / workgroupSize[0]), 1, 1] as [number, number, number],
+    dispatch: [Math.ceil(threadCount(spec, WGSL) / workgroupSize[0]), 1, 1] as [
+      number,
+      number,
+      number,
+    ],
     variableNames: Array.from({ length: inputCount(spec) }, (_, i) => inputName(i)),
     workgroupSize,
     getUserCode: () => kernelSource(spec, WGSL),
   };
-  return uniformNames.length > 0
-    ? { ...program, uniforms: uniformNames.map((n) => `${n} : f32,`).join(' ') }
-    : program;
+  const declared = [
+    ...uniformNames.map((n) => `${n} : f32,`),
+    ...intUniformsOf(spec).map((u) => `${u.name} : i32,`),
+  ];
+  return declared.length > 0 ? { ...program, uniforms: declared.join(' ') } : program;
 }
 
 function webglProgram(spec: KernelSpec, uniformNames: UniformName[]) {
@@ -96,7 +113,10 @@ function webglProgram(spec: KernelSpec, uniformNames: UniformName[]) {
     variableNames: Array.from({ length: inputCount(spec) }, (_, i) => inputName(i)),
     outputShape: [outputSize(spec)],
     userCode: kernelSource(spec, GLSL),
-    customUniforms: uniformNames.map((name) => ({ name, type: 'float' as const })),
+    customUniforms: [
+      ...uniformNames.map((name) => ({ name, type: 'float' as const })),
+      ...intUniformsOf(spec).map(({ name }) => ({ name, type: 'int' as const })),
+    ],
   };
 }
 
@@ -112,7 +132,10 @@ const kernelFuncs: Record<FusedBackend, tf.KernelFunc> = {
       { ...cached('webgpu', spec, uniformNames) },
       ordered(inputs, inputCount(spec)),
       'float32',
-      uniformValues.map((value) => ({ type: 'float32', data: [value] })),
+      [
+        ...uniformValues.map((value) => ({ type: 'float32', data: [value] })),
+        ...intUniformsOf(spec).map(({ value }) => ({ type: 'int32', data: [value] })),
+      ],
     );
   },
   webgl: ({ inputs, backend, attrs }) => {
@@ -121,7 +144,7 @@ const kernelFuncs: Record<FusedBackend, tf.KernelFunc> = {
       cached('webgl', spec, uniformNames),
       ordered(inputs, inputCount(spec)),
       'float32',
-      uniformValues.map((value) => [value]),
+      [...uniformValues, ...intUniformsOf(spec).map((u) => u.value)].map((value) => [value]),
     );
   },
 };

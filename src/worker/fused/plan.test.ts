@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../engine/config';
-import { GLSL, inputCount, kernelSource, outputSize, WGSL } from './emit';
+import {
+  columnsOf,
+  GLSL,
+  inputCount,
+  intUniformsOf,
+  kernelSource,
+  outputSize,
+  shaderKey,
+  WGSL,
+} from './emit';
 import {
   discriminatorStepPlan,
   emaPlan,
   externalInputs,
   generatorStepPlan,
+  gradChunks,
+  MAX_REDUCED_LAYERS,
   netLayout,
   SUPPORTED_LOSSES,
   type Invocation,
@@ -84,15 +95,24 @@ function checkBounds(steps: Invocation[], external: Record<string, number>): voi
       case 'seed':
         expect(spec.fakeOffset + spec.batch).toBeLessThanOrEqual(size(step, 0));
         break;
-      case 'grad':
+      case 'grad-partial':
         for (const t of spec.terms) {
           rowsFit(step, t.a, spec.fanIn);
           const rows = t.a.reduce((n, s) => n + s.rows, 0);
           expect(rows).toBe(spec.rows);
           expect((t.d.offset + rows) * spec.fanOut).toBeLessThanOrEqual(size(step, t.d.input));
         }
+        expect(spec.chunks).toBe(gradChunks(spec.rows));
+        break;
+      case 'grad-reduce': {
+        expect(spec.layers.length).toBeLessThanOrEqual(MAX_REDUCED_LAYERS);
+        for (const l of spec.layers) {
+          expect(size(step, l.input)).toBe(l.chunks * (l.fanIn * l.fanOut + l.fanOut));
+          expect(l.biasOffset + l.fanOut).toBeLessThanOrEqual(spec.total);
+        }
         if (spec.previous !== null) expect(size(step, spec.previous)).toBe(spec.total);
         break;
+      }
       default:
         for (let i = 0; i < step.inputs.length; i++) expect(size(step, i)).toBe(spec.total);
     }
@@ -114,15 +134,54 @@ describe('fused plan', () => {
     const d = discriminatorStepPlan(dims, { inputGradient: true, penalty: true });
     const g = generatorStepPlan(dims);
     // 4 layers per net: D step = G fwd 4 + D fwd 4 + seed + back 3 + ∇ₓD + R1/R2 pass 3 + grads
-    // 4 + Adam 3; G step = G fwd 4 + D fwd 4 + seed + D back 3 + ∂/∂fake + G back 3 + grads 4 +
-    // Adam 3.
-    expect(d.steps).toHaveLength(23);
-    expect(g.steps).toHaveLength(23);
+    // 4 + their sum 1 + Adam 3; G step = G fwd 4 + D fwd 4 + seed + D back 3 + ∂/∂fake + G back
+    // 3 + grads 4 + their sum 1 + Adam 3.
+    expect(d.steps).toHaveLength(24);
+    expect(g.steps).toHaveLength(24);
     expect(d.steps.length + g.steps.length).toBeLessThanOrEqual(60);
     // Without penalty or diagnostics, the input-gradient passes drop out.
     expect(
       discriminatorStepPlan(dims, { inputGradient: false, penalty: false }).steps,
-    ).toHaveLength(19);
+    ).toHaveLength(20);
+  });
+
+  it('shares one compiled program between layers of one shape', () => {
+    const dims = presetDims();
+    const steps = [
+      ...discriminatorStepPlan(dims, { inputGradient: true, penalty: true }).steps,
+      ...discriminatorStepPlan(dims, { inputGradient: true, penalty: false }).steps,
+      ...discriminatorStepPlan(dims, { inputGradient: false, penalty: false }).steps,
+      ...generatorStepPlan(dims).steps,
+    ];
+    const programs = new Set(steps.map((s) => shaderKey(s.spec)));
+    // 89 dispatches over the 4 plans checkKernels compiles, 38 programs (46 for 85 dispatches
+    // when the offsets were baked in).
+    expect(steps).toHaveLength(89);
+    expect(programs.size).toBeLessThanOrEqual(38);
+    // D's two hidden 64×64 layers (forward) are one program with different offsets.
+    const hidden = steps.filter((s) => s.output === 'D.a2' || s.output === 'D.a3');
+    expect(shaderKey(hidden[0].spec)).toBe(shaderKey(hidden[1].spec));
+    expect(intUniformsOf(hidden[0].spec)).not.toEqual(intUniformsOf(hidden[1].spec));
+  });
+
+  it('splits a layer weight gradient into chunks of rows and sums them into one buffer', () => {
+    const dims = presetDims('rpgan', 256);
+    const d = discriminatorStepPlan(dims, { inputGradient: true, penalty: true }).steps;
+    const partials = d.filter((s) => s.spec.kind === 'grad-partial');
+    expect(partials).toHaveLength(4);
+    // 2·256 rows in chunks of 32: 16 threads per weight.
+    for (const p of partials) expect(p.spec.kind === 'grad-partial' && p.spec.chunks).toBe(16);
+    const sums = d.filter((s) => s.spec.kind === 'grad-reduce');
+    expect(sums.map((s) => s.output)).toEqual(['D.grad']);
+    // A 7-layer net needs a second sum kernel, chained through `previous`.
+    const deep = netLayout({ inputDim: 2, width: 8, depth: 6, outputDim: 1 });
+    const deepSums = discriminatorStepPlan(
+      { ...dims, d: deep },
+      { inputGradient: false, penalty: false },
+    ).steps.filter((s) => s.spec.kind === 'grad-reduce');
+    expect(deepSums).toHaveLength(2);
+    expect(deepSums[1].inputs.at(-1)).toBe(deepSums[0].output);
+    expect(deepSums[1].output).toBe('D.grad');
   });
 
   it('reads only bound buffers, within their bounds, for every loss, batch and variant', () => {
@@ -191,11 +250,15 @@ describe('fused shader sources', () => {
                 .map((m) => m[1])
                 .filter((n) => n !== 'outShape')
             : [];
-        if (dialect === WGSL) expect([...new Set(named)].sort()).toEqual([...step.uniforms].sort());
-        for (const u of step.uniforms) expect(source).toContain(u);
+        const uniforms = [...step.uniforms, ...intUniformsOf(step.spec).map((u) => u.name)];
+        if (dialect === WGSL) expect([...new Set(named)].sort()).toEqual(uniforms.sort());
+        for (const u of uniforms) expect(source).toContain(u);
         // Each language's own syntax only.
         if (dialect === WGSL) {
-          expect(source).toContain('result[index] = res;');
+          // One element per thread, or (columnsOf > 1) one write per column.
+          const columns = columnsOf(step.spec, WGSL);
+          if (columns === 1) expect(source).toContain('result[index] = res;');
+          else expect(source.match(/result\[/g), step.output).toHaveLength(columns);
           expect(source).not.toMatch(/\bfloat |\bint |getX/);
         } else {
           expect(source).toContain('setOutput(res);');

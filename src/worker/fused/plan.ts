@@ -8,8 +8,10 @@
  * much as the arithmetic of a small MLP): an MLP layer is one `product` kernel (x·W + b and leaky
  * ReLU, over real and fake rows together); backward is the same product with Wᵀ, masked by the
  * saved activations (leaky ReLU's slope is 1 where its output is > 0, α elsewhere); the weight
- * gradients of a layer are one `grad` kernel, written into one flat gradient buffer; the
- * optimiser is one kernel per moment and one for the weights over all parameters at once.
+ * gradients of a layer are one `grad-partial` kernel (partial sums over chunks of rows, so the
+ * row reduction runs in parallel), and one `grad-reduce` kernel per network sums the chunks into
+ * one flat gradient buffer; the optimiser is one kernel per moment and one for the weights over
+ * all parameters at once.
  *
  * R1/R2 written out. With u_l = ∂(Σ D)/∂z_l (z_l: layer l's pre-activation; seeded with ones at
  * the logit) the input gradient is ∇ₓD = u_0·W_0ᵀ, and u_l = (u_{l+1}·W_{l+1}ᵀ) ⊙ s_l with s_l the
@@ -18,7 +20,7 @@
  * polynomial in the weights along the masks, and its weight gradient is a second, *forward*
  * pass: v_{-1} = 2c·∇ₓD, v_l = (v_{l-1}·W_l) ⊙ s_l, and ∂P/∂W_l = v_{l-1}ᵀ·u_l (no bias term: u
  * does not depend on the biases). The adversarial gradient is a_lᵀ·e_l with e the usual backward
- * pass, so one `grad` kernel per layer sums both terms. u and e run through the same masks and
+ * pass, so one `grad-partial` kernel per layer sums both terms. u and e run through the same masks and
  * weights, so one backward kernel carries both, stacked as rows [e; u].
  */
 import type { LossName } from '../../engine/lossNames';
@@ -129,28 +131,70 @@ export interface GradTerm {
 }
 
 /**
- * A flat gradient buffer with layer `weightOffset`/`biasOffset` written: W from the terms, b from
- * Σ_r D[r, j] of the first term; every other entry copied from `previous` (or 0): the layers of
- * one network chain into one buffer, which the optimiser then updates in one pass.
+ * Rows per chunk of a weight-gradient reduction: a `grad-partial` kernel sums each weight's
+ * Σ_r A[r, i]·D[r, j] over one chunk of rows per thread (fanIn·fanOut·chunks threads, a short loop
+ * each), and `grad-reduce` adds the chunks up. One thread per weight with a loop over all rows
+ * (2·batch, 4·batch with R1/R2) left a real GPU mostly idle (128 threads for D's first layer).
  */
-export interface GradSpec {
-  kind: 'grad';
-  total: number;
-  previous: number | null;
+export const GRAD_ROWS_PER_CHUNK = 32;
+
+/** How many row chunks a layer's weight gradient over `rows` rows is split into. */
+export function gradChunks(rows: number): number {
+  return Math.max(1, Math.ceil(rows / GRAD_ROWS_PER_CHUNK));
+}
+
+/**
+ * One layer's weight and bias gradient, as partial sums over row chunks: out[c·E + e] with
+ * E = fanIn·fanOut + fanOut, e < fanIn·fanOut for W[i, j] (row-major) and the rest for b[j]. W's
+ * entries sum the terms; b's sum Σ_r D[r, j] of the first term. Each segment of a term is split
+ * into `chunks` equal runs of rows (the last one shorter), so chunk c covers the same part of the
+ * real and the fake rows.
+ */
+export interface GradPartialSpec {
+  kind: 'grad-partial';
   fanIn: number;
   fanOut: number;
-  weightOffset: number;
-  biasOffset: number;
   rows: number;
+  chunks: number;
   terms: GradTerm[];
   /**
    * Sum b's gradient over row pairs (r, r + rows/2), i.e. real row r with its fake partner. Why:
    * under the relativistic loss ∂L/∂D(fake_r) = −∂L/∂D(real_r) exactly, so the output bias's
    * gradient is exactly 0, as on the op path; a sequential sum would leave rounding noise,
-   * which Adam (β1 = 0) turns into ±lr steps.
+   * which Adam (β1 = 0) turns into ±lr steps. (Each chunk's pairs sum to 0, so their sum does.)
    */
   pairedBias: boolean;
 }
+
+/** Where one layer's partial sums (a grad-partial output) go in the flat gradient. */
+export interface ReducedLayer {
+  /** Index into the kernel's inputs. */
+  input: number;
+  fanIn: number;
+  fanOut: number;
+  chunks: number;
+  weightOffset: number;
+  biasOffset: number;
+}
+
+/**
+ * A flat gradient buffer with the listed layers' W and b written (each the sum of its chunks);
+ * every other entry copied from `previous` (or 0). A network's layers go into one buffer (in
+ * groups of at most MAX_REDUCED_LAYERS, chained by `previous`), which the optimiser then updates
+ * in one pass.
+ */
+export interface GradReduceSpec {
+  kind: 'grad-reduce';
+  total: number;
+  layers: ReducedLayer[];
+  previous: number | null;
+}
+
+/**
+ * Layers per grad-reduce kernel: with `previous` that is 7 inputs and the output, WebGPU's
+ * default limit of 8 storage buffers per shader stage.
+ */
+export const MAX_REDUCED_LAYERS = 6;
 
 /** Element-wise updates over a whole flat buffer (the engine Optimizer's arithmetic, in order). */
 export interface UpdateSpec {
@@ -158,7 +202,7 @@ export interface UpdateSpec {
   total: number;
 }
 
-export type KernelSpec = ProductSpec | SeedSpec | GradSpec | UpdateSpec;
+export type KernelSpec = ProductSpec | SeedSpec | GradPartialSpec | GradReduceSpec | UpdateSpec;
 
 /** One dispatch: a kernel, the buffers it reads (by name) and the one it writes. */
 export interface Invocation {
@@ -203,8 +247,9 @@ export function uniformsOf(spec: KernelSpec): UniformName[] {
   switch (spec.kind) {
     case 'product':
       return [...new Set(scales(spec.segments))];
-    case 'grad':
+    case 'grad-partial':
       return [...new Set(spec.terms.flatMap((t) => scales(t.a)))];
+    case 'grad-reduce':
     case 'seed':
       return [];
     case 'adam-m':
@@ -342,7 +387,10 @@ function update(
   return { params: next, m, v };
 }
 
-/** Weight gradients of every layer of a net, chained into one flat buffer; returns its name. */
+/**
+ * Weight gradients of every layer of a net: partial sums over row chunks per layer, then summed
+ * into one flat buffer, `${prefix}.grad` (see gradBufferName); returns its name.
+ */
 function gradients(
   p: PlanBuilder,
   net: NetLayout,
@@ -351,28 +399,48 @@ function gradients(
   pairedBias = false,
 ): string {
   const layers = net.sizes.length - 1;
-  let previous: string | null = null;
+  const partials: { name: string; layer: Omit<ReducedLayer, 'input'> }[] = [];
   for (let l = 0; l < layers; l++) {
     const { inputs, terms, rows } = layerTerms(l);
-    const all: string[] = previous ? [...inputs, previous] : inputs;
+    const fanIn = net.sizes[l];
+    const fanOut = net.sizes[l + 1];
+    const chunks = gradChunks(rows);
+    const name = p.add(
+      { kind: 'grad-partial', fanIn, fanOut, rows, chunks, terms, pairedBias },
+      inputs,
+      `${prefix}.gradPart${l}`,
+    );
+    const layer = {
+      fanIn,
+      fanOut,
+      chunks,
+      weightOffset: net.weightOffsets[l],
+      biasOffset: net.biasOffsets[l],
+    };
+    partials.push({ name, layer });
+  }
+  let previous: string | null = null;
+  for (let first = 0; first < layers; first += MAX_REDUCED_LAYERS) {
+    const group = partials.slice(first, first + MAX_REDUCED_LAYERS);
+    const last = first + group.length >= layers;
+    const inputs = group.map((g) => g.name);
     previous = p.add(
       {
-        kind: 'grad',
+        kind: 'grad-reduce',
         total: net.total,
-        previous: previous ? inputs.length : null,
-        fanIn: net.sizes[l],
-        fanOut: net.sizes[l + 1],
-        weightOffset: net.weightOffsets[l],
-        biasOffset: net.biasOffsets[l],
-        rows,
-        terms,
-        pairedBias,
+        layers: group.map((g, i) => ({ ...g.layer, input: i })),
+        previous: previous === null ? null : inputs.length,
       },
-      all,
-      `${prefix}.grad${l}`,
+      previous === null ? inputs : [...inputs, previous],
+      last ? gradBufferName(prefix) : `${prefix}.grad@${first}`,
     );
   }
   return previous!;
+}
+
+/** The flat gradient buffer a step plan writes for a network ('D' or 'G'). */
+export function gradBufferName(prefix: string): string {
+  return `${prefix}.grad`;
 }
 
 export interface DiscriminatorOptions {
