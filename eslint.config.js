@@ -26,7 +26,7 @@ const noSyncReadback = [
   {
     selector: 'CallExpression[callee.object.name="tf"][callee.property.name="addN"]',
     message:
-      'tf.addN of 8+ tensors is an invalid WebGPU kernel (too many storage buffers) that silently zeroes its command buffer; use addAll (engine/ops.ts).',
+      'tf.addN of 8+ tensors is an invalid WebGPU kernel (too many storage buffers) that silently zeroes its command buffer; use addAll (engine/core/ops.ts).',
   },
   {
     selector: 'MemberExpression[property.name=/^(dataSync|arraySync|bufferSync)$/]',

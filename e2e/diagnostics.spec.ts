@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import type { LogRow } from '../src/engine/trainer';
+import type { LogRow } from '../src/engine/core/trainer';
 import { openApp, trackErrors } from './helpers';
 
 /**

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { DEFAULT_CONFIG } from '../src/engine/config';
+import { DEFAULT_CONFIG } from '../src/engine/core/config';
 import { hasWebGpuAdapter, openApp, TINY, trackErrors } from './helpers';
 
 /**

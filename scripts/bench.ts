@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 
 import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from '../src/cli/args';
-import { stackedMnistDefaults } from '../src/engine/config';
+import { stackedMnistDefaults } from '../src/engine/core/config';
 import {
   BACKEND_NAMES,
   type BackendName,
@@ -151,7 +151,7 @@ interface Result {
   iterations?: number;
   seconds?: number;
   kernelsPerStep?: number;
-  /** Kernels of the same iteration written naively with stock tfjs ops (engine/naive.ts). */
+  /** Kernels of the same iteration written naively with stock tfjs ops (engine/toy/naive.ts). */
   naiveKernelsPerStep?: number;
   /** Which path trained (toys on GPU backends: fused kernels or tfjs ops), and the other's kernels. */
   stepPath?: 'fused' | 'ops';
@@ -381,7 +381,7 @@ async function measure(
             await client.setStream('main', { fusedStep: otherIsFused ? 'off' : 'on' });
             return p;
           }, profile.stepPath === 'ops');
-    // The same iteration written naively with stock tfjs ops (engine/naive.ts), for comparison.
+    // The same iteration written naively with stock tfjs ops (engine/toy/naive.ts), for comparison.
     const naive = await page.evaluate(() =>
       window.ganDebug!.client.debugProfile('main', true).catch(() => null),
     ); // (toys only)

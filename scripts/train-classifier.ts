@@ -8,15 +8,19 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { runCommand, type FlagSpec, type ParsedFlags } from '../src/cli/args';
 import { loadMnistFromPublic, publicPath } from '../src/cli/assets';
-import { useNodeBackend } from '../src/engine/backend';
+import { useNodeBackend } from '../src/engine/core/backend';
 import {
   classifierAccuracy,
   DEFAULT_CLASSIFIER_TRAINING as D,
   trainDigitClassifier,
-} from '../src/engine/classifierTraining';
-import { DEFAULT_CLASSIFIER_ARCH as A } from '../src/engine/digitClassifier';
-import { CLASSIFIER_ASSET_PATH } from '../src/engine/mnist';
-import { CLASSIFIER_SPLIT_SEED, HELD_OUT_DIGITS, splitDigits } from '../src/engine/stackedMnist';
+} from '../src/engine/image/classifierTraining';
+import { DEFAULT_CLASSIFIER_ARCH as A } from '../src/engine/image/digitClassifier';
+import { CLASSIFIER_ASSET_PATH } from '../src/engine/image/mnist';
+import {
+  CLASSIFIER_SPLIT_SEED,
+  HELD_OUT_DIGITS,
+  splitDigits,
+} from '../src/engine/image/stackedMnist';
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'integer', help: `seed of the weights and the batches (default ${D.seed})` },

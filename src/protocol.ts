@@ -13,12 +13,12 @@
  * GAN on Stacked MNIST (`kind: 'image'`, conv nets, image grids, 1000-mode evaluations). The
  * run-level commands (play, pause, step, …) are model-agnostic.
  */
-import type { AnyGanConfig, GanConfig, ImageGanConfig } from './engine/config';
-import type { ToyEvaluation } from './engine/evaluate';
-import type { ImageGrid } from './engine/imageViews';
-import type { TrainerSnapshot } from './engine/snapshot';
-import type { LogRow } from './engine/trainer';
-import type { ViewBounds } from './engine/views';
+import type { AnyGanConfig, GanConfig, ImageGanConfig } from './engine/core/config';
+import type { ToyEvaluation } from './engine/toy/evaluate';
+import type { ImageGrid } from './engine/image/imageViews';
+import type { TrainerSnapshot } from './engine/core/snapshot';
+import type { LogRow } from './engine/core/trainer';
+import type { ViewBounds } from './engine/toy/views';
 
 export type {
   ImageGrid,
@@ -51,7 +51,7 @@ export interface ImageEvaluation {
   evalSamples: number;
   modeCounts: number[];
   /**
-   * The confident measure (engine/stackedMetrics.ts): share of samples whose three digits are
+   * The confident measure (engine/image/stackedMetrics.ts): share of samples whose three digits are
    * each classified with p ≥ 0.9, the modes they cover and their counts per mode. Optional:
    * runs saved before it existed carry none.
    */
@@ -272,7 +272,7 @@ export interface DebugProfileCommand extends CommandBase {
   type: 'debug-profile';
   runId: string;
   /**
-   * Profile the naive baseline (engine/naive.ts) on this run's config instead of the run's own
+   * Profile the naive baseline (engine/toy/naive.ts) on this run's config instead of the run's own
    * iteration; the run's state is untouched.
    */
   naive?: boolean;

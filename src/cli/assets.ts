@@ -12,8 +12,8 @@ import {
   MNIST_PIXELS,
   parseMnistAsset,
   type MnistDigits,
-} from '../engine/mnist';
-import { DigitClassifier } from '../engine/digitClassifier';
+} from '../engine/image/mnist';
+import { DigitClassifier } from '../engine/image/digitClassifier';
 
 /** The repository's public/ folder (this file is src/cli/assets.ts). */
 export const PUBLIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../public');

@@ -8,10 +8,10 @@
  */
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { NODE_BACKENDS, useNodeBackend } from '../engine/backend';
-import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
-import { ToyGanTrainer } from '../engine/trainer';
-import { naiveToyStep } from '../engine/naive';
+import { NODE_BACKENDS, useNodeBackend } from '../engine/core/backend';
+import { DEFAULT_CONFIG, type GanConfig } from '../engine/core/config';
+import { ToyGanTrainer } from '../engine/core/trainer';
+import { naiveToyStep } from '../engine/toy/naive';
 import { checkOutputPath, runCommand, writeOutput, type FlagSpec, type ParsedFlags } from './args';
 
 const FLAGS: Record<string, FlagSpec> = {

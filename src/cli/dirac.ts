@@ -25,7 +25,7 @@ import {
   type DiracLoss,
   type DiracSettings,
   type DiracUpdate,
-} from '../engine/dirac';
+} from '../engine/dirac/dirac';
 
 export const DIRAC_FLAGS: Record<string, FlagSpec> = {
   loss: { type: 'string', choices: DIRAC_LOSSES, help: 'the game (default gan)' },

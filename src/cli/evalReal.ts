@@ -6,15 +6,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { UsageError, writeOutput, type FlagSpec, type ParsedFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
-import { useNodeBackend, type NodeBackend } from '../engine/backend';
-import { Rng } from '../engine/rng';
+import { useNodeBackend, type NodeBackend } from '../engine/core/backend';
+import { Rng } from '../engine/core/rng';
 import {
   CONFIDENT_PROBABILITY,
   evaluateStackedMnist,
   type StackedMnistScores,
-} from '../engine/stackedMetrics';
-import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
-import type { DigitClassifier } from '../engine/digitClassifier';
+} from '../engine/image/stackedMetrics';
+import { StackedMnistSampler, stackedBatch } from '../engine/image/stackedMnist';
+import type { DigitClassifier } from '../engine/image/digitClassifier';
 
 /** Default number of samples for Stacked MNIST evaluations (the paper protocol uses 26,000). */
 export const STACKED_EVAL_SAMPLES = 10_000;

@@ -10,8 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { checkOutputPath, runCommand, UsageError, type FlagSpec, type ParsedFlags } from './args';
-import { DATASET_GAMMA, TOY_RECIPES } from '../engine/config';
-import type { ToyDatasetName } from '../engine/datasets';
+import { DATASET_GAMMA, TOY_RECIPES } from '../engine/core/config';
+import type { ToyDatasetName } from '../engine/toy/datasets';
 import { DEFAULT_STEPS } from './trainOptions';
 
 const FLAGS: Record<string, FlagSpec> = {

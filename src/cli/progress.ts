@@ -1,6 +1,6 @@
 /** A one-line progress bar on stderr: steps, steps/s and the latest metrics. */
-import type { LogRow } from '../engine/trainer';
-import type { ToyEvaluation } from '../engine/evaluate';
+import type { LogRow } from '../engine/core/trainer';
+import type { ToyEvaluation } from '../engine/toy/evaluate';
 
 export class ProgressBar {
   private lastLog?: LogRow;

@@ -8,14 +8,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-import { useNodeBackend } from '../engine/backend';
-import type { ImageGanConfig } from '../engine/config';
-import { evaluateImageTrainer, runImageTraining, type ImageEvaluator } from '../engine/imageRun';
-import { ImageGanTrainer } from '../engine/imageTrainer';
-import type { Rng } from '../engine/rng';
-import { assignSnapshot, takeSnapshot, type TrainerSnapshot } from '../engine/snapshot';
-import { evaluateStackedMnist } from '../engine/stackedMetrics';
-import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
+import { useNodeBackend } from '../engine/core/backend';
+import type { ImageGanConfig } from '../engine/core/config';
+import {
+  evaluateImageTrainer,
+  runImageTraining,
+  type ImageEvaluator,
+} from '../engine/image/imageRun';
+import { ImageGanTrainer } from '../engine/image/imageTrainer';
+import type { Rng } from '../engine/core/rng';
+import { assignSnapshot, takeSnapshot, type TrainerSnapshot } from '../engine/core/snapshot';
+import { evaluateStackedMnist } from '../engine/image/stackedMetrics';
+import { StackedMnistSampler, stackedBatch } from '../engine/image/stackedMnist';
 import { lessonSnapshotConfig } from '../lessons/lessonSnapshot';
 import { LESSONS, lessonById } from '../lessons/lessons';
 import { decodeRunFile, type RunContent } from '../store/savedRuns';

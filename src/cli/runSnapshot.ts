@@ -9,10 +9,10 @@
  * and the file's date is fixed (SNAPSHOT_SAVED_AT), so the same command on the same backend writes
  * the same bytes.
  */
-import type { ImageGanConfig } from '../engine/config';
-import type { ImageScores } from '../engine/imageRun';
-import type { TrainerSnapshot } from '../engine/snapshot';
-import type { LogRow } from '../engine/trainer';
+import type { ImageGanConfig } from '../engine/core/config';
+import type { ImageScores } from '../engine/image/imageRun';
+import type { TrainerSnapshot } from '../engine/core/snapshot';
+import type { LogRow } from '../engine/core/trainer';
 import { lessonImageConfig } from '../lessons/applyLesson';
 import { lessonById } from '../lessons/lessons';
 import type { ImageEvaluation } from '../protocol';

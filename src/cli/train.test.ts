@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFlags, UsageError } from './args';
 import { settingsFromFlags, TRAIN_FLAGS } from './trainOptions';
-import { DATASET_GAMMA } from '../engine/config';
+import { DATASET_GAMMA } from '../engine/core/config';
 import { importConfigText } from '../store/exportData';
 import { imagePresetConfig, presetConfig } from '../store/settings';
 

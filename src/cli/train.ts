@@ -3,9 +3,9 @@
  * --seed 1 --out run.json`. Writes config, history, evals, final metrics and the final samples.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { useNodeBackend } from '../engine/backend';
-import { makeToyDataset } from '../engine/datasets';
-import { runToyTraining, type RunResult } from '../engine/run';
+import { useNodeBackend } from '../engine/core/backend';
+import { makeToyDataset } from '../engine/toy/datasets';
+import { runToyTraining, type RunResult } from '../engine/toy/run';
 import {
   checkOutputPath,
   runCommand,
@@ -15,7 +15,7 @@ import {
   type ParsedFlags,
 } from './args';
 import { DEFAULT_STEPS, settingsFromFlags, TRAIN_FLAGS, type RunSettings } from './trainOptions';
-import { PRECISION_STEPS } from '../engine/config';
+import { PRECISION_STEPS } from '../engine/core/config';
 import { ProgressBar } from './progress';
 import { EVAL_REAL_FLAG, evalRealMain, withStackedMnistChoice } from './evalReal';
 import { trainImageMain } from './trainImage';

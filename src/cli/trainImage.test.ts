@@ -3,10 +3,10 @@
  * a one-step run scored by the shipped classifier, whose `final` carries the mode metrics.
  */
 import { describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../engine/backend';
-import { runImageTraining } from '../engine/imageRun';
-import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
-import { evaluateStackedMnist } from '../engine/stackedMetrics';
+import { useNodeBackend } from '../engine/core/backend';
+import { runImageTraining } from '../engine/image/imageRun';
+import { StackedMnistSampler, stackedBatch } from '../engine/image/stackedMnist';
+import { evaluateStackedMnist } from '../engine/image/stackedMetrics';
 import { parseFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { imageSettingsFromFlags } from './trainImage';

@@ -5,23 +5,23 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ZodError } from 'zod';
-import { useNodeBackend, type NodeBackend } from '../engine/backend';
+import { useNodeBackend, type NodeBackend } from '../engine/core/backend';
 import {
   imageConfigProblem,
   imageGanConfigSchema,
   stackedMnistDefaults,
   type ImageGanConfig,
-} from '../engine/config';
+} from '../engine/core/config';
 import {
   runImageTraining,
   type ImageEvaluator,
   type ImageRunResult,
   type ImageScores,
-} from '../engine/imageRun';
-import { Rng } from '../engine/rng';
-import { takeSnapshot, type TrainerSnapshot } from '../engine/snapshot';
-import { evaluateStackedMnist } from '../engine/stackedMetrics';
-import { StackedMnistSampler, stackedBatch } from '../engine/stackedMnist';
+} from '../engine/image/imageRun';
+import { Rng } from '../engine/core/rng';
+import { takeSnapshot, type TrainerSnapshot } from '../engine/core/snapshot';
+import { evaluateStackedMnist } from '../engine/image/stackedMetrics';
+import { StackedMnistSampler, stackedBatch } from '../engine/image/stackedMnist';
 import { UsageError, writeOutput, type ParsedFlags } from './args';
 import { loadClassifierFromPublic, loadMnistFromPublic } from './assets';
 import { formatModeCoverage, STACKED_EVAL_SAMPLES } from './evalReal';

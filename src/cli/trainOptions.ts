@@ -14,11 +14,11 @@ import {
   ganConfigSchema,
   toyDefaults,
   type GanConfig,
-} from '../engine/config';
-import { ARCH_NAMES } from '../engine/config';
-import { TOY_DATASET_NAMES, type ToyDatasetName } from '../engine/datasets';
-import { LOSS_NAMES } from '../engine/losses';
-import { NODE_BACKENDS } from '../engine/backend';
+} from '../engine/core/config';
+import { ARCH_NAMES } from '../engine/core/config';
+import { TOY_DATASET_NAMES, type ToyDatasetName } from '../engine/toy/datasets';
+import { LOSS_NAMES } from '../engine/core/losses';
+import { NODE_BACKENDS } from '../engine/core/backend';
 import { UsageError, type FlagSpec, type ParsedFlags } from './args';
 
 /**

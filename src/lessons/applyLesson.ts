@@ -3,8 +3,8 @@
  * the Dirac-GAN; Stacked MNIST lessons switch the playground to image mode) and the workspace
  * shows the right view. No React; the UI and tests call it.
  */
-import type { GanConfig, ImageGanConfig } from '../engine/config';
-import { DIRAC_DEFAULTS } from '../engine/dirac';
+import type { GanConfig, ImageGanConfig } from '../engine/core/config';
+import { DIRAC_DEFAULTS } from '../engine/dirac/dirac';
 import type { CompareController } from '../store/compare';
 import type { DiracStoreApi } from '../store/dirac';
 import {

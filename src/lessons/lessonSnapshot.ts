@@ -11,8 +11,8 @@
  */
 import { createStore } from 'zustand/vanilla';
 
-import type { ImageGanConfig } from '../engine/config';
-import { fetchAssetBytes } from '../engine/mnist';
+import type { ImageGanConfig } from '../engine/core/config';
+import { fetchAssetBytes } from '../engine/image/mnist';
 import { decodeRunFile, type Parsed, type RunContent } from '../store/savedRuns';
 import { lessonImageConfig } from './applyLesson';
 import type { Lesson, LessonSnapshot } from './lessons';

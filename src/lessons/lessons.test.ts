@@ -1,15 +1,15 @@
 /** Lesson data: every preset is a valid configuration, links are unique, claims name variants. */
 import { describe, expect, it } from 'vitest';
 
-import { ganConfigSchema, IMAGE_DATASET_NAMES, stackedMnistDefaults } from '../engine/config';
-import { TOY_DATASET_NAMES } from '../engine/datasets';
-import { DIRAC_DEFAULTS, simulateDirac } from '../engine/dirac';
+import { ganConfigSchema, IMAGE_DATASET_NAMES, stackedMnistDefaults } from '../engine/core/config';
+import { TOY_DATASET_NAMES } from '../engine/toy/datasets';
+import { DIRAC_DEFAULTS, simulateDirac } from '../engine/dirac/dirac';
 import { CompareController } from '../store/compare';
 import { createDiracStore, diracSettingsSchema } from '../store/dirac';
 import { activeConfig, createSettingsStore, imageProblem } from '../store/settings';
 import { createWorkspaceStore, parseWorkspaceHash } from '../store/workspace';
 import { applyLesson, lessonConfig, lessonImageConfig } from './applyLesson';
-import { cosineBurnIn } from '../engine/schedule';
+import { cosineBurnIn } from '../engine/core/schedule';
 import {
   LESSON_FADE_STEPS,
   LESSONS,

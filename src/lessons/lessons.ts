@@ -7,8 +7,8 @@
  *
  * Data only (no React, no tfjs): the UI, the URL parser and the tests all read it.
  */
-import { toyDefaults, type GanConfig, type ImageGanConfig } from '../engine/config';
-import type { DiracSettings } from '../engine/dirac';
+import { toyDefaults, type GanConfig, type ImageGanConfig } from '../engine/core/config';
+import type { DiracSettings } from '../engine/dirac/dirac';
 
 /** One run of a comparison: a label and what differs from the lesson's base config. */
 export interface LessonVariant {
@@ -83,7 +83,7 @@ export interface Lesson {
   caveat?: string;
   source: string;
   preset: LessonPreset;
-  /** A dataset (engine/config.ts) the lesson needs; unavailable until it can be selected. */
+  /** A dataset (engine/core/config.ts) the lesson needs; unavailable until it can be selected. */
   requiresDataset?: string;
   /** A feature the lesson needs that the app does not have yet. */
   requiresFeature?: string;
@@ -108,7 +108,7 @@ const SEEDS = [1, 2, 3];
 
 /** Iterations per progressive-growing phase in lesson 7 (all phases pass by step 400). */
 export const LESSON_FADE_STEPS = 100;
-/** Latent size of the Stacked MNIST defaults (engine/config.ts stackedMnistDefaults). */
+/** Latent size of the Stacked MNIST defaults (engine/core/config.ts stackedMnistDefaults). */
 const STACKED_LATENT_DIM = 64;
 
 /**
@@ -161,7 +161,7 @@ export const SHARPEN_STEPS = 4000;
 export const SHARPEN_FINAL_GAMMA = 0.0004;
 
 /**
- * Lesson 9: the CLI's precision recipe (engine/config.ts toyDefaults) over a class-sized budget —
+ * Lesson 9: the CLI's precision recipe (engine/core/config.ts toyDefaults) over a class-sized budget —
  * γ falls 250× from the ring's 0.1 to σ², lr falls 10× (not 100×: over 4000 steps that froze G
  * before it had tightened), Adam β1 0.5, EMA half-life 200 (1000 lags a 4000-step run).
  */

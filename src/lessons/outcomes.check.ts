@@ -9,8 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { useNodeBackend } from '../engine/backend';
-import { runToyTraining } from '../engine/run';
+import { useNodeBackend } from '../engine/core/backend';
+import { runToyTraining } from '../engine/toy/run';
 import { lessonConfig } from './applyLesson';
 import { LESSONS, type LessonOutcome } from './lessons';
 

@@ -2,8 +2,8 @@
  * Opening a lesson from the picker, its card or a link: its preset now (applyLesson.ts), its
  * starting snapshot (if any) once the session can take it (lessonSnapshot.ts). No React.
  */
-import { IMAGE_DATASET_NAMES } from '../engine/config';
-import { TOY_DATASET_NAMES } from '../engine/datasets';
+import { IMAGE_DATASET_NAMES } from '../engine/core/config';
+import { TOY_DATASET_NAMES } from '../engine/toy/datasets';
 import { applyLesson, type LessonTargets } from './applyLesson';
 import { requestLessonStart, type LessonStartStoreApi } from './lessonSnapshot';
 import { lessonById, lessonUnavailable, type Lesson } from './lessons';

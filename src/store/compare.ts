@@ -6,7 +6,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 
-import type { GanConfig } from '../engine/config';
+import type { GanConfig } from '../engine/core/config';
 import type { TrainingPort } from '../worker/client/trainingPort';
 import { variantName } from './names';
 import { createRunStore, type RunStoreApi } from './run';

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { ganConfigSchema, type GanConfig } from '../engine/config';
+import { ganConfigSchema, type GanConfig } from '../engine/core/config';
 import {
   Hostile,
   HOSTILE_NUMBER_LITERALS,

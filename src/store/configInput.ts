@@ -14,7 +14,7 @@ import {
   imageGanConfigSchema,
   type GanConfig,
   type ImageGanConfig,
-} from '../engine/config';
+} from '../engine/core/config';
 import { describeIssue, settingLabel, type SettingIssue } from './settingLabels';
 
 /** Longest settings text accepted (a full config is ~600 characters; a drawing ~100 kB). */

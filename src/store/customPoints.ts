@@ -3,7 +3,7 @@
  * presets. Everything here is plain data in, plain data out; error messages are shown to the
  * user as text (never as HTML).
  */
-import { MAX_CUSTOM_POINTS } from '../engine/datasets';
+import { MAX_CUSTOM_POINTS } from '../engine/toy/datasets';
 import { errorMessage } from '../errors';
 
 export type Point = [number, number];

@@ -1,7 +1,7 @@
 /**
  * The Dirac-GAN's settings (the phase-portrait view): a small zustand store with a zod schema,
  * so a lesson, a link or the controls can set them and bad input gets a clear message. The
- * simulation itself (engine/dirac.ts) is pure TypeScript and runs on the main thread.
+ * simulation itself (engine/dirac/dirac.ts) is pure TypeScript and runs on the main thread.
  */
 import { z } from 'zod';
 import { createStore } from 'zustand/vanilla';
@@ -12,8 +12,8 @@ import {
   DIRAC_LOSSES,
   DIRAC_UPDATES,
   type DiracSettings,
-} from '../engine/dirac';
-import { deepEqual } from '../engine/equal';
+} from '../engine/dirac/dirac';
+import { deepEqual } from '../engine/core/equal';
 
 const coordinate = z.number().min(L.start.min).max(L.start.max);
 

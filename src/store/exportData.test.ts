@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { GanConfig, ImageGanConfig } from '../engine/config';
+import type { GanConfig, ImageGanConfig } from '../engine/core/config';
 import { imagePresetConfig, presetConfig } from './settings';
 import {
   configFileText,

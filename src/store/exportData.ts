@@ -4,7 +4,7 @@
  * file is size-capped, parsed as JSON and validated field by field (configInput.ts); its content
  * is only ever shown as text.
  */
-import type { AnyGanConfig, GanConfig, ImageGanConfig } from '../engine/config';
+import type { AnyGanConfig, GanConfig, ImageGanConfig } from '../engine/core/config';
 import {
   configFromPatch,
   describeProblems,

@@ -4,7 +4,7 @@
  * store-free, so the compare view, saved runs, run files and the CLI share it without importing
  * one another.
  */
-import type { AnyGanConfig, GanConfig } from '../engine/config';
+import type { AnyGanConfig, GanConfig } from '../engine/core/config';
 
 export const MAX_RUN_NAME_LENGTH = 80;
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { stackedMnistDefaults } from '../engine/config';
+import { stackedMnistDefaults } from '../engine/core/config';
 import type {
   AnyGanConfig,
   LogRow,

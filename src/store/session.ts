@@ -5,8 +5,8 @@
  * that is a live change or a rebuild, and says so with a `rebuilt` event); the transport
  * (play, pause, step, reset, slow motion) is a set of methods the UI and shortcuts call.
  */
-import { deepEqual } from '../engine/equal';
-import { isImageConfig, runKindOf } from '../engine/config';
+import { deepEqual } from '../engine/core/equal';
+import { isImageConfig, runKindOf } from '../engine/core/config';
 import { errorMessage } from '../errors';
 import type {
   AnyGanConfig,

@@ -4,8 +4,8 @@
  * A message names a setting by the label the user sees next to its control ("Batch size"), never
  * by its field name in the code (`batchSize`), and says what is wrong in a sentence.
  */
-import type { ConvArch, DatasetName, LatentDistribution } from '../engine/config';
-import type { LossName } from '../engine/lossNames';
+import type { ConvArch, DatasetName, LatentDistribution } from '../engine/core/config';
+import type { LossName } from '../engine/core/lossNames';
 
 /** Each setting's label, as on its control. Nested optimiser fields are `gOptimizer.lr` etc. */
 export const SETTING_LABELS: Record<string, string> = {

@@ -5,7 +5,7 @@ import {
   ganConfigSchema,
   imageGanConfigSchema,
   stackedMnistDefaults,
-} from '../engine/config';
+} from '../engine/core/config';
 import {
   activeConfig,
   createSettingsStore,

@@ -27,10 +27,10 @@ import {
   type GanConfig,
   type ImageGanConfig,
   type LatentDistribution,
-} from '../engine/config';
-import type { OptimizerKind } from '../engine/adam';
-import type { ToyDatasetName } from '../engine/datasets';
-import type { LossName } from '../engine/lossNames';
+} from '../engine/core/config';
+import type { OptimizerKind } from '../engine/core/adam';
+import type { ToyDatasetName } from '../engine/toy/datasets';
+import type { LossName } from '../engine/core/lossNames';
 import type { RunKind } from '../protocol';
 import { CUSTOM_PRESETS, type Point } from './customPoints';
 import {

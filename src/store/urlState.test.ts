@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { stackedMnistDefaults } from '../engine/config';
+import { stackedMnistDefaults } from '../engine/core/config';
 import { presetConfig } from './settings';
 import { CUSTOM_PRESETS } from './customPoints';
 import {

@@ -13,8 +13,8 @@ import {
   type AnyGanConfig,
   type GanConfig,
   type ImageGanConfig,
-} from '../engine/config';
-import { deepEqual } from '../engine/equal';
+} from '../engine/core/config';
+import { deepEqual } from '../engine/core/equal';
 import {
   configFromPatch,
   describeProblems,

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { DIRAC_DEFAULTS } from '../engine/dirac';
+import { DIRAC_DEFAULTS } from '../engine/dirac/dirac';
 import { createLessonStartStore } from '../lessons/lessonSnapshot';
 import { startLinkedLesson, type LessonStores } from '../lessons/startLesson';
 import { CompareController } from './compare';

@@ -5,8 +5,8 @@
  * Apart from the manager because it runs before any run exists and only needs to build and
  * step a throwaway trainer on each candidate.
  */
-import type { AnyGanConfig } from '../engine/config';
-import type { AnyTrainer } from '../engine/snapshot';
+import type { AnyGanConfig } from '../engine/core/config';
+import type { AnyTrainer } from '../engine/core/snapshot';
 import {
   DEFAULT_STREAM,
   type AutoBackendRequest,

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { DEFAULT_CONFIG, stackedMnistDefaults } from '../engine/config';
+import { DEFAULT_CONFIG, stackedMnistDefaults } from '../engine/core/config';
 import type { BackendChoice, BackendName, BackendRate } from '../protocol';
 import {
   choiceKey,

@@ -8,12 +8,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
-import { useNodeBackend as switchNodeBackend } from '../engine/backend';
+import { useNodeBackend as switchNodeBackend } from '../engine/core/backend';
 import { tinyConfig } from '../engine/testing/tinyConfig';
 import type { StreamOptions, WorkerCommand, WorkerEvent, WorkerEventOf } from '../protocol';
 import { TrainingClient, type WorkerEndpoint } from './client';
 import { silenceAllowance } from './client/heartbeat';
-import { ToyGanTrainer } from '../engine/trainer';
+import { ToyGanTrainer } from '../engine/core/trainer';
 import { RunManager } from './runManager';
 
 const STREAM: Partial<StreamOptions> = {

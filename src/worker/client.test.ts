@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
-import { useNodeBackend as switchNodeBackend } from '../engine/backend';
+import { useNodeBackend as switchNodeBackend } from '../engine/core/backend';
 import type { WorkerCommand, WorkerEvent } from '../protocol';
 import { TrainingClient, type WorkerEndpoint } from './client';
 import { RunManager } from './runManager';

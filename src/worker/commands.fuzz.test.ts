@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { DEFAULT_CONFIG, ganConfigSchema } from '../engine/config';
+import { DEFAULT_CONFIG, ganConfigSchema } from '../engine/core/config';
 import { Hostile, HOSTILE_NUMBERS, POLLUTING_KEYS, SCRIPT_TEXTS } from '../testing/hostile';
 import { parseCommand } from './commands';
 

@@ -12,7 +12,7 @@ import {
   type AnyGanConfig,
   type GanConfig,
   type ImageGanConfig,
-} from '../engine/config';
+} from '../engine/core/config';
 import {
   BACKEND_NAMES,
   describeInvalidMessage,

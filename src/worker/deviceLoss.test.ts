@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DivergenceError } from '../engine/trainer';
+import { DivergenceError } from '../engine/core/trainer';
 import { DeviceLoss, isFatalBackendError } from './deviceLoss';
 import { CommandError } from './run';
 

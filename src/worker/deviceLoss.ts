@@ -6,8 +6,8 @@
  * Separate from the manager because it is one protocol of its own (device-lost →
  * backend-changed) with its own state, and the pump only needs to ask "lost?" and "recover".
  */
-import { DivergenceError } from '../engine/trainer';
-import type { AnyTrainer } from '../engine/snapshot';
+import { DivergenceError } from '../engine/core/trainer';
+import type { AnyTrainer } from '../engine/core/snapshot';
 import type { BackendChangedEvent, BackendName } from '../protocol';
 import { type BackendSelection } from './backendSelection';
 import { errorMessage } from '../errors';

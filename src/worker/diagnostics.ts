@@ -10,7 +10,7 @@ import {
   checkConvPenaltyGradients,
   checkPenaltyGradients,
   CONV_PENALTY_CASES,
-} from '../engine/gradientCheck';
+} from '../engine/core/gradientCheck';
 import type { BackendName, WorkerCommand } from '../protocol';
 import { errorMessage } from '../errors';
 import type { RunKindDriver } from './drivers/driver';

@@ -36,7 +36,7 @@ export function nextEvalAfter(step: number, s: EvalSchedule): number | null {
 
 /**
  * E[reverse KL] of a perfect generator scored on `samples` samples over `modes` equally likely
- * modes, (K − 1)/(2N) (engine/stackedMetrics.ts computes the same for each evaluation).
+ * modes, (K − 1)/(2N) (engine/image/stackedMetrics.ts computes the same for each evaluation).
  */
 export function klFloorFor(modes: number, samples: number): number {
   return (modes - 1) / (2 * samples);

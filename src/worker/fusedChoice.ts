@@ -5,8 +5,8 @@
  * check before a run's first step, and the step path the debug commands report. The kernels and the trainer that uses them live in fused/; this is the
  * worker's side of that choice, kept out of the run lifecycle.
  */
-import type { AnyTrainer } from '../engine/snapshot';
-import { ToyGanTrainer } from '../engine/trainer';
+import type { AnyTrainer } from '../engine/core/snapshot';
+import { ToyGanTrainer } from '../engine/core/trainer';
 import type { BackendName, FusedStepChoice } from '../protocol';
 import { fusedStepUnwantedReason } from './fused/auto';
 import { FusedToyTrainer } from './fused/fusedTrainer';

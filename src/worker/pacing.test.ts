@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_STREAM, type BackendName, type WorkerEvent } from '../protocol';
-import type { AnyTrainer } from '../engine/snapshot';
-import type { LogRow } from '../engine/trainer';
+import type { AnyTrainer } from '../engine/core/snapshot';
+import type { LogRow } from '../engine/core/trainer';
 import { Pacer, readbackDue, syncInterval } from './pacing';
 import { newRun, type Run } from './run';
 

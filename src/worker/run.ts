@@ -4,10 +4,10 @@
  * the run-kind drivers, pacing, diagnostics and device-loss recovery read and update them through
  * this module, so none of them needs the manager itself.
  */
-import { runKindOf, type AnyGanConfig } from '../engine/config';
-import type { AnyTrainer, TrainerSnapshot } from '../engine/snapshot';
-import type { LogRow } from '../engine/trainer';
-import type { ViewBatch, ViewBounds } from '../engine/views';
+import { runKindOf, type AnyGanConfig } from '../engine/core/config';
+import type { AnyTrainer, TrainerSnapshot } from '../engine/core/snapshot';
+import type { LogRow } from '../engine/core/trainer';
+import type { ViewBatch, ViewBounds } from '../engine/toy/views';
 import type { ImageGrid, RunPhase, StreamOptions, WorkerEvent } from '../protocol';
 import { RateMeter } from './rateMeter';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { useNodeBackend as switchNodeBackend } from '../engine/backend';
+import { useNodeBackend as switchNodeBackend } from '../engine/core/backend';
 import { tinyConfig } from '../engine/testing/tinyConfig';
 import type { BackendChoice, BackendName, WorkerEvent, WorkerEventOf } from '../protocol';
 import { choiceKey, type BackendProbe } from './backendChoice';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
-import { useNodeBackend as switchNodeBackend } from '../engine/backend';
+import { useNodeBackend as switchNodeBackend } from '../engine/core/backend';
 import { tinyConfig } from '../engine/testing/tinyConfig';
 import type { WorkerCommandBody, WorkerEvent, WorkerEventOf } from '../protocol';
 import { RunManager } from './runManager';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
-import { useNodeBackend as switchNodeBackend } from '../engine/backend';
-import { DEFAULT_CONFIG, type GanConfig } from '../engine/config';
+import { useNodeBackend as switchNodeBackend } from '../engine/core/backend';
+import { DEFAULT_CONFIG, type GanConfig } from '../engine/core/config';
 import { LARGEST_MODEL, tinyConfig } from '../engine/testing/tinyConfig';
 import type {
   StreamOptions,
@@ -13,8 +13,8 @@ import type {
 } from '../protocol';
 import { readFile } from 'node:fs/promises';
 import { publicPath } from '../cli/assets';
-import { stackedMnistDefaults, type ImageGanConfig } from '../engine/config';
-import { ToyGanTrainer } from '../engine/trainer';
+import { stackedMnistDefaults, type ImageGanConfig } from '../engine/core/config';
+import { ToyGanTrainer } from '../engine/core/trainer';
 import { RunManager } from './runManager';
 
 const TINY: GanConfig = tinyConfig();

@@ -18,8 +18,8 @@
  * - diagnostics.ts: the debug commands (profiles, stats, gradient checks);
  * - fusedChoice.ts: whether toy runs take the fused GPU step; autoBackend.ts: Automatic.
  */
-import { runKindOf, type AnyGanConfig } from '../engine/config';
-import { restoreSnapshot, type AnyTrainer, type TrainerSnapshot } from '../engine/snapshot';
+import { runKindOf, type AnyGanConfig } from '../engine/core/config';
+import { restoreSnapshot, type AnyTrainer, type TrainerSnapshot } from '../engine/core/snapshot';
 import { DEFAULT_STREAM, type StreamOptions, type WorkerCommand } from '../protocol';
 import { errorMessage } from '../errors';
 import { parseCommand } from './commands';

@@ -6,8 +6,8 @@
  * The manager decides which run steps when (its pump and round-robin slices); this decides what
  * a step involves.
  */
-import { takeSnapshot } from '../engine/snapshot';
-import { DivergenceError } from '../engine/trainer';
+import { takeSnapshot } from '../engine/core/snapshot';
+import { DivergenceError } from '../engine/core/trainer';
 import { errorMessage } from '../errors';
 import { isFatalBackendError } from './deviceLoss';
 import type { RunKindDriver } from './drivers/driver';

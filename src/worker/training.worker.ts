@@ -41,7 +41,7 @@ import {
   withTimeout,
   type BackendSelection,
 } from './backendSelection';
-import { fetchAssetBytes } from '../engine/mnist';
+import { fetchAssetBytes } from '../engine/image/mnist';
 import type { DeviceLossInfo } from './deviceLoss';
 import { RunManager } from './runManager';
 

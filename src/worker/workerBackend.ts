@@ -4,8 +4,8 @@
  * new trainers are built for and costed against (Automatic's candidate while it measures). One
  * small named place for that state, so the manager only asks for the backend or requires one.
  */
-import { DEFAULT_CONFIG, type AnyGanConfig } from '../engine/config';
-import { costProblem } from '../engine/cost';
+import { DEFAULT_CONFIG, type AnyGanConfig } from '../engine/core/config';
+import { costProblem } from '../engine/core/cost';
 import {
   DEFAULT_STREAM,
   type BackendChoice,

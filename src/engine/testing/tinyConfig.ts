@@ -2,7 +2,7 @@
  * A tiny toy run for tests: 2×16 MLPs on ring8. Small enough that SwiftShader WebGPU (e2e) and
  * the cpu backend (unit tests) take milliseconds per step; tests override what they examine.
  */
-import { DEFAULT_CONFIG, type GanConfig } from '../config';
+import { DEFAULT_CONFIG, type GanConfig } from '../core/config';
 
 export const TINY_MODEL: Partial<GanConfig> = {
   dataset: 'ring8',

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-import { ganConfigSchema, imageGanConfigSchema, type AnyGanConfig } from '../../engine/config';
+import { ganConfigSchema, imageGanConfigSchema, type AnyGanConfig } from '../../engine/core/config';
 import type { RunKind } from '../../protocol';
 import { cleanRunName } from '../names';
 import { parseRunContent, type RunContent } from './runFile';

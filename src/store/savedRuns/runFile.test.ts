@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import type { GanConfig } from '../../engine/config';
-import { estimateRunCost } from '../../engine/cost';
-import { toySnapshotShapes } from '../../engine/snapshotShapes';
+import type { GanConfig } from '../../engine/core/config';
+import { estimateRunCost } from '../../engine/core/cost';
+import { toySnapshotShapes } from '../../engine/core/snapshotShapes';
 import type { ImageEvaluation } from '../../protocol';
 import { appendBounded, emptyHistory } from '../downsample';
 import type { EvalPoint, MetricPoint } from '../run';

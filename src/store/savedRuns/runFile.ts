@@ -29,9 +29,9 @@ import {
   type AnyGanConfig,
   type GanConfig,
   type ImageGanConfig,
-} from '../../engine/config';
-import { fnv1a32 } from '../../engine/mnist';
-import { snapshotShapesProblem } from '../../engine/snapshotShapes';
+} from '../../engine/core/config';
+import { fnv1a32 } from '../../engine/image/mnist';
+import { snapshotShapesProblem } from '../../engine/core/snapshotShapes';
 import type { ImageEvaluation, LogRow, ToyEvaluation, TrainerSnapshot } from '../../protocol';
 import type { BoundedHistory } from '../downsample';
 import { cleanRunName, defaultRunName } from '../names';

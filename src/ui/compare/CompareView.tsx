@@ -6,8 +6,8 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 
-import { makeToyDataset, type MixtureInfo, type ToyDatasetName } from '../../engine/datasets';
-import type { LossName } from '../../engine/lossNames';
+import { makeToyDataset, type MixtureInfo, type ToyDatasetName } from '../../engine/toy/datasets';
+import type { LossName } from '../../engine/core/lossNames';
 import {
   describeDifference,
   MAX_COMPARE_RUNS,

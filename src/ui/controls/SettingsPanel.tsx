@@ -1,15 +1,15 @@
 /** The settings column: data, model and training, each control labelled and explained. */
 import { useState } from 'react';
 
-import type { OptimizerKind } from '../../engine/adam';
+import type { OptimizerKind } from '../../engine/core/adam';
 import type {
   AnyGanConfig,
   ConvArch,
   DatasetName,
   ImageGanConfig,
   LatentDistribution,
-} from '../../engine/config';
-import type { LossName } from '../../engine/lossNames';
+} from '../../engine/core/config';
+import type { LossName } from '../../engine/core/lossNames';
 import { BACKEND_NAMES, type BackendName } from '../../protocol';
 import {
   activeConfig,

@@ -16,7 +16,7 @@ import {
   type DiracLoss,
   type DiracSettings,
   type DiracUpdate,
-} from '../../engine/dirac';
+} from '../../engine/dirac/dirac';
 import type { DiracStoreApi } from '../../store/dirac';
 import { CheckField, NumberField, SelectField } from '../controls/Field';
 import { downloadCanvas } from '../ExportPanel';

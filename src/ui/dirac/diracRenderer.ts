@@ -4,7 +4,7 @@
  * compressed so slow regions stay visible), the trajectory coloured from start to end, and the
  * equilibrium (0, 0).
  */
-import { diracField, type DiracSettings, type DiracTrajectory } from '../../engine/dirac';
+import { diracField, type DiracSettings, type DiracTrajectory } from '../../engine/dirac/dirac';
 
 export interface DiracPalette {
   background: string;

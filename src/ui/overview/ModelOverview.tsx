@@ -11,8 +11,8 @@
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
-import type { GanConfig } from '../../engine/config';
-import { makeToyDataset } from '../../engine/datasets';
+import type { GanConfig } from '../../engine/core/config';
+import { makeToyDataset } from '../../engine/toy/datasets';
 import type { ViewBounds } from '../../protocol';
 import { useInView, useQueuedValue } from '../charts/renderQueue';
 import { useRun, useSession, useSettings } from '../context';

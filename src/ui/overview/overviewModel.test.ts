@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { toyDefaults, type GanConfig } from '../../engine/config';
-import { LOSS_NAMES } from '../../engine/lossNames';
-import { LOG_FIELDS, type LogRow } from '../../engine/trainer';
+import { toyDefaults, type GanConfig } from '../../engine/core/config';
+import { LOSS_NAMES } from '../../engine/core/lossNames';
+import { LOG_FIELDS, type LogRow } from '../../engine/core/trainer';
 import {
   EDGES,
   formatValue,

@@ -4,8 +4,8 @@
  * explanations (in the words of the configured loss and penalties), and the live values written
  * on the arrows. ModelOverview.tsx draws it; overviewModel.test.ts checks it.
  */
-import type { GanConfig } from '../../engine/config';
-import type { LossName } from '../../engine/lossNames';
+import type { GanConfig } from '../../engine/core/config';
+import type { LossName } from '../../engine/core/lossNames';
 import type { LogRow } from '../../protocol';
 
 export type NodeId =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { toyDefaults } from '../../engine/config';
+import { toyDefaults } from '../../engine/core/config';
 import { lessonById } from '../../lessons/lessons';
 import { qualityNote } from './qualityNote';
 

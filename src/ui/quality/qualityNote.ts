@@ -3,9 +3,9 @@
  * while every mode is covered: the note shown beside the number (QualityNote.tsx). Pure text from
  * the settings, so it is unit-tested and always names the values actually configured.
  */
-import type { GanConfig } from '../../engine/config';
-import { makeToyDataset } from '../../engine/datasets';
-import { HQ_RADIUS_IN_SIGMAS } from '../../engine/metrics';
+import type { GanConfig } from '../../engine/core/config';
+import { makeToyDataset } from '../../engine/toy/datasets';
+import { HQ_RADIUS_IN_SIGMAS } from '../../engine/toy/metrics';
 
 export interface QualityNote {
   /** One line: the definition, with this dataset's radius. */

@@ -2,7 +2,7 @@
  * Layout and colours of the 1000-cell Stacked MNIST mode map, kept free of React so it can be
  * tested: ten 10×10 panels, one per red-channel digit; inside a panel the row is the green digit
  * and the column the blue digit. A mode (dR, dG, dB) has index 100·dR + 10·dG + dB, as in
- * engine/stackedMnist.ts.
+ * engine/image/stackedMnist.ts.
  */
 
 export const PANELS_PER_ROW = 5;

@@ -5,9 +5,13 @@
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
-import type { GanConfig } from '../../engine/config';
-import { makeToyDataset, type MixtureInfo, type ToyDatasetName } from '../../engine/datasets';
-import { latentPlaneBasis, projectOntoLatentPlane, viewLatents } from '../../engine/latentPlane';
+import type { GanConfig } from '../../engine/core/config';
+import { makeToyDataset, type MixtureInfo, type ToyDatasetName } from '../../engine/toy/datasets';
+import {
+  latentPlaneBasis,
+  projectOntoLatentPlane,
+  viewLatents,
+} from '../../engine/toy/latentPlane';
 import type { ViewBounds } from '../../protocol';
 import { seededUniform, type Point } from '../../store/customPoints';
 import type { RunState } from '../../store/run';

@@ -6,8 +6,8 @@ import {
   MANIFOLD_SPAN,
   projectOntoLatentPlane,
   viewLatents,
-} from '../../engine/latentPlane';
-import { gridPoints } from '../../engine/views';
+} from '../../engine/toy/latentPlane';
+import { gridPoints } from '../../engine/toy/views';
 import {
   densityShade,
   describePoint,

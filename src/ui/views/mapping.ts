@@ -1,12 +1,12 @@
 /**
  * The generator's mapping on the plane, as pure functions (no DOM, no tfjs):
  * - where each latent sits before G moves it: its coordinates in the manifold view's latent plane
- *   (engine/latentPlane.ts), drawn as a square in the middle of the view, so the UI can morph the
+ *   (engine/toy/latentPlane.ts), drawn as a square in the middle of the view, so the UI can morph the
  *   noise into G's output (GAN Lab's "hover on G" animation);
  * - where G puts its mass: the density of G's output over each cell of the manifold mesh;
  * - D's value at any point of the plane, interpolated from the streamed heatmap grid.
  */
-import { MANIFOLD_SPAN } from '../../engine/latentPlane';
+import { MANIFOLD_SPAN } from '../../engine/toy/latentPlane';
 import type { ViewBounds } from '../../protocol';
 import type { HeatmapView } from '../../store/run';
 
@@ -131,7 +131,7 @@ export function densityShade(relative: number): number {
 
 /**
  * D's logit at (x, y), bilinear between the centres of the streamed heatmap's cells (the grid of
- * engine/views.ts gridPoints: n × n cells over `bounds`, row 0 at the top), held constant in the
+ * engine/toy/views.ts gridPoints: n × n cells over `bounds`, row 0 at the top), held constant in the
  * half cell between the outermost centres and the edge. Null outside the heatmap's bounds.
  */
 export function heatmapLogitAt(heatmap: HeatmapView, x: number, y: number): number | null {

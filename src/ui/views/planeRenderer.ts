@@ -164,7 +164,7 @@ export function drawPlane(
     const heatCanvas = heatmapCanvas(scene.heatmap, palette);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'low'; // bilinear: 'high' costs tens of ms per frame in software
-    // The n × n cells tile the bounds (engine/views.ts gridPoints: centres half a cell inside),
+    // The n × n cells tile the bounds (engine/toy/views.ts gridPoints: centres half a cell inside),
     // so one image pixel per cell covers the bounds exactly.
     const x0 = px(bounds.xMin);
     const y0 = py(bounds.yMax);

@@ -5,9 +5,9 @@
  * the image grids and latent interpolation), its evaluation and which settings changes need new
  * networks. `drivers/index.ts` picks the driver from a run's config.
  */
-import type { AnyGanConfig } from '../../engine/config';
-import type { AnyTrainer } from '../../engine/snapshot';
-import type { ViewBatch, ViewBounds } from '../../engine/views';
+import type { AnyGanConfig } from '../../engine/core/config';
+import type { AnyTrainer } from '../../engine/core/snapshot';
+import type { ViewBatch, ViewBounds } from '../../engine/toy/views';
 import type { BackendName, ImageGrid, RunKind, StreamOptions } from '../../protocol';
 import type { Run } from '../run';
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 // Renamed: the React hooks lint rule would take a `use…` function for a hook.
-import { useNodeBackend as switchNodeBackend } from '../../engine/backend';
-import { DEFAULT_CONFIG, stackedMnistDefaults } from '../../engine/config';
+import { useNodeBackend as switchNodeBackend } from '../../engine/core/backend';
+import { DEFAULT_CONFIG, stackedMnistDefaults } from '../../engine/core/config';
 import { tinyConfig } from '../../engine/testing/tinyConfig';
-import { ToyGanTrainer } from '../../engine/trainer';
+import { ToyGanTrainer } from '../../engine/core/trainer';
 import type { Run } from '../run';
 import { changedSettings, RunKindDrivers } from './index';
 

@@ -4,27 +4,27 @@
  * real images, latent interpolation strips, and the 1000-mode evaluation.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isImageConfig, type AnyGanConfig, type ImageGanConfig } from '../../engine/config';
-import { DigitClassifier } from '../../engine/digitClassifier';
-import { EVAL_LATENT_STREAM } from '../../engine/evaluate';
-import { ImageGanTrainer, needsImageRebuild } from '../../engine/imageTrainer';
+import { isImageConfig, type AnyGanConfig, type ImageGanConfig } from '../../engine/core/config';
+import { DigitClassifier } from '../../engine/image/digitClassifier';
+import { EVAL_LATENT_STREAM } from '../../engine/toy/evaluate';
+import { ImageGanTrainer, needsImageRebuild } from '../../engine/image/imageTrainer';
 import {
   gridColumns,
   imageGridPixels,
   imageViewLatents,
   interpolateLatents,
-} from '../../engine/imageViews';
+} from '../../engine/image/imageViews';
 import {
   CLASSIFIER_ASSET_PATH,
   MNIST_ASSET_PATH,
   parseMnistAsset,
   type MnistDigits,
-} from '../../engine/mnist';
-import { Rng } from '../../engine/rng';
-import type { AnyTrainer } from '../../engine/snapshot';
-import { evaluateStackedMnist } from '../../engine/stackedMetrics';
-import { StackedMnistSampler, stackedBatch } from '../../engine/stackedMnist';
-import { VIEW_REAL_STREAM, type ViewBatch, type ViewBounds } from '../../engine/views';
+} from '../../engine/image/mnist';
+import { Rng } from '../../engine/core/rng';
+import type { AnyTrainer } from '../../engine/core/snapshot';
+import { evaluateStackedMnist } from '../../engine/image/stackedMetrics';
+import { StackedMnistSampler, stackedBatch } from '../../engine/image/stackedMnist';
+import { VIEW_REAL_STREAM, type ViewBatch, type ViewBounds } from '../../engine/toy/views';
 import type { ImageEvaluation, ImageGrid, StreamOptions } from '../../protocol';
 import { errorMessage } from '../../errors';
 import { CommandError, trainerOf, type Run, type RunContext } from '../run';

@@ -3,8 +3,8 @@
  * image run. One instance per RunManager, because the image driver caches the digits and the
  * classifier it loaded.
  */
-import { isImageConfig, type AnyGanConfig } from '../../engine/config';
-import { differingKeys } from '../../engine/equal';
+import { isImageConfig, type AnyGanConfig } from '../../engine/core/config';
+import { differingKeys } from '../../engine/core/equal';
 import type { RunKindDriver } from './driver';
 import { ImageDriver, type ImageDriverContext } from './imageDriver';
 import { ToyDriver } from './toyDriver';

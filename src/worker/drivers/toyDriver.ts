@@ -4,11 +4,11 @@
  * cost a single readback; the mode-coverage evaluation; the naive baseline for profiling.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isImageConfig, type AnyGanConfig, type GanConfig } from '../../engine/config';
-import { evaluate } from '../../engine/evaluate';
-import { naiveToyStep } from '../../engine/naive';
-import type { AnyTrainer } from '../../engine/snapshot';
-import { needsRebuild, ToyGanTrainer } from '../../engine/trainer';
+import { isImageConfig, type AnyGanConfig, type GanConfig } from '../../engine/core/config';
+import { evaluate } from '../../engine/toy/evaluate';
+import { naiveToyStep } from '../../engine/toy/naive';
+import type { AnyTrainer } from '../../engine/core/snapshot';
+import { needsRebuild, ToyGanTrainer } from '../../engine/core/trainer';
 import {
   defaultViewBounds,
   discriminatorGrid,
@@ -19,7 +19,7 @@ import {
   transportVectors,
   type ViewBatch,
   type ViewBounds,
-} from '../../engine/views';
+} from '../../engine/toy/views';
 import type { BackendName, StreamOptions } from '../../protocol';
 import { FusedToyTrainer } from '../fused/fusedTrainer';
 import { isFusedBackend } from '../fused/kernels';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type GanConfig } from '../../engine/config';
-import { estimateRunCost } from '../../engine/cost';
+import { DEFAULT_CONFIG, type GanConfig } from '../../engine/core/config';
+import { estimateRunCost } from '../../engine/core/cost';
 import { fusedStepUnwantedReason, SOFTWARE_WEBGL_FUSED_MAX_FLOPS } from './auto';
 
 /** Measured workloads on either side of the rule: GAN Lab's size (fused faster), 16×2 (ops). */

@@ -10,8 +10,8 @@
  * model (0.54) 25 vs 14; MLPs 16×2, batch 256 (2.5) 13 vs 17; 32×2 (8.4) 7.0 vs 12; the opening
  * preset without penalty (58) 1.4 vs 4.7. The cut lies between the first two.
  */
-import type { GanConfig } from '../../engine/config';
-import { estimateRunCost } from '../../engine/cost';
+import type { GanConfig } from '../../engine/core/config';
+import { estimateRunCost } from '../../engine/core/cost';
 import type { BackendName, FusedStepChoice } from '../../protocol';
 
 /** Above this much work per iteration (estimateRunCost), a software WebGL renderer runs the op path. */

@@ -6,18 +6,18 @@
  *   requested iterations. Diagnostics are read with `await data()` one tensor at a time, not
  *   through the log stack, so the comparison does not depend on the logging code.
  * - `checkFusedPenaltyGradients`: the fused R1/R2 weight gradient against central differences of
- *   the op path's objective (engine/gradientCheck.ts), for the MLP cases the kernels support.
+ *   the op path's objective (engine/core/gradientCheck.ts), for the MLP cases the kernels support.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { GanConfig } from '../../engine/config';
+import type { GanConfig } from '../../engine/core/config';
 import {
   PENALTY_CASES,
   penaltyGradientError,
   type GradientCheckResult,
-} from '../../engine/gradientCheck';
-import { inLogOrder } from '../../engine/ganUpdates';
-import type { Mlp } from '../../engine/mlp';
-import { LOG_FIELDS, ToyGanTrainer } from '../../engine/trainer';
+} from '../../engine/core/gradientCheck';
+import { inLogOrder } from '../../engine/core/ganUpdates';
+import type { Mlp } from '../../engine/toy/mlp';
+import { LOG_FIELDS, ToyGanTrainer } from '../../engine/core/trainer';
 import type { FusedCheckEvent } from '../../protocol';
 import { FusedToyTrainer } from './fusedTrainer';
 import { registerFusedKernels, runPlan, type FusedBackend } from './kernels';

@@ -10,9 +10,9 @@
  *
  * Each thread computes one element of the kernel's flat output (index = its position), as every
  * tfjs elementwise program does. Arithmetic follows the op path's order where it matters (Adam:
- * exactly engine/adam.ts's sequence), so the two paths agree to float32 rounding.
+ * exactly engine/core/adam.ts's sequence), so the two paths agree to float32 rounding.
  */
-import { ADAM_EPSILON } from '../../engine/adam';
+import { ADAM_EPSILON } from '../../engine/core/adam';
 import {
   SLOPE,
   type GradPartialSpec,
@@ -447,7 +447,7 @@ function gradReduceBody(s: GradReduceSpec, d: Dialect): string {
   return [...branches, `{\n${rest}\n}`].join(' else ');
 }
 
-/** engine/adam.ts's arithmetic, operation for operation. */
+/** engine/core/adam.ts's arithmetic, operation for operation. */
 function updateBody(s: UpdateSpec, d: Dialect): string {
   const a = d.read(0, 'index');
   const b = d.read(1, 'index');

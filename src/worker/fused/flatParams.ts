@@ -8,7 +8,7 @@
  * So an ordinary training step costs no copies, and every reader sees current weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Mlp } from '../../engine/mlp';
+import type { Mlp } from '../../engine/toy/mlp';
 
 export class FlatParams {
   private flat: tf.Tensor1D | null = null;

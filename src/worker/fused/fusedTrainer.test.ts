@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../../engine/backend';
+import { useNodeBackend } from '../../engine/core/backend';
 import { tinyConfig } from '../../engine/testing/tinyConfig';
-import { ToyGanTrainer } from '../../engine/trainer';
+import { ToyGanTrainer } from '../../engine/core/trainer';
 import { FlatParams } from './flatParams';
 import { FusedToyTrainer, fusedUnsupportedReason } from './fusedTrainer';
-import { Mlp } from '../../engine/mlp';
-import { Rng } from '../../engine/rng';
+import { Mlp } from '../../engine/toy/mlp';
+import { Rng } from '../../engine/core/rng';
 
 async function allValues(trainer: ToyGanTrainer): Promise<number[]> {
   const flat = tf.tidy(() => tf.concat(trainer.variables.map((v) => tf.reshape(v, [-1]))));

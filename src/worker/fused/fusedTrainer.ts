@@ -12,11 +12,11 @@
  * in the engine Optimizer's flat variables either way.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { GanConfig } from '../../engine/config';
-import { discriminatorUpdate, generatorUpdate } from '../../engine/ganUpdates';
-import { ToyGanTrainer, type ScheduledValues } from '../../engine/trainer';
-import type { Optimizer } from '../../engine/adam';
-import { addAll } from '../../engine/ops';
+import type { GanConfig } from '../../engine/core/config';
+import { discriminatorUpdate, generatorUpdate } from '../../engine/core/ganUpdates';
+import { ToyGanTrainer, type ScheduledValues } from '../../engine/core/trainer';
+import type { Optimizer } from '../../engine/core/adam';
+import { addAll } from '../../engine/core/ops';
 import { errorMessage } from '../../errors';
 import { FlatParams } from './flatParams';
 import { registerFusedKernels, runPlan, type FusedBackend, type UniformValues } from './kernels';
@@ -309,7 +309,7 @@ export class FusedToyTrainer extends ToyGanTrainer {
     return buffers;
   }
 
-  /** Counts the optimiser step and returns its uniforms (engine/adam.ts's scalars). */
+  /** Counts the optimiser step and returns its uniforms (engine/core/adam.ts's scalars). */
   private optimizerUniforms(
     optimizer: Optimizer,
     beta1: number,

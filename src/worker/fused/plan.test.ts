@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../engine/config';
+import { DEFAULT_CONFIG } from '../../engine/core/config';
 import {
   columnsOf,
   GLSL,

@@ -23,10 +23,10 @@
  * pass, so one `grad-partial` kernel per layer sums both terms. u and e run through the same masks and
  * weights, so one backward kernel carries both, stacked as rows [e; u].
  */
-import type { LossName } from '../../engine/lossNames';
-import type { OptimizerKind } from '../../engine/adam';
+import type { LossName } from '../../engine/core/lossNames';
+import type { OptimizerKind } from '../../engine/core/adam';
 
-/** Leaky ReLU's negative slope (engine/ops.ts LEAKY_SLOPE). */
+/** Leaky ReLU's negative slope (engine/core/ops.ts LEAKY_SLOPE). */
 export const SLOPE = 0.2;
 
 /** Where each weight and bias of an MLP sits in its flat parameter buffer. */
