@@ -45,17 +45,8 @@ import { fetchAssetBytes } from '../engine/image/mnist';
 import type { DeviceLossInfo } from './deviceLoss';
 import { RunManager } from './runManager';
 
-/**
- * The parts of DedicatedWorkerGlobalScope we use. (The project type-checks against the DOM lib,
- * which cannot be combined with the WebWorker lib in one program.)
- */
-interface WorkerScope {
-  postMessage(message: WorkerEvent, transfer: Transferable[]): void;
-  addEventListener(type: 'message' | 'messageerror', listener: (e: MessageEvent) => void): void;
-  addEventListener(type: 'unhandledrejection', listener: (e: PromiseRejectionEvent) => void): void;
-}
-
-const scope = self as unknown as WorkerScope;
+/** This module runs as a dedicated worker; the WebWorker lib types `self` as any worker's scope. */
+const scope: DedicatedWorkerGlobalScope = self;
 
 // Vite emits the .wasm binaries as hashed assets; tell tfjs where each one ended up.
 setWasmPaths({
