@@ -1,0 +1,80 @@
+/**
+ * Component tests' harness: renders UI inside the app's real stores (the same factories App.tsx
+ * uses) and, when a test needs one, a real TrainingSession over a fake worker client that records
+ * the commands it is sent.
+ */
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactNode } from 'react';
+
+import type { WorkerEvent } from '../../protocol';
+import { createRunStore, type RunStoreApi } from '../../store/run';
+import { TrainingSession } from '../../store/session';
+import { createSettingsStore, type SettingsStoreApi } from '../../store/settings';
+import type { HideableControl } from '../../store/workspace';
+import type { TrainingClient } from '../../worker/client';
+import { SessionContext, StoresContext } from '../context';
+import { HiddenControlsContext } from '../hiddenControls';
+
+export interface SentCommand {
+  /** The client method called: 'play', 'step', 'interpolate' … */
+  type: string;
+  /** Its arguments after the run id. */
+  args: unknown[];
+}
+
+/**
+ * A worker client that records every command (any method but `subscribe`) and resolves it;
+ * `emit` delivers a worker event to the subscribers, as the real client does.
+ */
+export function fakeTrainingClient() {
+  const sent: SentCommand[] = [];
+  const listeners = new Set<(event: WorkerEvent) => void>();
+  const subscribe = (listener: (event: WorkerEvent) => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  const client = new Proxy(
+    {},
+    {
+      get: (_target, type) =>
+        type === 'subscribe'
+          ? subscribe
+          : async (_runId: string, ...args: unknown[]) => {
+              sent.push({ type: String(type), args });
+            },
+    },
+  ) as TrainingClient;
+  const emit = (event: WorkerEvent) => listeners.forEach((listener) => listener(event));
+  return { client, sent, emit };
+}
+
+export interface Harness extends RenderResult {
+  settings: SettingsStoreApi;
+  run: RunStoreApi;
+  session: TrainingSession | null;
+}
+
+/** Renders `ui` with fresh stores (or the given ones), and a session when given a client. */
+export function renderWithStores(
+  ui: ReactNode,
+  options: {
+    settings?: SettingsStoreApi;
+    run?: RunStoreApi;
+    client?: TrainingClient;
+    hidden?: readonly HideableControl[];
+  } = {},
+): Harness {
+  const settings = options.settings ?? createSettingsStore();
+  const run = options.run ?? createRunStore();
+  const session = options.client ? new TrainingSession(options.client, settings, run) : null;
+  const result = render(
+    <StoresContext.Provider value={{ settings, run }}>
+      <SessionContext.Provider value={session}>
+        <HiddenControlsContext.Provider value={options.hidden ?? []}>
+          {ui}
+        </HiddenControlsContext.Provider>
+      </SessionContext.Provider>
+    </StoresContext.Provider>,
+  );
+  return { ...result, settings, run, session };
+}
