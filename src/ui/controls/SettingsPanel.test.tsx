@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { presetConfig } from '../../store/settings';
-import { renderWithStores } from '../testing/renderWithStores';
+import { cleanupHarness, renderWithStores } from '../testing/renderWithStores';
 import { SettingsPanel } from './SettingsPanel';
 
-afterEach(cleanup);
+afterEach(cleanupHarness);
 
 const type = (label: string, text: string) =>
   fireEvent.change(screen.getByLabelText(label), { target: { value: text } });

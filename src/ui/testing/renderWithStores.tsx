@@ -3,12 +3,13 @@
  * uses) and, when a test needs one, a real TrainingSession over a fake worker client that records
  * the commands it is sent.
  */
-import { render, type RenderResult } from '@testing-library/react';
+import { cleanup, render, type RenderResult } from '@testing-library/react';
 import type { ReactNode } from 'react';
 
-import type { WorkerEvent } from '../../protocol';
+import { runKindOf, type AnyGanConfig } from '../../engine/config';
+import { DEFAULT_STREAM, type WorkerEvent } from '../../protocol';
 import { createRunStore, type RunStoreApi } from '../../store/run';
-import { TrainingSession } from '../../store/session';
+import { IMAGE_STREAM, MAIN_RUN_ID, TrainingSession } from '../../store/session';
 import { createSettingsStore, type SettingsStoreApi } from '../../store/settings';
 import type { HideableControl } from '../../store/workspace';
 import type { TrainingClient } from '../../worker/client';
@@ -54,6 +55,15 @@ export interface Harness extends RenderResult {
   session: TrainingSession | null;
 }
 
+const sessions = new Set<TrainingSession>();
+
+/** Unmounts what was rendered and stops the sessions (their timers): each file's afterEach. */
+export function cleanupHarness(): void {
+  cleanup();
+  for (const session of sessions) session.dispose();
+  sessions.clear();
+}
+
 /** Renders `ui` with fresh stores (or the given ones), and a session when given a client. */
 export function renderWithStores(
   ui: ReactNode,
@@ -67,6 +77,7 @@ export function renderWithStores(
   const settings = options.settings ?? createSettingsStore();
   const run = options.run ?? createRunStore();
   const session = options.client ? new TrainingSession(options.client, settings, run) : null;
+  if (session) sessions.add(session);
   const result = render(
     <StoresContext.Provider value={{ settings, run }}>
       <SessionContext.Provider value={session}>
@@ -77,4 +88,19 @@ export function renderWithStores(
     </StoresContext.Provider>,
   );
   return { ...result, settings, run, session };
+}
+
+/** The worker's answer to `create` for the session's run: built with `config`, paused. */
+export function createdEvent(config: AnyGanConfig): WorkerEvent {
+  const kind = runKindOf(config);
+  return {
+    type: 'created',
+    runId: MAIN_RUN_ID,
+    kind,
+    config,
+    stream: kind === 'image' ? { ...DEFAULT_STREAM, ...IMAGE_STREAM } : DEFAULT_STREAM,
+    bounds: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 },
+    realSamples: new Float32Array(0),
+    parameterCounts: { generator: 1, discriminator: 1 },
+  };
 }
