@@ -51,15 +51,25 @@ function viewThumbnail(): Promise<Blob | null> {
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
+/** What the dialog needs of the saved runs' database (component tests pass an in-memory one). */
+export type SavedRunsStorage = Pick<
+  SavedRunsDb,
+  'list' | 'load' | 'save' | 'rename' | 'remove' | 'close'
+>;
+const openBrowserStorage = (): Promise<SavedRunsStorage> => SavedRunsDb.open();
+
 export function SavedRunsDialog({
   open,
   onClose,
   onReopened,
+  openStorage = openBrowserStorage,
 }: {
   open: boolean;
   onClose: () => void;
   /** Called after a run was opened (e.g. to show the playground). */
   onReopened: () => void;
+  /** Opens the database: IndexedDB unless a test gives another. */
+  openStorage?: () => Promise<SavedRunsStorage>;
 }) {
   const ref = useModalDialog(open);
   const session = useSession();
@@ -67,7 +77,7 @@ export function SavedRunsDialog({
   const config = useSettings(activeConfig);
   const iteration = useRun((s) => s.iteration);
   const created = useRun((s) => s.created);
-  const [db, setDb] = useState<SavedRunsDb | null>(null);
+  const [db, setDb] = useState<SavedRunsStorage | null>(null);
   const [runs, setRuns] = useState<SavedRunSummary[] | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
@@ -79,7 +89,7 @@ export function SavedRunsDialog({
   useEffect(() => {
     if (!open || db) return;
     let cancelled = false;
-    SavedRunsDb.open().then(
+    openStorage().then(
       (opened) => {
         if (cancelled) opened.close();
         else setDb(opened);
@@ -92,7 +102,7 @@ export function SavedRunsDialog({
     return () => {
       cancelled = true;
     };
-  }, [open, db]);
+  }, [open, db, openStorage]);
   useEffect(() => () => db?.close(), [db]);
 
   const refresh = useCallback(async () => {
