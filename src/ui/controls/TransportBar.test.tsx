@@ -35,7 +35,13 @@ describe('TransportBar', () => {
     expect(settings.getState().stepCount).toBe(5);
     fireEvent.change(screen.getByLabelText('Update'), { target: { value: 'discriminator' } });
     fireEvent.click(button('Step ×5'));
-    await waitFor(() => expect(sent).toContainEqual({ type: 'step', args: [5, 'discriminator'] }));
+    await waitFor(() =>
+      expect(sent).toContainEqual({
+        type: 'step',
+        runId: MAIN_RUN_ID,
+        args: [5, 'discriminator'],
+      }),
+    );
 
     fireEvent.click(button('Play'));
     // Answered at once (the worker may be busy compiling): Pause, and why the first steps lag.

@@ -81,6 +81,7 @@ describe('StackedView', () => {
     await waitFor(() =>
       expect(sent).toContainEqual({
         type: 'interpolate',
+        runId: MAIN_RUN_ID,
         args: [3, 63, INTERPOLATION_STEPS, 'lerp'],
       }),
     );

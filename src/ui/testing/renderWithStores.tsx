@@ -19,6 +19,7 @@ import { HiddenControlsContext } from '../hiddenControls';
 export interface SentCommand {
   /** The client method called: 'play', 'step', 'interpolate' … */
   type: string;
+  runId: string;
   /** Its arguments after the run id. */
   args: unknown[];
 }
@@ -40,8 +41,8 @@ export function fakeTrainingClient() {
       get: (_target, type) =>
         type === 'subscribe'
           ? subscribe
-          : async (_runId: string, ...args: unknown[]) => {
-              sent.push({ type: String(type), args });
+          : async (runId: string, ...args: unknown[]) => {
+              sent.push({ type: String(type), runId, args });
             },
     },
   ) as TrainingClient;
