@@ -1,22 +1,24 @@
 // @vitest-environment jsdom
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { CompareController, MAX_COMPARE_RUNS } from '../../store/compare';
 import { presetConfig } from '../../store/settings';
-import { cleanupHarness, fakeTrainingClient } from '../testing/renderWithStores';
+import { cleanupHarness, fakeTrainingPort, renderWithStores } from '../testing/renderWithStores';
 import { CompareView } from './CompareView';
 
-// jsdom lays nothing out and draws nothing: no resize observations, no 2-D context.
+/** An observer that never reports: jsdom lays nothing out and has none of its own. */
+class SilentObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+
+// jsdom lays nothing out and draws nothing: no resize or visibility observations (the lazily
+// loaded charts wait for the latter), no 2-D context.
 beforeEach(() => {
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
+  vi.stubGlobal('ResizeObserver', SilentObserver);
+  vi.stubGlobal('IntersectionObserver', SilentObserver);
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
 });
 const controllers: CompareController[] = [];
@@ -32,9 +34,12 @@ function renderComparison({ attach = true } = {}) {
   const controller = new CompareController();
   controllers.push(controller);
   controller.setRuns(presetConfig(), [{ patch: {} }, { patch: {} }]);
-  const fake = fakeTrainingClient();
+  const fake = fakeTrainingPort();
   if (attach) controller.attach(fake.client);
-  render(<CompareView controller={controller} onCopyPlayground={() => {}} />);
+  renderWithStores(<CompareView controller={controller} onCopyPlayground={() => {}} />, {
+    tab: 'compare',
+    compare: controller,
+  });
   const runs = () => controller.store.getState().runs;
   return { controller, runs, ...fake };
 }

@@ -9,7 +9,7 @@ import { presetConfig } from '../../store/settings';
 import {
   cleanupHarness,
   createdEvent,
-  fakeTrainingClient,
+  fakeTrainingPort,
   renderWithStores,
 } from '../testing/renderWithStores';
 import { RunCounters, TransportBar } from './TransportBar';
@@ -21,7 +21,7 @@ const counter = (label: string) => screen.getByLabelText(label).textContent;
 
 describe('TransportBar', () => {
   it('waits for the run, then sends Play, Step and Step ×N with the chosen part', async () => {
-    const { client, sent, emit } = fakeTrainingClient();
+    const { client, sent, emit } = fakeTrainingPort();
     const { settings } = renderWithStores(<TransportBar />, { client });
     expect(screen.getByRole('status', { name: 'Training phase' }).textContent).toBe(
       'Creating the run…',
@@ -67,7 +67,7 @@ describe('TransportBar', () => {
 
 describe('RunCounters', () => {
   it('shows "–" until the first readback, then the measured values', () => {
-    const { client, emit } = fakeTrainingClient();
+    const { client, emit } = fakeTrainingPort();
     renderWithStores(<RunCounters />, { client });
     act(() => emit(createdEvent(presetConfig())));
     for (const label of ['Steps/s', 'D loss', 'G loss', 'Modes covered', 'High quality'])
@@ -97,7 +97,7 @@ describe('RunCounters', () => {
   });
 
   it("shows a Stacked MNIST run's modes and KL instead of high quality", () => {
-    const { client, emit } = fakeTrainingClient();
+    const { client, emit } = fakeTrainingPort();
     renderWithStores(<RunCounters />, { client });
     act(() => emit(createdEvent(stackedMnistDefaults())));
     expect(screen.queryByLabelText('High quality')).toBeNull();

@@ -9,7 +9,7 @@ import { createSettingsStore } from '../../store/settings';
 import {
   cleanupHarness,
   createdEvent,
-  fakeTrainingClient,
+  fakeTrainingPort,
   renderWithStores,
 } from '../testing/renderWithStores';
 import { StackedView } from './StackedView';
@@ -30,7 +30,7 @@ const stat = (label: string) => screen.getByLabelText(label).textContent;
 function renderImageRun() {
   const settings = createSettingsStore();
   settings.getState().setDataset('stacked-mnist');
-  const fake = fakeTrainingClient();
+  const fake = fakeTrainingPort();
   const harness = renderWithStores(<StackedView />, { settings, client: fake.client });
   act(() => fake.emit(createdEvent(stackedMnistDefaults())));
   return { ...harness, ...fake };

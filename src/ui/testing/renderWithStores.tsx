@@ -1,6 +1,6 @@
 /**
  * Component tests' harness: renders UI inside the app's real stores (the same factories App.tsx
- * uses) and, when a test needs one, a real TrainingSession over a fake worker client that records
+ * uses) and, when a test needs one, a real TrainingSession over a fake worker port that records
  * the commands it is sent.
  */
 import { cleanup, render, type RenderResult } from '@testing-library/react';
@@ -11,8 +11,14 @@ import { DEFAULT_STREAM, type WorkerEvent } from '../../protocol';
 import { createRunStore, type RunStoreApi } from '../../store/run';
 import { IMAGE_STREAM, MAIN_RUN_ID, TrainingSession } from '../../store/session';
 import { createSettingsStore, type SettingsStoreApi } from '../../store/settings';
-import type { HideableControl } from '../../store/workspace';
-import type { TrainingClient } from '../../worker/client';
+import { CompareController } from '../../store/compare';
+import {
+  createWorkspaceStore,
+  type HideableControl,
+  type WorkspaceTab,
+} from '../../store/workspace';
+import type { TrainingPort } from '../../worker/client/trainingPort';
+import { ActionsContext, createActionResolver } from '../actions';
 import { SessionContext, StoresContext } from '../context';
 import { HiddenControlsContext } from '../hiddenControls';
 
@@ -25,27 +31,39 @@ export interface SentCommand {
 }
 
 /**
- * A worker client that records every command (any method but `subscribe`) and resolves it;
+ * A worker port that records every command it is sent and resolves it (`configure`: no rebuild);
  * `emit` delivers a worker event to the subscribers, as the real client does.
  */
-export function fakeTrainingClient() {
+export function fakeTrainingPort() {
   const sent: SentCommand[] = [];
   const listeners = new Set<(event: WorkerEvent) => void>();
-  const subscribe = (listener: (event: WorkerEvent) => void) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  };
-  const client = new Proxy(
-    {},
-    {
-      get: (_target, type) =>
-        type === 'subscribe'
-          ? subscribe
-          : async (runId: string, ...args: unknown[]) => {
-              sent.push({ type: String(type), runId, args });
-            },
+  const record =
+    (type: string) =>
+    async (runId: string, ...args: unknown[]): Promise<void> => {
+      sent.push({ type, runId, args });
+    };
+  const client: TrainingPort = {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
-  ) as TrainingClient;
+    create: record('create'),
+    restore: record('restore'),
+    async configure(runId, config) {
+      sent.push({ type: 'configure', runId, args: [config] });
+      return false;
+    },
+    setStream: record('setStream'),
+    play: record('play'),
+    pause: record('pause'),
+    step: record('step'),
+    reset: record('reset'),
+    interpolate: record('interpolate'),
+    dispose: record('dispose'),
+    snapshot: () => Promise.reject(new Error('this fake worker keeps no snapshots')),
+    lastSnapshot: () => null,
+    stopped: false,
+  };
   const emit = (event: WorkerEvent) => listeners.forEach((listener) => listener(event));
   return { client, sent, emit };
 }
@@ -71,20 +89,32 @@ export function renderWithStores(
   options: {
     settings?: SettingsStoreApi;
     run?: RunStoreApi;
-    client?: TrainingClient;
+    client?: TrainingPort;
     hidden?: readonly HideableControl[];
+    /** Where the user is, for the buttons' actions (App.tsx's resolver): the playground. */
+    tab?: WorkspaceTab;
+    compare?: CompareController;
   } = {},
 ): Harness {
   const settings = options.settings ?? createSettingsStore();
   const run = options.run ?? createRunStore();
   const session = options.client ? new TrainingSession(options.client, settings, run) : null;
   if (session) sessions.add(session);
+  const resolveAction = createActionResolver({
+    workspace: createWorkspaceStore({ tab: options.tab ?? 'playground' }),
+    run,
+    compare: options.compare ?? new CompareController(),
+    session,
+    openHelp: () => {},
+  });
   const result = render(
     <StoresContext.Provider value={{ settings, run }}>
       <SessionContext.Provider value={session}>
-        <HiddenControlsContext.Provider value={options.hidden ?? []}>
-          {ui}
-        </HiddenControlsContext.Provider>
+        <ActionsContext.Provider value={resolveAction}>
+          <HiddenControlsContext.Provider value={options.hidden ?? []}>
+            {ui}
+          </HiddenControlsContext.Provider>
+        </ActionsContext.Provider>
       </SessionContext.Provider>
     </StoresContext.Provider>,
   );
