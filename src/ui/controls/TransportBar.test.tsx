@@ -2,7 +2,7 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { stackedMnistDefaults } from '../../engine/config';
+import { stackedMnistDefaults } from '../../engine/core/config';
 import type { ImageEvaluation } from '../../protocol';
 import { MAIN_RUN_ID } from '../../store/session';
 import { presetConfig } from '../../store/settings';

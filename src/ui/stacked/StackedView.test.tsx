@@ -2,7 +2,7 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { stackedMnistDefaults } from '../../engine/config';
+import { stackedMnistDefaults } from '../../engine/core/config';
 import type { ImageEvaluation } from '../../protocol';
 import { IMAGE_STREAM, INTERPOLATION_STEPS, MAIN_RUN_ID } from '../../store/session';
 import { createSettingsStore } from '../../store/settings';

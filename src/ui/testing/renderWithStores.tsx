@@ -6,7 +6,7 @@
 import { cleanup, render, type RenderResult } from '@testing-library/react';
 import type { ReactNode } from 'react';
 
-import { runKindOf, type AnyGanConfig } from '../../engine/config';
+import { runKindOf, type AnyGanConfig } from '../../engine/core/config';
 import { DEFAULT_STREAM, type WorkerEvent } from '../../protocol';
 import { createRunStore, type RunStoreApi } from '../../store/run';
 import { IMAGE_STREAM, MAIN_RUN_ID, TrainingSession } from '../../store/session';
