@@ -65,8 +65,24 @@ const REBUILD_KEYS = [
 ] as const;
 
 export function needsRebuild(a: GanConfig, b: GanConfig): boolean {
+  return rebuildNeeded(a, b, REBUILD_KEYS);
+}
+
+/** The settings every trainer's state is shaped by, toy or image. */
+type TrainerStateSettings = Pick<GanConfig, 'gOptimizer' | 'dOptimizer' | 'emaHalfLife'>;
+
+/**
+ * Whether a trainer built for `a` needs rebuilding for `b`: one of its construction-time `keys`
+ * differs, or so does state every trainer keeps (the optimisers' moments depend on their kind;
+ * the EMA copy exists only with a half-life).
+ */
+export function rebuildNeeded<C extends TrainerStateSettings>(
+  a: C,
+  b: C,
+  keys: readonly (keyof C)[],
+): boolean {
   return (
-    differingKeys(a, b, REBUILD_KEYS).length > 0 ||
+    differingKeys(a, b, keys).length > 0 ||
     a.gOptimizer.kind !== b.gOptimizer.kind ||
     a.dOptimizer.kind !== b.dOptimizer.kind ||
     a.emaHalfLife > 0 !== b.emaHalfLife > 0

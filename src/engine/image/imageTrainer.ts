@@ -22,10 +22,9 @@ import {
   type ImageGenerator,
 } from './convModels';
 import type { GroupedConvMode } from './convLayers';
-import { differingKeys } from '../core/equal';
 import type { ImageSource, ImageSourceFactory } from './imageSource';
 import type { Rng } from '../core/rng';
-import { GanTrainer } from '../core/trainer';
+import { GanTrainer, rebuildNeeded } from '../core/trainer';
 
 /**
  * Grouped 3×3 conv emulation. 'split' measured faster than 'blockdiag' on wasm at our widths
@@ -50,12 +49,7 @@ const REBUILD_KEYS = [
 ] as const;
 
 export function needsImageRebuild(a: ImageGanConfig, b: ImageGanConfig): boolean {
-  return (
-    differingKeys(a, b, REBUILD_KEYS).length > 0 ||
-    a.gOptimizer.kind !== b.gOptimizer.kind ||
-    a.dOptimizer.kind !== b.dOptimizer.kind ||
-    a.emaHalfLife > 0 !== b.emaHalfLife > 0
-  );
+  return rebuildNeeded(a, b, REBUILD_KEYS);
 }
 
 /**
