@@ -277,7 +277,7 @@ export class TrainingSession {
   }
 
   /**
-   * What a saved run keeps (store/savedRuns.ts): a snapshot of the run now — weights, optimiser
+   * What a saved run keeps (store/savedRuns/): a snapshot of the run now — weights, optimiser
    * state, iteration — and the chart histories up to it. A playing run keeps playing.
    */
   async capture(): Promise<RunContent> {
