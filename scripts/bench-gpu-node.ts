@@ -16,7 +16,7 @@
  * first finished step (shader compilation). `--check` compares the fused step with the op path
  * (weights and diagnostics at steps 1 and 100, as e2e/fused.spec.ts does in Chromium).
  *
- * The adapter is printed first: a software one (SwiftShader, llvmpipe, lavapipe) says nothing
+ * The adapter is printed first: a software one (SwiftShader, llvmpipe) says nothing
  * about GPU speed.
  */
 import { createRequire } from 'node:module';
@@ -30,7 +30,9 @@ import {
   type ParsedFlags,
 } from '../src/cli/args';
 import type { GanConfig } from '../src/engine/core/config';
-import { parseWorkloads } from './benchWorkloads';
+import { errorMessage } from '../src/errors';
+import { softwareAdapterReason, type AdapterFacts } from '../src/worker/backendChoice';
+import { parsePaths, parseWorkloads, type StepPath } from './benchWorkloads';
 
 const FLAGS: Record<string, FlagSpec> = {
   seconds: { type: 'number', help: 'training time measured per workload and path (default 10)' },
@@ -49,8 +51,6 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { type: 'boolean', help: 'show this help' },
 };
 
-type StepPath = 'fused' | 'ops';
-
 interface Result {
   workload: string;
   path: StepPath;
@@ -60,16 +60,8 @@ interface Result {
   firstStepSeconds: number;
 }
 
-interface AdapterInfo {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  isFallbackAdapter: boolean;
-}
-
 /** Installs Dawn's `navigator.gpu` and WebGPU globals; returns the adapter's description. */
-async function installDawn(): Promise<AdapterInfo> {
+async function installDawn(): Promise<AdapterFacts> {
   const modulePath = process.env.WEBGPU_MODULE ?? 'webgpu';
   const require = createRequire(import.meta.url);
   let dawn: { create(flags: string[]): GPU; globals: Record<string, unknown> };
@@ -78,7 +70,7 @@ async function installDawn(): Promise<AdapterInfo> {
   } catch (error) {
     throw new UsageError(
       `cannot load Dawn's webgpu package from '${modulePath}' (set WEBGPU_MODULE; ` +
-        `scripts/device/pack.sh installs it): ${(error as Error).message.split('\n')[0]}`,
+        `scripts/device/pack.sh installs it): ${errorMessage(error).split('\n')[0]}`,
     );
   }
   Object.assign(globalThis, dawn.globals);
@@ -91,7 +83,7 @@ async function installDawn(): Promise<AdapterInfo> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
     throw new UsageError(
-      'Dawn found no WebGPU adapter (no Vulkan driver? see docs/runtime.md "Real-GPU figures")',
+      'Dawn found no WebGPU adapter (no Vulkan driver? see docs/runtime.md, "WebGPU in Node")',
     );
   }
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
@@ -110,11 +102,7 @@ async function main(flags: ParsedFlags): Promise<number> {
   const workloads = parseWorkloads((flags.workloads as string | undefined) ?? 'p,a,c');
   const image = workloads.find((w) => 'arch' in w.config);
   if (image) throw new UsageError(`--workloads: ${image.id} is an image workload (toys only)`);
-  const paths = ((flags.paths as string | undefined) ?? 'fused,ops').split(',').map((p) => {
-    const path = p.trim();
-    if (path !== 'fused' && path !== 'ops') throw new UsageError(`--paths: unknown path '${p}'`);
-    return path as StepPath;
-  });
+  const paths = parsePaths((flags.paths as string | undefined) ?? 'fused,ops', false);
   if (flags.out !== undefined) checkOutputPath('--out', flags.out);
 
   const adapter = await installDawn();
@@ -129,11 +117,12 @@ async function main(flags: ParsedFlags): Promise<number> {
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend');
   await tf.ready();
 
-  const software =
-    adapter.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe/i.test(adapter.description);
+  // The app's own test (Automatic skips such adapters) decides what counts as software.
+  const softwareReason = softwareAdapterReason(adapter);
+  const software = softwareReason !== null;
   console.log(
-    `adapter: ${adapter.description || adapter.device} (${adapter.vendor}, ${adapter.architecture})` +
-      (software ? ' — a SOFTWARE adapter: these figures say nothing about GPU speed' : ''),
+    `adapter: ${adapter.description || adapter.device} (${adapter.vendor ?? ''}, ${adapter.architecture ?? ''})` +
+      (software ? ` — ${softwareReason}: these figures say nothing about GPU speed` : ''),
   );
 
   const results: Result[] = [];

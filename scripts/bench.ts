@@ -31,7 +31,7 @@ import type { Browser } from '@playwright/test';
 import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from '../src/cli/args';
 import { BACKEND_NAMES, type BackendName, type ImageGanConfig } from '../src/protocol';
 import { buildApp, chromiumPath, launchChromium, serveApp } from './browserApp';
-import { parseWorkloads, WORKLOADS, type Workload } from './benchWorkloads';
+import { parsePaths, parseWorkloads, WORKLOADS, type Workload } from './benchWorkloads';
 
 const FLAGS: Record<string, FlagSpec> = {
   seconds: { type: 'number', help: 'training time measured per backend (default 30)' },
@@ -173,18 +173,6 @@ async function main(flags: ParsedFlags): Promise<number> {
     app.stop();
   }
   return 0;
-}
-
-function parsePaths(raw: string | undefined, ops: boolean): ('fused' | 'ops')[] {
-  if (raw === undefined) return [ops ? 'ops' : 'fused'];
-  if (ops) throw new UsageError('--ops and --paths: give one of them.');
-  const paths = raw.split(',').map((s) => s.trim().toLowerCase());
-  for (const path of paths) {
-    if (path !== 'fused' && path !== 'ops') {
-      throw new UsageError(`--paths: unknown path '${path}' (fused, ops)`);
-    }
-  }
-  return paths as ('fused' | 'ops')[];
 }
 
 function parseBackends(raw: string | undefined): BackendName[] {

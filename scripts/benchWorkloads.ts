@@ -85,3 +85,19 @@ export function parseWorkloads(raw: string | undefined): Workload[] {
   }
   return WORKLOADS.filter((w) => ids.includes(w.id));
 }
+
+/** How toy runs on webgpu/webgl step: the fused kernels (src/worker/fused) or tfjs's ops. */
+export type StepPath = 'fused' | 'ops';
+
+/** The step paths named by `--paths` (or the one `--ops` implies; the fused step by default). */
+export function parsePaths(raw: string | undefined, ops: boolean): StepPath[] {
+  if (raw === undefined) return [ops ? 'ops' : 'fused'];
+  if (ops) throw new UsageError('--ops and --paths: give one of them.');
+  const paths = raw.split(',').map((s) => s.trim().toLowerCase());
+  for (const path of paths) {
+    if (path !== 'fused' && path !== 'ops') {
+      throw new UsageError(`--paths: unknown path '${path}' (fused, ops)`);
+    }
+  }
+  return paths as StepPath[];
+}
