@@ -97,15 +97,7 @@ describe('run reducer', () => {
     const s = apply(initialRunState(), {
       type: 'eval',
       runId: 'main',
-      evaluation: {
-        step: 100,
-        modesCovered: 3,
-        totalModes: 8,
-        highQuality: 0.5,
-        reverseKL: 1.2,
-        slicedWasserstein: 0.3,
-        modeCounts: [1, 0, 0, 0, 0, 0, 0, 0],
-      },
+      evaluation: toyEval(100),
     });
     expect(historyPoints(s.evals)).toEqual([
       { step: 100, modesCovered: 3, highQuality: 50, reverseKL: 1.2, slicedWasserstein: 0.3 },

@@ -11,7 +11,7 @@ import {
   checkPenaltyGradients,
   CONV_PENALTY_CASES,
 } from '../engine/core/gradientCheck';
-import type { BackendName, WorkerCommand } from '../protocol';
+import type { BackendName, ProfileEvent, WorkerCommand } from '../protocol';
 import { errorMessage } from '../errors';
 import type { RunKindDriver } from './drivers/driver';
 import { checkFusedPenaltyGradients, compareFusedWithOps } from './fused/check';
@@ -181,14 +181,8 @@ export class Diagnostics {
     const wallMs = host.now() - start;
     await host.settle(run);
     host.setPhase(run, 'paused');
-    host.post({
-      ...profileSummary(profile),
-      type: 'profile',
-      requestId,
-      runId: run.id,
-      backend: host.backend(),
+    this.postProfile(run, requestId, profile, wallMs, {
       logging,
-      wallMs,
       stepPath: stepPathOf(trainer).stepPath,
     });
   }
@@ -204,19 +198,31 @@ export class Diagnostics {
       naive.step();
       const start = host.now();
       const profile = await tf.profile(() => naive.step());
-      const wallMs = host.now() - start;
-      host.post({
-        ...profileSummary(profile),
-        type: 'profile',
-        requestId,
-        runId: run.id,
-        backend: host.backend(),
+      this.postProfile(run, requestId, profile, host.now() - start, {
         logging: false,
         naive: true,
-        wallMs,
       });
     } finally {
       naive.dispose();
     }
+  }
+
+  /** Posts one profiled iteration's kernel counts, for the run's own step or the naive one. */
+  private postProfile(
+    run: Run,
+    requestId: number | undefined,
+    profile: { kernels: { name: string }[] },
+    wallMs: number,
+    extra: Pick<ProfileEvent, 'logging'> & Partial<Pick<ProfileEvent, 'naive' | 'stepPath'>>,
+  ): void {
+    this.host.post({
+      ...profileSummary(profile),
+      type: 'profile',
+      requestId,
+      runId: run.id,
+      backend: this.host.backend(),
+      wallMs,
+      ...extra,
+    });
   }
 }
