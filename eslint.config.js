@@ -51,6 +51,8 @@ export default defineConfig([
     'runs/',
     'bench-results/',
     '.ci/logs/',
+    // scripts/device/pack.sh's bundle for the GPU machine: generated, not source.
+    '.device/',
   ]),
   {
     files: ['**/*.{js,mjs,cjs,ts,tsx}'],
