@@ -50,6 +50,8 @@ function createGate(): Gate {
 export interface RecoveryHost extends RunContext {
   runs(): Run[];
   requireBackend(): BackendName;
+  /** Disposes what the drivers keep on the lost backend (the digit classifier). */
+  releaseBackendState(): void;
   /** After the device of `lost` is gone: drop that backend and initialise the next one. */
   fallBack(lost: BackendName): Promise<BackendSelection>;
   /** Makes `backend` the active one, adding `reasons` to the fallback reasons. */
@@ -125,6 +127,7 @@ export class DeviceLoss {
       run.trainer = null;
       return { run, lostAt, resume };
     });
+    host.releaseBackendState();
     let selection: BackendSelection;
     try {
       selection = await host.fallBack(previous);

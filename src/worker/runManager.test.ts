@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { publicPath } from '../cli/assets';
 import { stackedMnistDefaults, type ImageGanConfig } from '../engine/core/config';
 import { ToyGanTrainer } from '../engine/core/trainer';
+import { DigitClassifier } from '../engine/image/digitClassifier';
 import { RunManager } from './runManager';
 
 const TINY: GanConfig = tinyConfig();
@@ -558,6 +559,32 @@ describe('image runs (Stacked MNIST)', () => {
     expect(confident.reduce((a, b) => a + b, 0)).toBe(Math.round(40 * evaluation.confidentShare!));
     expect(evaluation.confidentModesCovered).toBe(confident.filter((c) => c > 0).length);
     expect(confident.every((c, i) => c <= evaluation.modeCounts[i])).toBe(true);
+  }, 120_000);
+
+  it('after a device loss, evaluations use a classifier rebuilt on the fallback backend', async () => {
+    const fromBytes = vi.spyOn(DigitClassifier, 'fromBytes');
+    const dispose = vi.spyOn(DigitClassifier.prototype, 'dispose');
+    try {
+      const h = await start();
+      const stream = { ...STREAM, sampleCount: 4, evalEvery: 1, evalSamples: 12 };
+      await h.request({ type: 'create', runId: 'img', kind: 'image', config: TINY_IMAGE, stream });
+      await h.request({ type: 'step', runId: 'img', n: 1 });
+      expect(fromBytes).toHaveBeenCalledTimes(1);
+      const onWasm = fromBytes.mock.results[0].value as DigitClassifier;
+
+      await h.request({ type: 'debug-lose-device' });
+      await h.waitFor(() => h.last('backend-changed'), 'backend-changed');
+      await h.waitFor(() => (h.manager.idle ? true : undefined), 'recovery');
+      // The wasm classifier is gone with its backend, not read again by the next evaluation.
+      expect(dispose.mock.contexts).toContain(onWasm);
+
+      await h.request({ type: 'step', runId: 'img', n: 1 });
+      expect(fromBytes).toHaveBeenCalledTimes(2);
+      expect(h.last('eval', 'img')?.evaluation).toMatchObject({ kind: 'image', evalSamples: 12 });
+    } finally {
+      fromBytes.mockRestore();
+      dispose.mockRestore();
+    }
   }, 120_000);
 
   it('evaluates early on fewer samples, then at the usual cadence (the stream’s schedule)', async () => {

@@ -120,6 +120,7 @@ export class RunManager {
       nextTrainerNumber: () => ++this.trainerCount,
       loseDevice: () => hooks.loseDevice(),
       fallBack: (lost) => hooks.fallBack(lost),
+      releaseBackendState: () => this.drivers.releaseBackendState(),
       adoptBackend: (backend, reasons) => this.backend.adopt(backend, reasons),
       restoreTrainer: (run) => {
         const prefix = this.namePrefix(run.id);

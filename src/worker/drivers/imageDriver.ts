@@ -78,6 +78,20 @@ export class ImageDriver implements RunKindDriver {
     return this.context.loadAsset(path);
   }
 
+  /**
+   * Drops what lives on the backend that is going away (its device was lost): the classifier's
+   * weights would otherwise be read from a dead device by the next evaluation. The bytes stay,
+   * so the next evaluation rebuilds it on the new backend without fetching again.
+   */
+  releaseBackendState(): void {
+    try {
+      this.digitClassifier?.dispose();
+    } catch {
+      // The device is gone; its buffers go with it.
+    }
+    this.digitClassifier = null;
+  }
+
   /** The shipped digit classifier on the current backend (rebuilt after a backend change). */
   private async classifier(): Promise<DigitClassifier> {
     if (this.digitClassifier) return this.digitClassifier;

@@ -23,6 +23,11 @@ export class RunKindDrivers {
     return isImageConfig(config) ? this.image : this.toy;
   }
 
+  /** The backend is going away (device loss): drop the state that lives on it. */
+  releaseBackendState(): void {
+    this.image.releaseBackendState();
+  }
+
   /** Whether going from settings a to b needs new models (or another kind of model). */
   needsNewModel(a: AnyGanConfig, b: AnyGanConfig): boolean {
     if (isImageConfig(a) !== isImageConfig(b)) return true;
