@@ -103,7 +103,7 @@ async function main(flags: ParsedFlags): Promise<number> {
   const image = workloads.find((w) => 'arch' in w.config);
   if (image) throw new UsageError(`--workloads: ${image.id} is an image workload (toys only)`);
   const paths = parsePaths((flags.paths as string | undefined) ?? 'fused,ops', false);
-  if (flags.out !== undefined) checkOutputPath('--out', flags.out);
+  if (flags.out !== undefined) checkOutputPath('out', flags.out);
 
   const adapter = await installDawn();
   // After navigator.gpu exists: the engine (gradients, via backend.ts) and the webgpu backend.
@@ -199,7 +199,7 @@ async function main(flags: ParsedFlags): Promise<number> {
   }
   if (typeof flags.out === 'string') {
     const json = { adapter, software, seconds, results, checks, date: new Date().toISOString() };
-    writeOutput('--out', flags.out, JSON.stringify(json, null, 2));
+    writeOutput('out', flags.out, JSON.stringify(json, null, 2));
   }
   return 0;
 }

@@ -1,6 +1,6 @@
 /**
- * Shared by the browser scripts (bench, soak): serve the built app with `vite preview` on a free
- * port and launch Debian Chromium headless.
+ * Shared by the browser scripts (bench, bench:step, soak): serve the built app with `vite
+ * preview` (or the sources with `vite` dev) on a free port and launch Debian Chromium headless.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -15,16 +15,21 @@ export function buildApp(outDir = 'dist'): void {
 }
 
 /** `vite preview` of `outDir` on a free port; `stop()` ends it. */
-export async function serveApp(outDir = 'dist'): Promise<{ baseUrl: string; stop(): void }> {
+export function serveApp(outDir = 'dist'): Promise<{ baseUrl: string; stop(): void }> {
+  return serve(['preview', '--outDir', outDir]);
+}
+
+/** The `vite` dev server (the sources as they are, any page of the repository) on a free port. */
+export function serveSources(): Promise<{ baseUrl: string; stop(): void }> {
+  return serve([]);
+}
+
+async function serve(viteArgs: string[]): Promise<{ baseUrl: string; stop(): void }> {
   const port = await freePort();
-  const server = spawn(
-    'npx',
-    ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      detached: true, // its own process group, so we can stop npx and vite together
-    },
-  );
+  const server = spawn('npx', ['vite', ...viteArgs, '--port', String(port), '--strictPort'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true, // its own process group, so we can stop npx and vite together
+  });
   const baseUrl = `http://localhost:${port}`;
   try {
     await waitForServer(baseUrl, 60_000);
@@ -77,7 +82,7 @@ export async function waitForServer(url: string, timeoutMs: number): Promise<voi
     } catch {
       // not up yet
     }
-    if (Date.now() - start > timeoutMs) throw new Error(`vite preview did not answer at ${url}`);
+    if (Date.now() - start > timeoutMs) throw new Error(`vite did not answer at ${url}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

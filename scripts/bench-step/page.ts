@@ -1,0 +1,159 @@
+/**
+ * The step bench's page (served by `vite` dev, driven by scripts/benchStep.ts): the training step
+ * alone on the page's main thread, with no app around it, so what a GPU backend costs per
+ * kernel can be read apart from what the app adds (streaming, views, pacing).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+
+import { DEFAULT_CONFIG, type GanConfig } from '../../src/engine/core/config';
+import { ToyGanTrainer } from '../../src/engine/core/trainer';
+import { FusedToyTrainer } from '../../src/worker/fused/fusedTrainer';
+import type { FusedBackend } from '../../src/worker/fused/kernels';
+import { WORKLOADS } from '../workloads';
+
+export interface DispatchFloor {
+  /** Elements of the tensor each kernel of the chain writes. */
+  elements: number;
+  /** Wall time per kernel of a long chain of element-wise adds, between two readbacks. */
+  msPerKernel: number;
+}
+
+export interface StepTiming {
+  workload: string;
+  path: 'fused' | 'ops';
+  msPerIteration: number;
+  iterations: number;
+  kernelsPerIteration: number;
+}
+
+export interface StepBenchResult {
+  backend: FusedBackend;
+  renderer: string | null;
+  floors: DispatchFloor[];
+  steps: StepTiming[];
+}
+
+declare global {
+  interface Window {
+    stepBench?: (
+      backend: FusedBackend,
+      workloads: string[],
+      seconds: number,
+    ) => Promise<StepBenchResult>;
+  }
+}
+
+/** ms per kernel of a chain of `kernels` adds on `elements` floats (one readback at each end). */
+async function dispatchFloor(elements: number, kernels: number): Promise<DispatchFloor> {
+  // tfjs runs small ops whose inputs are on the CPU on the CPU (below 1000 elements on webgpu,
+  // 128 on webgl): keep the whole chain on the GPU.
+  // (Both flags exist: the page imports both backends.)
+  const saved = ['WEBGPU_CPU_FORWARD', 'WEBGL_CPU_FORWARD'].map(
+    (flag) => [flag, tf.env().get(flag)] as const,
+  );
+  for (const [flag] of saved) tf.env().set(flag, false);
+  try {
+    return await timeChain(elements, kernels);
+  } finally {
+    for (const [flag, value] of saved) tf.env().set(flag, value);
+  }
+}
+
+async function timeChain(elements: number, kernels: number): Promise<DispatchFloor> {
+  let x = tf.zeros([elements]);
+  const chain = () => {
+    for (let i = 0; i < kernels; i++) {
+      const next = tf.add(x, 1);
+      x.dispose();
+      x = next;
+    }
+  };
+  chain(); // compiles the program
+  await x.data();
+  const start = performance.now();
+  chain();
+  await x.data();
+  const msPerKernel = (performance.now() - start) / kernels;
+  x.dispose();
+  return { elements, msPerKernel };
+}
+
+async function timeStep(
+  backend: FusedBackend,
+  workloadId: string,
+  path: 'fused' | 'ops',
+  seconds: number,
+): Promise<StepTiming> {
+  const workload = WORKLOADS.find((w) => w.id === workloadId)!;
+  const config: GanConfig = { ...DEFAULT_CONFIG, ...(workload.config as Partial<GanConfig>) };
+  const prefix = `${workloadId}-${path}/`;
+  const trainer =
+    path === 'fused'
+      ? new FusedToyTrainer(config, 10, prefix, backend)
+      : new ToyGanTrainer(config, 10, prefix);
+  // Every 10 steps, as in the app: a logged iteration (its diagnostics), whose rows are read
+  // back, which drains the queue.
+  const drain = async () => {
+    await trainer.flushLogs();
+    await trainer.variables[0].data();
+  };
+  try {
+    if (trainer instanceof FusedToyTrainer) {
+      trainer.unwantedReason = null; // measured even where 'auto' would keep the op path
+      await trainer.checkKernels();
+      if (trainer.stepPath !== 'fused') throw new Error(`no fused step: ${trainer.opsReason}`);
+    }
+    for (let i = 0; i < 3; i++) trainer.step(); // compiles every program
+    await drain();
+    const profile = await tf.profile(() => trainer.step());
+    await drain();
+    const start = performance.now();
+    let iterations = 0;
+    while (performance.now() - start < seconds * 1000) {
+      trainer.step();
+      if (++iterations % 10 === 0) await drain();
+    }
+    await drain();
+    return {
+      workload: workloadId,
+      path,
+      msPerIteration: (performance.now() - start) / iterations,
+      iterations,
+      kernelsPerIteration: profile.kernels.length,
+    };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+function webglRenderer(): string | null {
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  if (!gl) return null;
+  // RENDERER alone says "WebKit WebGL"; the unmasked name says whether it is SwiftShader.
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
+async function gpuAdapter(): Promise<string | null> {
+  const adapter = await navigator.gpu?.requestAdapter();
+  if (!adapter) return null;
+  return `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim();
+}
+
+window.stepBench = async (backend, workloads, seconds) => {
+  if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not start ${backend}`);
+  await tf.ready();
+  const renderer = backend === 'webgl' ? webglRenderer() : await gpuAdapter();
+  // GAN Lab's rows (150), and the opening preset's hidden activations over real and fake rows.
+  const floors = [await dispatchFloor(150, 200), await dispatchFloor(512 * 64, 100)];
+  const steps: StepTiming[] = [];
+  for (const id of workloads) {
+    for (const path of ['fused', 'ops'] as const) {
+      steps.push(await timeStep(backend, id, path, seconds));
+    }
+  }
+  return { backend, renderer, floors, steps };
+};
