@@ -5,7 +5,7 @@ import { hasWebGpuAdapter, openApp, TINY, trackErrors } from './helpers';
 
 /**
  * The fused GPU toy step (src/worker/fused) against the op path on each GPU backend: the same
- * seed trained both ways gives the same weights and diagnostics (within float32 rounding), its
+ * seed trained both ways gives the same weights, diagnostics and views (within float32 rounding), its
  * written-out R1/R2 gradient passes the finite-difference check, and the opening preset's
  * iteration dispatches at most 60 kernels.
  */
@@ -16,6 +16,17 @@ const TOLERANCE = 1e-4;
  * so 20 there. Run `debugFusedCheck(config, [1, 100])` in the console on a real GPU.
  */
 const COMPARED = { webgl: [1, 100], webgpu: [1, 20] };
+
+/** The fused view kernels (points, transport vectors, manifold, heatmap) match the op path's. */
+function expectViewsMatch(c: {
+  iteration: number;
+  views: { part: string; relative: number }[];
+}): void {
+  expect(c.views.map((v) => v.part)).toEqual(['points', 'transport', 'manifold', 'logits']);
+  for (const v of c.views) {
+    expect(v.relative, `${v.part} view at ${c.iteration}`).toBeLessThan(TOLERANCE);
+  }
+}
 
 for (const backend of ['webgpu', 'webgl'] as const) {
   test.describe.serial(`fused step on ${backend}`, () => {
@@ -62,7 +73,17 @@ for (const backend of ['webgpu', 'webgl'] as const) {
         for (const d of c.diagnostics) {
           expect(d.relative, `${d.field} at ${c.iteration}`).toBeLessThan(TOLERANCE);
         }
+        expectViewsMatch(c);
       }
+      // The views' transport vectors without real partners (RpGAN above pairs them).
+      const nsgan = await page.evaluate((c) => window.ganDebug!.client.debugFusedCheck(c, [1]), {
+        ...config,
+        loss: 'nsgan' as const,
+      });
+      console.log(
+        `[e2e] fused views, nsgan, on ${backend}: ${JSON.stringify(nsgan.comparisons[0].views)}`,
+      );
+      expectViewsMatch(nsgan.comparisons[0]);
       expect(errors).toEqual([]);
     });
 

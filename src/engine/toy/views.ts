@@ -151,3 +151,43 @@ export function manifoldPoints(trainer: ToyGanTrainer, latents: Float32Array): t
   const dim = trainer.config.latentDim;
   return tf.tidy(() => trainer.generator.apply(tf.tensor2d(latents, [latents.length / dim, dim])));
 }
+
+/** What one view update computes; the worker packs the parts into one readback. */
+export interface ViewInputs {
+  batch: ViewBatch;
+  /** The point cloud: G on the batch's latents. */
+  samples: boolean;
+  /** With the samples, their transport vectors. */
+  transport: boolean;
+  /** With the samples, G on these latents (the manifold mesh), or null. */
+  manifold: Float32Array | null;
+  /** D on a grid (the heatmap), or null. */
+  grid: { bounds: ViewBounds; resolution: number } | null;
+}
+
+/** The views asked for: [n, 2] points and vectors, [m, 2] mesh, [r·r] logits. */
+export interface ViewTensors {
+  points?: tf.Tensor2D;
+  transport?: tf.Tensor2D;
+  manifold?: tf.Tensor2D;
+  logits?: tf.Tensor1D;
+}
+
+/** The views on tfjs's ops (the reference; the fused GPU step has its own: FusedToyTrainer.fusedViews). */
+export function viewTensors(trainer: ToyGanTrainer, inputs: ViewInputs): ViewTensors {
+  const out: ViewTensors = {};
+  const { batch } = inputs;
+  if (inputs.samples) {
+    out.points = generatedPoints(trainer, batch);
+    if (inputs.transport) {
+      const real = tf.tensor2d(batch.real, [batch.count, 2]);
+      out.transport = transportVectors(trainer, out.points, real);
+      real.dispose();
+    }
+    if (inputs.manifold) out.manifold = manifoldPoints(trainer, inputs.manifold);
+  }
+  if (inputs.grid) {
+    out.logits = discriminatorGrid(trainer, inputs.grid.bounds, inputs.grid.resolution);
+  }
+  return out;
+}

@@ -11,14 +11,12 @@ import type { AnyTrainer } from '../../engine/core/snapshot';
 import { needsRebuild, ToyGanTrainer } from '../../engine/core/trainer';
 import {
   defaultViewBounds,
-  discriminatorGrid,
-  generatedPoints,
   makeViewBatch,
   manifoldLatents,
-  manifoldPoints,
-  transportVectors,
+  viewTensors,
   type ViewBatch,
   type ViewBounds,
+  type ViewInputs,
 } from '../../engine/toy/views';
 import type { BackendName, StreamOptions } from '../../protocol';
 import { FusedToyTrainer } from '../fused/fusedTrainer';
@@ -86,18 +84,22 @@ export class ToyDriver implements RunKindDriver {
     const bounds = what.heatmap?.bounds ?? run.bounds;
     const iteration = trainer.iteration;
     const manifold = what.samples ? this.manifoldGrid(run, trainer) : null;
+    const inputs: ViewInputs = {
+      batch: run.view,
+      samples: what.samples,
+      transport,
+      manifold,
+      grid: what.heatmap ? { bounds, resolution } : null,
+    };
     const packed = tf.tidy(() => {
-      const parts: tf.Tensor[] = [];
-      if (what.samples) {
-        const fake = generatedPoints(trainer, run.view);
-        parts.push(tf.reshape(fake, [-1]));
-        if (transport) {
-          const real = tf.tensor2d(run.view.real, [n, 2]);
-          parts.push(tf.reshape(transportVectors(trainer, fake, real), [-1]));
-        }
-        if (manifold) parts.push(tf.reshape(manifoldPoints(trainer, manifold), [-1]));
-      }
-      if (what.heatmap) parts.push(discriminatorGrid(trainer, bounds, resolution));
+      // The fused kernels when the run steps on them (a dozen dispatches, not ~60).
+      const views =
+        (trainer instanceof FusedToyTrainer ? trainer.fusedViews(inputs) : null) ??
+        viewTensors(trainer, inputs);
+      // In the order the reads below take them.
+      const parts = [views.points, views.transport, views.manifold, views.logits]
+        .filter((t) => t !== undefined)
+        .map((t) => tf.reshape(t, [-1]));
       return parts.length === 1 ? parts[0] : tf.concat(parts);
     });
     let data: Float32Array;

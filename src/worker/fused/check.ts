@@ -2,8 +2,8 @@
  * Self-tests of the fused step on the active GPU backend (the worker's debug commands, run by
  * e2e/fused.spec.ts):
  * - `compareFusedWithOps`: the same config and seed trained on the op path and on the fused
- *   kernels side by side; weights (and moments) and every logged diagnostic compared after the
- *   requested iterations. Diagnostics are read with `await data()` one tensor at a time, not
+ *   kernels side by side; weights (and moments), every logged diagnostic and the views (fused
+ *   view kernels against the ops on the same weights) compared after the requested iterations. Diagnostics are read with `await data()` one tensor at a time, not
  *   through the log stack, so the comparison does not depend on the logging code.
  * - `checkFusedPenaltyGradients`: the fused R1/R2 weight gradient against central differences of
  *   the op path's objective (engine/core/gradientCheck.ts), for the MLP cases the kernels support.
@@ -18,6 +18,14 @@ import {
 import { inLogOrder } from '../../engine/core/ganUpdates';
 import type { Mlp } from '../../engine/toy/mlp';
 import { LOG_FIELDS, ToyGanTrainer } from '../../engine/core/trainer';
+import {
+  defaultViewBounds,
+  makeViewBatch,
+  manifoldLatents,
+  viewTensors,
+  type ViewInputs,
+  type ViewTensors,
+} from '../../engine/toy/views';
 import type { FusedCheckEvent } from '../../protocol';
 import { FusedToyTrainer } from './fusedTrainer';
 import { registerFusedKernels, runPlan, type FusedBackend } from './kernels';
@@ -72,6 +80,7 @@ export async function compareFusedWithOps(
       const worst = errors.indexOf(Math.max(...errors));
       comparisons.push({
         iteration: it,
+        views: await compareViews(fused),
         weights: errors[worst],
         worstVariable: ops.variables[worst].name,
         diagnostics: LOG_FIELDS.map((field, i) => {
@@ -91,6 +100,38 @@ export async function compareFusedWithOps(
     ops.dispose();
     fused.dispose();
   }
+}
+
+const VIEW_PARTS = ['points', 'transport', 'manifold', 'logits'] as const;
+
+/**
+ * Every view (points, transport vectors, manifold mesh, heatmap logits) through the fused
+ * kernels against the op path's, on the fused trainer's current weights: ‖fused − ops‖∞ / ‖ops‖∞.
+ */
+async function compareViews(fused: FusedToyTrainer): Promise<Comparison['views']> {
+  if (fused.stepPath !== 'fused') return []; // its views are the op path's
+  const { seed, latentDim } = fused.config;
+  const inputs: ViewInputs = {
+    batch: makeViewBatch(fused, 96),
+    samples: true,
+    transport: true,
+    manifold: manifoldLatents(seed, latentDim, 6),
+    grid: { bounds: defaultViewBounds(fused.dataset, seed), resolution: 12 },
+  };
+  const parts = (views: ViewTensors | null) =>
+    VIEW_PARTS.map((part) => {
+      const tensor = views?.[part];
+      if (!tensor) throw new Error(`the fused views have no ${part}`);
+      return tensor;
+    });
+  const fusedParts = tf.tidy(() => parts(fused.fusedViews(inputs)));
+  const opsParts = tf.tidy(() => parts(viewTensors(fused, inputs)));
+  const [fusedValues, opsValues] = [await values(fusedParts), await values(opsParts)];
+  tf.dispose([...fusedParts, ...opsParts]);
+  return VIEW_PARTS.map((part, i) => ({
+    part,
+    relative: relativeMax(fusedValues[i], opsValues[i]),
+  }));
 }
 
 /** The fused plan's D gradient (adversarial + R1 + R2) on `inputs` = [B real; B fake], per variable. */

@@ -17,6 +17,7 @@ import { discriminatorUpdate, generatorUpdate } from '../../engine/core/ganUpdat
 import { ToyGanTrainer, type ScheduledValues } from '../../engine/core/trainer';
 import type { Optimizer } from '../../engine/core/adam';
 import { addAll } from '../../engine/core/ops';
+import { gridPoints, type ViewInputs, type ViewTensors } from '../../engine/toy/views';
 import { errorMessage } from '../../errors';
 import { FlatParams } from './flatParams';
 import { registerFusedKernels, runPlan, type FusedBackend, type UniformValues } from './kernels';
@@ -29,10 +30,13 @@ import {
   gradBufferName,
   isSupportedLoss,
   netLayout,
+  VIEW_BUFFERS,
+  viewPlan,
   type Invocation,
   type NetLayout,
   type StepPlan,
   type SupportedLoss,
+  type ViewPlan,
 } from './plan';
 
 /** Why a config cannot take the fused path, or null when it can. */
@@ -61,6 +65,7 @@ export class FusedToyTrainer extends ToyGanTrainer {
   private readonly dFlat: FlatParams;
   private readonly emaFlat: FlatParams | null;
   private readonly plans = new Map<string, StepPlan>();
+  private readonly viewPlans = new Map<string, ViewPlan>();
 
   constructor(
     config: GanConfig,
@@ -240,6 +245,70 @@ export class FusedToyTrainer extends ToyGanTrainer {
       return tf.keep(runPlan([step], buffers, { emaBeta: beta }).get(step.output)!);
     });
     this.emaFlat.replace(next as tf.Tensor1D);
+  }
+
+  /** Set when a view kernel failed: the views use the op path from then on (training does not). */
+  viewsFallbackReason: string | null = null;
+
+  /**
+   * The views (engine/toy/views.ts `viewTensors`) through the fused kernels, on the parameters
+   * as the fused step keeps them; null when this trainer steps on the op path or a view kernel
+   * failed, and the caller computes them on the ops. Call inside a tidy.
+   */
+  fusedViews(inputs: ViewInputs): ViewTensors | null {
+    if (this.opsReason !== null || this.viewsFallbackReason !== null) return null;
+    const { batch } = inputs;
+    const n = inputs.samples ? batch.count : 0;
+    const transport = n > 0 && inputs.transport;
+    const manifold = n > 0 ? inputs.manifold : null;
+    const manifoldRows = manifold ? manifold.length / this.config.latentDim : 0;
+    const resolution = inputs.grid?.resolution ?? 0;
+    const plan = this.viewPlanFor(n, transport, manifoldRows, resolution * resolution);
+    const buffers = new Map<string, tf.Tensor>([
+      [BUFFERS.gParams, this.gFlat.current()],
+      [BUFFERS.dParams, this.dFlat.current()],
+    ]);
+    if (n > 0) buffers.set(VIEW_BUFFERS.latents, tf.tensor1d(batch.latents));
+    if (transport) buffers.set(VIEW_BUFFERS.real, tf.tensor1d(batch.real));
+    if (manifold) buffers.set(VIEW_BUFFERS.manifold, tf.tensor1d(manifold));
+    if (inputs.grid) {
+      buffers.set(VIEW_BUFFERS.grid, tf.tensor1d(gridPoints(inputs.grid.bounds, resolution)));
+    }
+    try {
+      runPlan(plan.steps, buffers, {});
+    } catch (error) {
+      this.viewsFallbackReason = `a fused ${this.backendName} view kernel failed (${errorMessage(error).split('\n')[0]})`;
+      return null;
+    }
+    const { outputs } = plan;
+    const out: ViewTensors = {};
+    if (outputs.points) out.points = tf.reshape(buffers.get(outputs.points)!, [n, 2]);
+    // The plan's gradient is of ℓ_G's batch mean: −n × it is each sample's −∂ℓ/∂x.
+    if (outputs.pointsGrad) {
+      out.transport = tf.mul(tf.reshape(buffers.get(outputs.pointsGrad)!, [n, 2]), -n);
+    }
+    if (outputs.manifold) {
+      out.manifold = tf.reshape(buffers.get(outputs.manifold)!, [manifoldRows, 2]);
+    }
+    if (outputs.logits) out.logits = tf.reshape(buffers.get(outputs.logits)!, [resolution ** 2]);
+    return out;
+  }
+
+  private viewPlanFor(points: number, transport: boolean, manifoldRows: number, gridRows: number) {
+    const key = `V/${this.config.loss}/${points}/${transport}/${manifoldRows}/${gridRows}`;
+    let plan = this.viewPlans.get(key);
+    if (!plan) {
+      const loss = this.config.loss as SupportedLoss;
+      plan = viewPlan(this.gLayout, this.dLayout, {
+        loss,
+        points,
+        transport,
+        manifoldRows,
+        gridRows,
+      });
+      this.viewPlans.set(key, plan);
+    }
+    return plan;
   }
 
   override lastWritten(): tf.Tensor {

@@ -19,6 +19,8 @@ import {
   MAX_REDUCED_LAYERS,
   netLayout,
   SUPPORTED_LOSSES,
+  VIEW_BUFFERS,
+  viewPlan,
   type Invocation,
   type RowSegment,
   type StepDims,
@@ -216,6 +218,63 @@ describe('fused plan', () => {
         checkBounds([emaPlan(dims.g)], external);
       }
     }
+  });
+
+  it('computes the views in a dozen kernels, within bounds, reading only what they need', () => {
+    const dims = presetDims();
+    const latentDim = DEFAULT_CONFIG.latentDim;
+    for (const loss of SUPPORTED_LOSSES) {
+      const [points, manifoldRows, gridRows] = [512, 21 * 21, 48 * 48];
+      const plan = viewPlan(dims.g, dims.d, {
+        loss,
+        points,
+        transport: true,
+        manifoldRows,
+        gridRows,
+      });
+      checkBounds(plan.steps, {
+        'G.params': dims.g.total,
+        'D.params': dims.d.total,
+        [VIEW_BUFFERS.latents]: points * latentDim,
+        [VIEW_BUFFERS.real]: points * 2,
+        [VIEW_BUFFERS.manifold]: manifoldRows * latentDim,
+        [VIEW_BUFFERS.grid]: gridRows * 2,
+      });
+      const rpgan = loss === 'rpgan';
+      expect(externalInputs(plan.steps).sort()).toEqual(
+        [
+          'D.params',
+          'G.params',
+          VIEW_BUFFERS.grid,
+          VIEW_BUFFERS.latents,
+          VIEW_BUFFERS.manifold,
+          ...(rpgan ? [VIEW_BUFFERS.real] : []),
+        ].sort(),
+      );
+      // G (4 layers) on the points, D (4) on [real;] fake, the seed, D back (3) and to its input
+      // (1), G on the manifold (4), D on the grid (4): 21 kernels, all products but the seed.
+      expect(plan.steps).toHaveLength(21);
+      const sizes = new Map(plan.steps.map((s) => [s.output, outputSize(s.spec)]));
+      expect(sizes.get(plan.outputs.points!)).toBe(points * 2);
+      expect(sizes.get(plan.outputs.pointsGrad!)).toBe(points * 2);
+      expect(sizes.get(plan.outputs.manifold!)).toBe(manifoldRows * 2);
+      expect(sizes.get(plan.outputs.logits!)).toBe(gridRows);
+    }
+    // Only what is asked: the heatmap alone is D's forward pass.
+    const heatmap = viewPlan(dims.g, dims.d, {
+      loss: 'rpgan',
+      points: 0,
+      transport: true,
+      manifoldRows: 0,
+      gridRows: 9,
+    });
+    expect(heatmap.steps.map((s) => s.spec.kind)).toEqual([
+      'product',
+      'product',
+      'product',
+      'product',
+    ]);
+    expect(Object.keys(heatmap.outputs)).toEqual(['logits']);
   });
 
   it('uses SGD as one kernel per network', () => {

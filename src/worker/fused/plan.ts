@@ -647,6 +647,81 @@ export function generatorStepPlan(dims: StepDims): StepPlan {
   return { steps: p.steps, outputs: { ...next, grad, logits: dActs[dActs.length - 1] } };
 }
 
+/** The external buffers of a view plan (besides G.params and D.params). */
+export const VIEW_BUFFERS = {
+  latents: 'view.latents',
+  real: 'view.real',
+  manifold: 'view.manifold',
+  grid: 'view.grid',
+} as const;
+
+export interface ViewPlanOptions {
+  loss: SupportedLoss;
+  /** Rows of the point cloud (G on view.latents); 0 for none. */
+  points: number;
+  /** Also ∂ℓ_G/∂x at each of those points (the transport vectors, before their −n factor). */
+  transport: boolean;
+  /** Rows of the manifold mesh (G on view.manifold); 0 for none. */
+  manifoldRows: number;
+  /** Cells of the heatmap (D on view.grid); 0 for none. */
+  gridRows: number;
+}
+
+export interface ViewPlan {
+  steps: Invocation[];
+  outputs: { points?: string; pointsGrad?: string; manifold?: string; logits?: string };
+}
+
+/**
+ * The toy views (engine/toy/views.ts) as fused kernels: the same forward and backward kernels
+ * the step runs, on the view's fixed rows, so a view costs about a dozen dispatches instead of
+ * the op path's ~60 (on SwiftShader WebGPU the op-path views took 2/3 of the app's time on GAN
+ * Lab's model). The transport vectors are the G step's first half: G forward, D forward on
+ * [(rpgan) real; fake], ∂ℓ_G/∂logit (divided by the rows, ℓ_G being a mean), back through D to
+ * its input. Reads G.params, D.params and the VIEW_BUFFERS it needs.
+ */
+export function viewPlan(g: NetLayout, d: NetLayout, o: ViewPlanOptions): ViewPlan {
+  const p = new PlanBuilder();
+  const outputs: ViewPlan['outputs'] = {};
+  if (o.points > 0) {
+    const n = o.points;
+    const gActs = forward(p, g, 'G', BUFFERS.gParams, [{ name: VIEW_BUFFERS.latents, rows: n }]);
+    const fake = gActs[gActs.length - 1];
+    outputs.points = fake;
+    if (o.transport) {
+      const withReal = generatorNeedsReal(o.loss);
+      const dActs = forward(p, d, 'D', BUFFERS.dParams, [
+        ...(withReal ? [{ name: VIEW_BUFFERS.real, rows: n }] : []),
+        { name: fake, rows: n },
+      ]);
+      const fakeOffset = withReal ? n : 0;
+      const seed = p.add(
+        { kind: 'seed', role: 'generator', loss: o.loss, batch: n, withOnes: false, fakeOffset },
+        [dActs[dActs.length - 1]],
+        'D.seed',
+      );
+      const deltas = backward(p, d, 'D', BUFFERS.dParams, dActs, seed, n, {
+        period: n,
+        offset: fakeOffset,
+      });
+      outputs.pointsGrad = inputGradient(p, d, BUFFERS.dParams, deltas[0], n, 0, 'view.pointsGrad');
+    }
+  }
+  if (o.manifoldRows > 0) {
+    const acts = forward(p, g, 'Gm', BUFFERS.gParams, [
+      { name: VIEW_BUFFERS.manifold, rows: o.manifoldRows },
+    ]);
+    outputs.manifold = acts[acts.length - 1];
+  }
+  if (o.gridRows > 0) {
+    const acts = forward(p, d, 'Dg', BUFFERS.dParams, [
+      { name: VIEW_BUFFERS.grid, rows: o.gridRows },
+    ]);
+    outputs.logits = acts[acts.length - 1];
+  }
+  return { steps: p.steps, outputs };
+}
+
 /** The EMA of G's weights: ema' = p + β(ema − p), one kernel. Reads G.params, Gema.params. */
 export function emaPlan(g: NetLayout): Invocation {
   const spec: KernelSpec = { kind: 'ema', total: g.total };
