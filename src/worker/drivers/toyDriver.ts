@@ -92,7 +92,7 @@ export class ToyDriver implements RunKindDriver {
       grid: what.heatmap ? { bounds, resolution } : null,
     };
     const packed = tf.tidy(() => {
-      // The fused kernels when the run steps on them (a dozen dispatches, not ~60).
+      // The fused kernels when the run steps on them (10–21 dispatches, not 81–136).
       const views =
         (trainer instanceof FusedToyTrainer ? trainer.fusedViews(inputs) : null) ??
         viewTensors(trainer, inputs);

@@ -674,9 +674,9 @@ export interface ViewPlan {
 
 /**
  * The toy views (engine/toy/views.ts) as fused kernels: the same forward and backward kernels
- * the step runs, on the view's fixed rows, so a view costs about a dozen dispatches instead of
- * the op path's ~60 (on SwiftShader WebGPU the op-path views took 2/3 of the app's time on GAN
- * Lab's model). The transport vectors are the G step's first half: G forward, D forward on
+ * the step runs, on the view's fixed rows, so a view costs 10–21 dispatches instead of the op
+ * path's 81–136 (on SwiftShader WebGPU the op-path views took 2/3 of the app's time on GAN Lab's
+ * model). The transport vectors are the G step's first half: G forward, D forward on
  * [(rpgan) real; fake], ∂ℓ_G/∂logit (divided by the rows, ℓ_G being a mean), back through D to
  * its input. Reads G.params, D.params and the VIEW_BUFFERS it needs.
  */
