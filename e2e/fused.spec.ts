@@ -17,12 +17,21 @@ const TOLERANCE = 1e-4;
  */
 const COMPARED = { webgl: [1, 100], webgpu: [1, 20] };
 
-/** The fused view kernels (points, transport vectors, manifold, heatmap) match the op path's. */
+/**
+ * The fused view kernels (points, transport vectors, manifold, heatmap) and the evaluations'
+ * samples match the op path's.
+ */
 function expectViewsMatch(c: {
   iteration: number;
   views: { part: string; relative: number }[];
 }): void {
-  expect(c.views.map((v) => v.part)).toEqual(['points', 'transport', 'manifold', 'logits']);
+  expect(c.views.map((v) => v.part)).toEqual([
+    'points',
+    'transport',
+    'manifold',
+    'logits',
+    'sample',
+  ]);
   for (const v of c.views) {
     expect(v.relative, `${v.part} view at ${c.iteration}`).toBeLessThan(TOLERANCE);
   }
@@ -75,13 +84,15 @@ for (const backend of ['webgpu', 'webgl'] as const) {
         }
         expectViewsMatch(c);
       }
-      // The views' transport vectors without real partners (RpGAN above pairs them).
-      const nsgan = await page.evaluate((c) => window.ganDebug!.client.debugFusedCheck(c, [1]), {
+      // The views' transport vectors without real partners (RpGAN above pairs them), and the
+      // evaluations' samples from the EMA generator's flat buffer.
+      const nsgan = await page.evaluate((c) => window.ganDebug!.client.debugFusedCheck(c, [3]), {
         ...config,
         loss: 'nsgan' as const,
+        emaHalfLife: 2,
       });
       console.log(
-        `[e2e] fused views, nsgan, on ${backend}: ${JSON.stringify(nsgan.comparisons[0].views)}`,
+        `[e2e] fused views, nsgan with EMA, on ${backend}: ${JSON.stringify(nsgan.comparisons[0].views)}`,
       );
       expectViewsMatch(nsgan.comparisons[0]);
       expect(errors).toEqual([]);

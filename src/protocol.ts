@@ -586,8 +586,11 @@ export interface FusedCheckEvent extends EventBase {
     weights: number;
     /** The op path's name of the variable where `weights` was measured. */
     worstVariable: string;
-    /** Per view part, the fused view kernels against the ops on the fused weights (‖·‖∞ ratio). */
-    views: { part: 'points' | 'transport' | 'manifold' | 'logits'; relative: number }[];
+    /**
+     * Per view part (and the evaluations' samples), the fused kernels against the ops on the
+     * fused weights (‖·‖∞ ratio).
+     */
+    views: { part: 'points' | 'transport' | 'manifold' | 'logits' | 'sample'; relative: number }[];
     /** Per LOG_FIELDS entry: |fused − ops| / max(|ops|, 1e-6), and both values. */
     diagnostics: { field: string; fused: number; ops: number; relative: number }[];
   }[];

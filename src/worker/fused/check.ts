@@ -17,6 +17,8 @@ import {
 } from '../../engine/core/gradientCheck';
 import { inLogOrder } from '../../engine/core/ganUpdates';
 import type { Mlp } from '../../engine/toy/mlp';
+import { Rng } from '../../engine/core/rng';
+import { EVAL_LATENT_STREAM } from '../../engine/toy/evaluate';
 import { LOG_FIELDS, ToyGanTrainer } from '../../engine/core/trainer';
 import {
   defaultViewBounds,
@@ -105,8 +107,9 @@ export async function compareFusedWithOps(
 const VIEW_PARTS = ['points', 'transport', 'manifold', 'logits'] as const;
 
 /**
- * Every view (points, transport vectors, manifold mesh, heatmap logits) through the fused
- * kernels against the op path's, on the fused trainer's current weights: ‖fused − ops‖∞ / ‖ops‖∞.
+ * Every view (points, transport vectors, manifold mesh, heatmap logits) and the evaluations'
+ * samples through the fused kernels against the op path's, on the fused trainer's current
+ * weights: ‖fused − ops‖∞ / ‖ops‖∞.
  */
 async function compareViews(fused: FusedToyTrainer): Promise<Comparison['views']> {
   if (fused.stepPath !== 'fused') return []; // its views are the op path's
@@ -124,11 +127,19 @@ async function compareViews(fused: FusedToyTrainer): Promise<Comparison['views']
       if (!tensor) throw new Error(`the fused views have no ${part}`);
       return tensor;
     });
-  const fusedParts = tf.tidy(() => parts(fused.fusedViews(inputs)));
-  const opsParts = tf.tidy(() => parts(viewTensors(fused, inputs)));
+  // The evaluations' samples too (EMA generator when there is one), from equal random streams.
+  const evalRng = () => new Rng(seed).fork(EVAL_LATENT_STREAM);
+  const fusedParts = tf.tidy(() => [
+    ...parts(fused.fusedViews(inputs)),
+    fused.sample(64, evalRng()),
+  ]);
+  const opsParts = tf.tidy(() => [
+    ...parts(viewTensors(fused, inputs)),
+    ToyGanTrainer.prototype.sample.call(fused, 64, evalRng()),
+  ]);
   const [fusedValues, opsValues] = [await values(fusedParts), await values(opsParts)];
   tf.dispose([...fusedParts, ...opsParts]);
-  return VIEW_PARTS.map((part, i) => ({
+  return [...VIEW_PARTS, 'sample' as const].map((part, i) => ({
     part,
     relative: relativeMax(fusedValues[i], opsValues[i]),
   }));
