@@ -617,23 +617,13 @@ export function generatorStepPlan(dims: StepDims): StepPlan {
   const B = dims.batch;
   const gActs = forward(p, dims.g, 'G', BUFFERS.gParams, [{ name: BUFFERS.latents, rows: B }]);
   const fake = gActs[gActs.length - 1];
-  const withReal = generatorNeedsReal(dims.loss);
-  const dActs = forward(p, dims.d, 'D', BUFFERS.dParams, [
-    ...(withReal ? [{ name: BUFFERS.real, rows: B }] : []),
-    { name: fake, rows: B },
-  ]);
-  const fakeOffset = withReal ? B : 0;
-  const seed = p.add(
-    { kind: 'seed', role: 'generator', loss: dims.loss, batch: B, withOnes: false, fakeOffset },
-    [dActs[dActs.length - 1]],
-    'D.seed',
-  );
-  const dDeltas = backward(p, dims.d, 'D', BUFFERS.dParams, dActs, seed, B, {
-    period: B,
-    offset: fakeOffset,
-  });
   // G's output layer is linear: ∂loss/∂(its pre-activation) is ∂loss/∂fake.
-  const gSeed = inputGradient(p, dims.d, BUFFERS.dParams, dDeltas[0], B, 0, 'G.outGrad');
+  const { grad: gSeed, logits } = generatorLossGradient(p, dims.d, dims.loss, {
+    fake,
+    real: BUFFERS.real,
+    rows: B,
+    output: 'G.outGrad',
+  });
   const gDeltas = backward(p, dims.g, 'G', BUFFERS.gParams, gActs, gSeed, B, {
     period: B,
     offset: 0,
@@ -644,7 +634,38 @@ export function generatorStepPlan(dims: StepDims): StepPlan {
     rows: B,
   }));
   const next = update(p, 'G', dims.gOptimizer, dims.g.total, grad);
-  return { steps: p.steps, outputs: { ...next, grad, logits: dActs[dActs.length - 1] } };
+  return { steps: p.steps, outputs: { ...next, grad, logits } };
+}
+
+/**
+ * ∂ℓ_G/∂x at `rows` fakes, ℓ_G being G's loss averaged over them (the G step's first half, and
+ * the views' transport vectors): D forward on [(rpgan) real; fake], ∂ℓ_G/∂logit, back through D
+ * to its input. Returns the gradient's name (`output`, [rows, 2]) and D's logits'.
+ */
+function generatorLossGradient(
+  p: PlanBuilder,
+  d: NetLayout,
+  loss: SupportedLoss,
+  o: { fake: string; real: string; rows: number; output: string },
+): { grad: string; logits: string } {
+  const n = o.rows;
+  const withReal = generatorNeedsReal(loss);
+  const dActs = forward(p, d, 'D', BUFFERS.dParams, [
+    ...(withReal ? [{ name: o.real, rows: n }] : []),
+    { name: o.fake, rows: n },
+  ]);
+  const logits = dActs[dActs.length - 1];
+  const fakeOffset = withReal ? n : 0;
+  const seed = p.add(
+    { kind: 'seed', role: 'generator', loss, batch: n, withOnes: false, fakeOffset },
+    [logits],
+    'D.seed',
+  );
+  const deltas = backward(p, d, 'D', BUFFERS.dParams, dActs, seed, n, {
+    period: n,
+    offset: fakeOffset,
+  });
+  return { grad: inputGradient(p, d, BUFFERS.dParams, deltas[0], n, 0, o.output), logits };
 }
 
 /** The external buffers of a view plan (besides G.params and D.params). */
@@ -689,22 +710,12 @@ export function viewPlan(g: NetLayout, d: NetLayout, o: ViewPlanOptions): ViewPl
     const fake = gActs[gActs.length - 1];
     outputs.points = fake;
     if (o.transport) {
-      const withReal = generatorNeedsReal(o.loss);
-      const dActs = forward(p, d, 'D', BUFFERS.dParams, [
-        ...(withReal ? [{ name: VIEW_BUFFERS.real, rows: n }] : []),
-        { name: fake, rows: n },
-      ]);
-      const fakeOffset = withReal ? n : 0;
-      const seed = p.add(
-        { kind: 'seed', role: 'generator', loss: o.loss, batch: n, withOnes: false, fakeOffset },
-        [dActs[dActs.length - 1]],
-        'D.seed',
-      );
-      const deltas = backward(p, d, 'D', BUFFERS.dParams, dActs, seed, n, {
-        period: n,
-        offset: fakeOffset,
-      });
-      outputs.pointsGrad = inputGradient(p, d, BUFFERS.dParams, deltas[0], n, 0, 'view.pointsGrad');
+      outputs.pointsGrad = generatorLossGradient(p, d, o.loss, {
+        fake,
+        real: VIEW_BUFFERS.real,
+        rows: n,
+        output: 'view.pointsGrad',
+      }).grad;
     }
   }
   if (o.manifoldRows > 0) {
