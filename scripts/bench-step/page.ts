@@ -11,6 +11,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { DEFAULT_CONFIG, type GanConfig } from '../../src/engine/core/config';
 import { ToyGanTrainer } from '../../src/engine/core/trainer';
 import { FusedToyTrainer } from '../../src/worker/fused/fusedTrainer';
+import { adapterText } from '../../src/worker/backendChoice';
+import { probeWebGl, probeWebGpu } from '../../src/worker/deviceProbes';
 import type { FusedBackend } from '../../src/worker/fused/kernels';
 import { WORKLOADS } from '../workloads';
 
@@ -102,7 +104,6 @@ async function timeStep(
   };
   try {
     if (trainer instanceof FusedToyTrainer) {
-      trainer.unwantedReason = null; // measured even where 'auto' would keep the op path
       await trainer.checkKernels();
       if (trainer.stepPath !== 'fused') throw new Error(`no fused step: ${trainer.opsReason}`);
     }
@@ -129,24 +130,20 @@ async function timeStep(
   }
 }
 
-function webglRenderer(): string | null {
-  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-  if (!gl) return null;
-  // RENDERER alone says "WebKit WebGL"; the unmasked name says whether it is SwiftShader.
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-}
-
-async function gpuAdapter(): Promise<string | null> {
-  const adapter = await navigator.gpu?.requestAdapter();
-  if (!adapter) return null;
-  return `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim();
+/** What this page's backend runs on, as the worker's probes read it. */
+async function deviceName(backend: FusedBackend): Promise<string | null> {
+  if (backend === 'webgl') {
+    const probe = probeWebGl();
+    return 'renderer' in probe ? probe.renderer : null;
+  }
+  const probe = await probeWebGpu();
+  return 'unavailable' in probe ? null : adapterText(probe.facts);
 }
 
 window.stepBench = async (backend, workloads, seconds) => {
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not start ${backend}`);
   await tf.ready();
-  const renderer = backend === 'webgl' ? webglRenderer() : await gpuAdapter();
+  const renderer = await deviceName(backend);
   // GAN Lab's rows (150), and the opening preset's hidden activations over real and fake rows.
   const floors = [await dispatchFloor(150, 200), await dispatchFloor(512 * 64, 100)];
   const steps: StepTiming[] = [];

@@ -41,12 +41,17 @@ export interface AdapterFacts {
 
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
 
-/** Why this WebGPU adapter is a software one, or null when it looks like a real GPU. */
-export function softwareAdapterReason(facts: AdapterFacts): string | null {
-  const text = [facts.vendor, facts.architecture, facts.device, facts.description]
+/** The adapter's facts as one line: vendor, architecture, device, description. */
+export function adapterText(facts: AdapterFacts): string {
+  return [facts.vendor, facts.architecture, facts.device, facts.description]
     .filter((s) => s !== undefined && s !== '')
     .join(' ')
     .trim();
+}
+
+/** Why this WebGPU adapter is a software one, or null when it looks like a real GPU. */
+export function softwareAdapterReason(facts: AdapterFacts): string | null {
+  const text = adapterText(facts);
   if (facts.isFallbackAdapter) return `a software (fallback) adapter${text ? ` (${text})` : ''}`;
   return SOFTWARE_RENDERERS.test(text) ? `a software adapter (${text})` : null;
 }

@@ -29,10 +29,10 @@ import {
   type WorkerEvent,
 } from '../protocol';
 import {
+  adapterText,
   MEASURED_BACKENDS,
   softwareAdapterReason,
   softwareRendererReason,
-  type AdapterFacts,
   type BackendProbe,
 } from './backendChoice';
 import {
@@ -43,6 +43,7 @@ import {
 } from './backendSelection';
 import { fetchAssetBytes } from '../engine/image/mnist';
 import type { DeviceLossInfo } from './deviceLoss';
+import { probeWebGl, probeWebGpu } from './deviceProbes';
 import { RunManager } from './runManager';
 
 /** This module runs as a dedicated worker; the WebWorker lib types `self` as any worker's scope. */
@@ -194,45 +195,6 @@ function watchDevice(): void {
   });
 }
 
-/** The WebGPU adapter's description, or why there is none. */
-async function probeWebGpu(): Promise<{ facts: AdapterFacts } | { unavailable: string }> {
-  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) return { unavailable: 'navigator.gpu is missing' };
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) return { unavailable: 'navigator.gpu.requestAdapter() returned null' };
-  // `isFallbackAdapter` moved from the adapter to its info (Chromium 130+); read both.
-  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } })
-    .info;
-  const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
-  return {
-    facts: {
-      vendor: info?.vendor,
-      architecture: info?.architecture,
-      device: info?.device,
-      description: info?.description,
-      isFallbackAdapter: info?.isFallbackAdapter === true || legacy === true,
-    },
-  };
-}
-
-/** WebGL's renderer string (unmasked when the browser allows), or why there is no WebGL. */
-function probeWebGl(): { renderer: string | null } | { unavailable: string } {
-  if (typeof OffscreenCanvas === 'undefined') {
-    return { unavailable: 'OffscreenCanvas is not available in this worker' };
-  }
-  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-  if (!gl) return { unavailable: 'no WebGL2 context' };
-  try {
-    const debug = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = gl.getParameter(
-      debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER,
-    ) as unknown;
-    return { renderer: typeof renderer === 'string' ? renderer : null };
-  } finally {
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-  }
-}
-
 /** Automatic's candidates: skips software adapters (unless asked) and missing APIs. */
 async function probeBackends(includeSoftware: boolean): Promise<BackendProbe> {
   const candidates: BackendName[] = [];
@@ -250,8 +212,7 @@ async function probeBackends(includeSoftware: boolean): Promise<BackendProbe> {
           skipped.push({ backend, reason: `unavailable: ${probe.unavailable}` });
           continue;
         }
-        const { vendor, architecture, device: id, description } = probe.facts;
-        device.push(`webgpu ${[vendor, architecture, id, description].filter(Boolean).join(' ')}`);
+        device.push(`webgpu ${adapterText(probe.facts)}`);
         consider(backend, softwareAdapterReason(probe.facts));
       } else if (backend === 'webgl') {
         const probe = probeWebGl();
