@@ -111,8 +111,7 @@ async function main(flags: ParsedFlags): Promise<number> {
   await import('../src/engine/core/backend');
   await import('@tensorflow/tfjs-backend-webgpu');
   const { DEFAULT_CONFIG } = await import('../src/engine/core/config');
-  const { ToyGanTrainer } = await import('../src/engine/core/trainer');
-  const { FusedToyTrainer } = await import('../src/worker/fused/fusedTrainer');
+  const { timeToyStep } = await import('./stepTiming');
   const { compareFusedWithOps } = await import('../src/worker/fused/check');
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend');
   await tf.ready();
@@ -131,51 +130,26 @@ async function main(flags: ParsedFlags): Promise<number> {
     // Image workloads were refused above.
     const config: GanConfig = { ...DEFAULT_CONFIG, ...(workload.config as Partial<GanConfig>) };
     for (const path of paths) {
-      const prefix = `${workload.id}-${path}/`;
-      const trainer =
-        path === 'fused'
-          ? new FusedToyTrainer(config, Number.MAX_SAFE_INTEGER, prefix, 'webgpu')
-          : new ToyGanTrainer(config, Number.MAX_SAFE_INTEGER, prefix);
-      // The GPU queue drains when a weight is read back (as the app's periodic readbacks do).
-      const drain = async () => {
-        await trainer.variables[0].data();
+      // No diagnostics (logEvery never): the step alone, the GPU drained every 10 steps.
+      const timing = await timeToyStep(config, path, 'webgpu', {
+        seconds,
+        logEvery: Number.MAX_SAFE_INTEGER,
+        warmSteps: 1,
+        prefix: `${workload.id}-${path}/`,
+      });
+      const result: Result = {
+        workload: workload.id,
+        path,
+        itersPerSecond: timing.iterations / timing.seconds,
+        iterations: timing.iterations,
+        kernelsPerIteration: timing.kernelsPerIteration,
+        firstStepSeconds: timing.firstStepSeconds,
       };
-      try {
-        const start = performance.now();
-        if (trainer instanceof FusedToyTrainer) {
-          await trainer.checkKernels();
-          if (trainer.stepPath !== 'fused')
-            throw new Error(`fused step unavailable: ${trainer.opsReason}`);
-        }
-        trainer.step();
-        await drain();
-        const firstStepSeconds = (performance.now() - start) / 1000;
-        const profile = await tf.profile(() => trainer.step());
-        await drain();
-        const t0 = performance.now();
-        let iterations = 0;
-        while (performance.now() - t0 < seconds * 1000) {
-          trainer.step();
-          if (++iterations % 10 === 0) await drain();
-        }
-        await drain();
-        const itersPerSecond = iterations / ((performance.now() - t0) / 1000);
-        const result: Result = {
-          workload: workload.id,
-          path,
-          itersPerSecond,
-          iterations,
-          kernelsPerIteration: profile.kernels.length,
-          firstStepSeconds,
-        };
-        results.push(result);
-        console.log(
-          `${workload.id} ${path}: ${itersPerSecond.toFixed(1)} it/s, ` +
-            `${result.kernelsPerIteration} kernels/iteration, first step ${firstStepSeconds.toFixed(1)} s`,
-        );
-      } finally {
-        trainer.dispose();
-      }
+      results.push(result);
+      console.log(
+        `${workload.id} ${path}: ${result.itersPerSecond.toFixed(1)} it/s, ` +
+          `${result.kernelsPerIteration} kernels/iteration, first step ${result.firstStepSeconds.toFixed(1)} s`,
+      );
     }
     if (flags.check === true) {
       const check = await compareFusedWithOps(config, [1, 100], 'webgpu', `${workload.id}-check/`);

@@ -4,6 +4,7 @@
  * themselves in workloads.ts (also read by the step bench's page, which cannot import Node code).
  */
 import { UsageError } from '../src/cli/args';
+import type { StepPath } from '../src/protocol';
 import { WORKLOADS, type Workload } from './workloads';
 
 export { WORKLOADS, type Workload };
@@ -23,7 +24,7 @@ export function parseWorkloads(raw: string | undefined): Workload[] {
 }
 
 /** How toy runs on webgpu/webgl step: the fused kernels (src/worker/fused) or tfjs's ops. */
-export type StepPath = 'fused' | 'ops';
+export type { StepPath };
 
 /** The step paths named by `--paths` (or the one `--ops` implies; the fused step by default). */
 export function parsePaths(raw: string | undefined, ops: boolean): StepPath[] {

@@ -9,11 +9,11 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 
 import { DEFAULT_CONFIG, type GanConfig } from '../../src/engine/core/config';
-import { ToyGanTrainer } from '../../src/engine/core/trainer';
-import { FusedToyTrainer } from '../../src/worker/fused/fusedTrainer';
+import type { StepPath } from '../../src/protocol';
 import { adapterText } from '../../src/worker/backendChoice';
 import { probeWebGl, probeWebGpu } from '../../src/worker/deviceProbes';
 import type { FusedBackend } from '../../src/worker/fused/kernels';
+import { timeToyStep } from '../stepTiming';
 import { WORKLOADS } from '../workloads';
 
 export interface DispatchFloor {
@@ -25,7 +25,7 @@ export interface DispatchFloor {
 
 export interface StepTiming {
   workload: string;
-  path: 'fused' | 'ops';
+  path: StepPath;
   msPerIteration: number;
   iterations: number;
   kernelsPerIteration: number;
@@ -86,48 +86,25 @@ async function timeChain(elements: number, kernels: number): Promise<DispatchFlo
 async function timeStep(
   backend: FusedBackend,
   workloadId: string,
-  path: 'fused' | 'ops',
+  path: StepPath,
   seconds: number,
 ): Promise<StepTiming> {
   const workload = WORKLOADS.find((w) => w.id === workloadId)!;
   const config: GanConfig = { ...DEFAULT_CONFIG, ...(workload.config as Partial<GanConfig>) };
-  const prefix = `${workloadId}-${path}/`;
-  const trainer =
-    path === 'fused'
-      ? new FusedToyTrainer(config, 10, prefix, backend)
-      : new ToyGanTrainer(config, 10, prefix);
-  // Every 10 steps, as in the app: a logged iteration (its diagnostics), whose rows are read
-  // back, which drains the queue.
-  const drain = async () => {
-    await trainer.flushLogs();
-    await trainer.variables[0].data();
+  // Logged every 10 iterations, as in the app: the diagnostics' kernels are part of the cost.
+  const timing = await timeToyStep(config, path, backend, {
+    seconds,
+    logEvery: 10,
+    warmSteps: 3,
+    prefix: `${workloadId}-${path}/`,
+  });
+  return {
+    workload: workloadId,
+    path,
+    msPerIteration: (1000 * timing.seconds) / timing.iterations,
+    iterations: timing.iterations,
+    kernelsPerIteration: timing.kernelsPerIteration,
   };
-  try {
-    if (trainer instanceof FusedToyTrainer) {
-      await trainer.checkKernels();
-      if (trainer.stepPath !== 'fused') throw new Error(`no fused step: ${trainer.opsReason}`);
-    }
-    for (let i = 0; i < 3; i++) trainer.step(); // compiles every program
-    await drain();
-    const profile = await tf.profile(() => trainer.step());
-    await drain();
-    const start = performance.now();
-    let iterations = 0;
-    while (performance.now() - start < seconds * 1000) {
-      trainer.step();
-      if (++iterations % 10 === 0) await drain();
-    }
-    await drain();
-    return {
-      workload: workloadId,
-      path,
-      msPerIteration: (performance.now() - start) / iterations,
-      iterations,
-      kernelsPerIteration: profile.kernels.length,
-    };
-  } finally {
-    trainer.dispose();
-  }
 }
 
 /** What this page's backend runs on, as the worker's probes read it. */

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GanConfig } from '../../engine/core/config';
+import type { StepPath } from '../../protocol';
 import { discriminatorUpdate, generatorUpdate } from '../../engine/core/ganUpdates';
 import { ToyGanTrainer, type ScheduledValues } from '../../engine/core/trainer';
 import type { Optimizer } from '../../engine/core/adam';
@@ -47,8 +48,6 @@ export function fusedUnsupportedReason(config: GanConfig): string | null {
   }
   return null;
 }
-
-export type StepPath = 'fused' | 'ops';
 
 export class FusedToyTrainer extends ToyGanTrainer {
   /**
