@@ -31,7 +31,13 @@ import type { Browser } from '@playwright/test';
 import { runCommand, UsageError, type FlagSpec, type ParsedFlags } from '../src/cli/args';
 import { BACKEND_NAMES, type BackendName, type ImageGanConfig } from '../src/protocol';
 import { buildApp, chromiumPath, launchChromium, serveApp } from './browserApp';
-import { parsePaths, parseWorkloads, WORKLOADS, type Workload } from './benchWorkloads';
+import {
+  parseChoices,
+  parsePaths,
+  parseWorkloads,
+  WORKLOADS,
+  type Workload,
+} from './benchWorkloads';
 
 const FLAGS: Record<string, FlagSpec> = {
   seconds: { type: 'number', help: 'training time measured per backend (default 30)' },
@@ -176,14 +182,9 @@ async function main(flags: ParsedFlags): Promise<number> {
 }
 
 function parseBackends(raw: string | undefined): BackendName[] {
-  if (raw === undefined) return [...BACKEND_NAMES];
-  const names = raw.split(',').map((s) => s.trim().toLowerCase());
-  for (const name of names) {
-    if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-      throw new UsageError(`--backends: unknown backend '${name}' (${BACKEND_NAMES.join(', ')})`);
-    }
-  }
-  return names as BackendName[];
+  return raw === undefined
+    ? [...BACKEND_NAMES]
+    : parseChoices('backends', 'backend', raw, BACKEND_NAMES);
 }
 
 async function measure(

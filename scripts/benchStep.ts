@@ -21,8 +21,8 @@ import {
   type FlagSpec,
   type ParsedFlags,
 } from '../src/cli/args';
-import type { FusedBackend } from '../src/worker/fused/kernels';
-import { parseWorkloads } from './benchWorkloads';
+import { FUSED_BACKENDS } from '../src/worker/fused/kernels';
+import { parseChoices, parseWorkloads } from './benchWorkloads';
 import { launchChromium, serveSources } from './browserApp';
 import type { StepBenchResult } from './bench-step/page';
 
@@ -34,23 +34,14 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { type: 'boolean', help: 'show this help' },
 };
 
-const GPU_BACKENDS: FusedBackend[] = ['webgl', 'webgpu'];
-
-function parseBackends(raw: string | undefined): FusedBackend[] {
-  if (raw === undefined) return GPU_BACKENDS;
-  const names = raw.split(',').map((s) => s.trim().toLowerCase());
-  for (const name of names) {
-    if (!(GPU_BACKENDS as string[]).includes(name)) {
-      throw new UsageError(`--backends: '${name}' is not a GPU backend (webgl, webgpu)`);
-    }
-  }
-  return names as FusedBackend[];
-}
-
 async function main(flags: ParsedFlags): Promise<number> {
   const seconds = (flags.seconds as number | undefined) ?? 10;
   if (!(seconds > 0)) throw new UsageError('--seconds must be above 0');
-  const backends = parseBackends(flags.backends as string | undefined);
+  const rawBackends = flags.backends as string | undefined;
+  const backends =
+    rawBackends === undefined
+      ? [...FUSED_BACKENDS]
+      : parseChoices('backends', 'GPU backend', rawBackends, FUSED_BACKENDS);
   const workloads = parseWorkloads((flags.workloads as string | undefined) ?? 'p,c');
   const image = workloads.find((w) => 'arch' in w.config);
   if (image) throw new UsageError(`--workloads: ${image.id} is an image workload (toys only)`);

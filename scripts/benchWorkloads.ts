@@ -9,17 +9,31 @@ import { WORKLOADS, type Workload } from './workloads';
 
 export { WORKLOADS, type Workload };
 
+/** The names a comma-separated `--flag` list gives, each one of `allowed` (else a UsageError). */
+export function parseChoices<T extends string>(
+  flag: string,
+  noun: string,
+  raw: string,
+  allowed: readonly T[],
+): T[] {
+  const names = raw.split(',').map((s) => s.trim().toLowerCase());
+  for (const name of names) {
+    if (!(allowed as readonly string[]).includes(name)) {
+      throw new UsageError(`--${flag}: unknown ${noun} '${name}' (${allowed.join(', ')})`);
+    }
+  }
+  return names as T[];
+}
+
 /** The workloads named by a `--workloads` list (all when absent). */
 export function parseWorkloads(raw: string | undefined): Workload[] {
   if (raw === undefined) return WORKLOADS;
-  const ids = raw.split(',').map((s) => s.trim().toLowerCase());
-  for (const id of ids) {
-    if (!WORKLOADS.some((w) => w.id === id)) {
-      throw new UsageError(
-        `--workloads: unknown workload '${id}' (${WORKLOADS.map((w) => w.id).join(', ')})`,
-      );
-    }
-  }
+  const ids = parseChoices(
+    'workloads',
+    'workload',
+    raw,
+    WORKLOADS.map((w) => w.id),
+  );
   return WORKLOADS.filter((w) => ids.includes(w.id));
 }
 
@@ -30,11 +44,5 @@ export type { StepPath };
 export function parsePaths(raw: string | undefined, ops: boolean): StepPath[] {
   if (raw === undefined) return [ops ? 'ops' : 'fused'];
   if (ops) throw new UsageError('--ops and --paths: give one of them.');
-  const paths = raw.split(',').map((s) => s.trim().toLowerCase());
-  for (const path of paths) {
-    if (path !== 'fused' && path !== 'ops') {
-      throw new UsageError(`--paths: unknown path '${path}' (fused, ops)`);
-    }
-  }
-  return paths as StepPath[];
+  return parseChoices('paths', 'path', raw, ['fused', 'ops'] as const);
 }
