@@ -123,8 +123,7 @@ export const conv2d = customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveF
 function conv2dGrads(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] {
   const k = w.shape[0];
   const p = (k - 1) / 2;
-  const flipped = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-  const dx = conv2d(dy as tf.Tensor4D, flipped);
+  const dx = conv2d(dy as tf.Tensor4D, flippedFilter(w));
   const padded =
     p > 0
       ? tf.pad(x, [
@@ -134,14 +133,27 @@ function conv2dGrads(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] {
           [0, 0],
         ])
       : x;
-  const dw = tf.transpose(
+  return [dx, filterGradient(padded, dy)];
+}
+
+/** W'[i,j,o,c] = W[k−1−i, k−1−j, c, o]: the filter of a convolution's input gradient. */
+function flippedFilter(w: tf.Tensor): tf.Tensor4D {
+  return tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+}
+
+/**
+ * dW[i,j,c,o] = Σₙₕᵥ x[n,h+i,w+j,c]·dy[n,h,w,o] for a 'valid' convolution of x (already padded
+ * for a 'same' one): itself a 'valid' convolution of x laid out as [c, H, W, n] with dy laid out
+ * as an [H', W', n, o] filter.
+ */
+function filterGradient(x: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  return tf.transpose(
     validConv2d(
-      tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D,
+      tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D,
       tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D,
     ),
     [1, 2, 0, 3],
   );
-  return [dx, dw];
 }
 
 /**
@@ -155,22 +167,13 @@ const validConv2d = customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFun
     value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid'),
     gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => {
       const [kh, kw] = sw.shape;
-      const flipped = tf.transpose(tf.reverse(sw, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
       const full = tf.pad(dy, [
         [0, 0],
         [kh - 1, kh - 1],
         [kw - 1, kw - 1],
         [0, 0],
       ]) as tf.Tensor4D;
-      const dx = validConv2d(full, flipped);
-      const dw = tf.transpose(
-        validConv2d(
-          tf.transpose(sx, [3, 1, 2, 0]) as tf.Tensor4D,
-          tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D,
-        ),
-        [1, 2, 0, 3],
-      );
-      return [dx, dw];
+      return [validConv2d(full, flippedFilter(sw)), filterGradient(sx, dy)];
     },
   };
 }) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
